@@ -1,0 +1,3 @@
+module github.com/artnet-panel/artnet-panel
+
+go 1.26.8
