@@ -23,6 +23,9 @@ type Error struct {
 	// Details, when set, is sent as errors_details beside the error object:
 	// one entry per offending item (record index, field, message).
 	Details []ItemError
+	// Cause is the internal error behind an internal-* code. It is logged
+	// with the request id and never sent to the customer.
+	Cause error
 }
 
 // ItemError names the item of a list parameter that failed validation.
@@ -32,7 +35,17 @@ type ItemError struct {
 	Message string `json:"message"`
 }
 
+// Unwrap returns the internal cause, if any.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// Internal returns an *Error with an internal-* code that hides cause from
+// the customer.
+func Internal(code string, cause error) *Error { return &Error{Code: code, Cause: cause} }
+
 func (e *Error) Error() string {
+	if e.Cause != nil {
+		return e.Code + ": " + e.Cause.Error()
+	}
 	if e.Detail != "" {
 		return e.Code + ": " + e.Detail
 	}

@@ -1,0 +1,301 @@
+// Package httpapi is the HTTP adapter of the Artnet API: it decodes
+// PHP-style form bodies against the command catalogue, authenticates the
+// customer, throttles failed logins, calls the panel and writes the JSON
+// envelope the documented API uses.
+//
+// Answered commands use HTTP 200 whether they succeed or not (clients of the
+// original service read "success"); transport failures (405, 413, 429) carry
+// the same JSON envelope with their own codes.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/artnet-panel/artnet-panel/internal/apperr"
+	"github.com/artnet-panel/artnet-panel/internal/form"
+	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/spec"
+	"github.com/artnet-panel/artnet-panel/internal/store"
+)
+
+// Server serves the API. Create it with New; set Ready when the process is
+// ready to answer (GET /healthz answers 503 until then).
+type Server struct {
+	Panel  *panel.Panel
+	Logger *slog.Logger
+	Limits form.Limits
+	Guard  *LoginGuard
+	Ready  atomic.Bool
+
+	handlers map[string]handlerFunc // by "module/command"
+	mux      *http.ServeMux
+}
+
+// New returns a Server for p with the default limits and login guard.
+func New(p *panel.Panel, logger *slog.Logger) *Server {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		Panel:  p,
+		Logger: logger,
+		Limits: form.Limits{MaxParams: 20_000, MaxDepth: 8, MaxBytes: 1 << 20},
+		Guard:  NewLoginGuard(),
+	}
+	s.handlers = s.routes()
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("/api/{module}/{command}", s.serveCommand)
+	s.mux.HandleFunc("/panel/api/{module}/{command}", s.serveCommand)
+	s.mux.HandleFunc("/api/", s.serveUnknown)
+	s.mux.HandleFunc("/panel/api/", s.serveUnknown)
+	s.mux.HandleFunc("GET /healthz", s.serveHealth)
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Implemented reports whether the command has landed (the others answer
+// not-implemented).
+func (s *Server) Implemented(path string) bool {
+	_, ok := s.handlers[path]
+	return ok
+}
+
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	if !s.Ready.Load() {
+		http.Error(w, "starting", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// exchange is the state of one API request, for the access log.
+type exchange struct {
+	requestID  string
+	status     int
+	code       string // error code answered, "" on success
+	customerID int64
+}
+
+func (s *Server) serveUnknown(w http.ResponseWriter, r *http.Request) {
+	x := &exchange{requestID: requestID(r), status: http.StatusOK}
+	start := time.Now()
+	w.Header().Set("X-Request-Id", x.requestID)
+	s.writeError(w, x, apperr.New(apperr.CodeUnknownCommand))
+	s.logAccess(r, x, start)
+}
+
+func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	x := &exchange{requestID: requestID(r), status: http.StatusOK}
+	w.Header().Set("X-Request-Id", x.requestID)
+	defer s.logAccess(r, x, start)
+	defer func() {
+		// A bug must not cost the client its connection or leak a trace:
+		// answer internal-error and log the panic with the request id.
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			x.status = http.StatusInternalServerError
+			s.writeError(w, x, apperr.Internal(apperr.CodeInternal, fmt.Errorf("panic: %v\n%s", v, debug.Stack())))
+		}
+	}()
+
+	cmd, ok := spec.Lookup(r.PathValue("module"), r.PathValue("command"))
+	if !ok {
+		s.writeError(w, x, apperr.New(apperr.CodeUnknownCommand))
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		x.status = http.StatusMethodNotAllowed
+		s.writeError(w, x, apperr.New(apperr.CodeMethodNotAllowed))
+		return
+	}
+	addr := clientAddr(r)
+	if wait := s.Guard.Blocked(addr); wait > 0 {
+		s.tooManyFailures(w, x, wait)
+		return
+	}
+	params, err := form.ParseRequest(r, s.Limits)
+	if err != nil {
+		switch {
+		case errors.Is(err, form.ErrTooLarge):
+			x.status = http.StatusRequestEntityTooLarge
+			s.writeError(w, x, apperr.New(apperr.CodeRequestTooLarge))
+		case errors.Is(err, form.ErrTooManyParams):
+			x.status = http.StatusRequestEntityTooLarge
+			s.writeError(w, x, apperr.New(apperr.CodeTooManyParameters))
+		default:
+			x.status = http.StatusBadRequest
+			s.writeError(w, x, apperr.New(apperr.CodeMalformedRequest))
+		}
+		return
+	}
+	ctx := r.Context()
+	cust, err := s.authenticate(ctx, params)
+	if err != nil {
+		if apperr.Is(err, apperr.CodeAuthorizationFailed) {
+			s.Guard.Fail(addr)
+		}
+		s.writeError(w, x, err)
+		return
+	}
+	x.customerID = cust.ID
+	h, ok := s.handlers[cmd.Path()]
+	if !ok {
+		s.writeError(w, x, apperr.New(apperr.CodeNotImplemented))
+		return
+	}
+	if err := checkParams(cmd, params); err != nil {
+		s.writeError(w, x, err)
+		return
+	}
+	resp, err := h(ctx, &call{cmd: cmd, params: params, customer: cust})
+	if err != nil {
+		s.writeError(w, x, err)
+		return
+	}
+	s.writeSuccess(w, x, resp)
+}
+
+// authenticate reads id and api_key. A missing or malformed id is a failed
+// login like a wrong key.
+func (s *Server) authenticate(ctx context.Context, params *form.Value) (store.Customer, error) {
+	idText := params.Get("id").String()
+	key := params.Get("api_key").String()
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		// Hash anyway so a malformed id costs what a wrong key does.
+		panel.HashAPIKey(key)
+		return store.Customer{}, apperr.New(apperr.CodeAuthorizationFailed)
+	}
+	return s.Panel.Authenticate(ctx, id, key)
+}
+
+func (s *Server) tooManyFailures(w http.ResponseWriter, x *exchange, wait time.Duration) {
+	secs := int64((wait + time.Second - 1) / time.Second)
+	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	x.status = http.StatusTooManyRequests
+	s.writeError(w, x, apperr.New(apperr.CodeTooManyFailedLogins))
+}
+
+// writeSuccess writes {"success":true, ...resp}. resp must encode as a JSON
+// object (or be nil).
+func (s *Server) writeSuccess(w http.ResponseWriter, x *exchange, resp any) {
+	body := []byte(`{"success":true}`)
+	if resp != nil {
+		b, err := json.Marshal(resp)
+		if err != nil || len(b) < 2 || b[0] != '{' {
+			s.writeError(w, x, apperr.Internal(apperr.CodeInternal, errors.New("encode answer: not a JSON object")))
+			return
+		}
+		if len(b) == 2 { // {}
+			b = body
+		} else {
+			b = append(b[:len(b)-1], `,"success":true}`...)
+		}
+		body = b
+	}
+	writeJSON(w, x.status, body)
+}
+
+type errorEnvelope struct {
+	Success bool      `json:"success"`
+	Error   errorBody `json:"error"`
+}
+
+type errorBody struct {
+	Code          string             `json:"code"`
+	Description   apperr.Description `json:"description"`
+	ErrorsDetails []apperr.ItemError `json:"errors_details,omitempty"`
+}
+
+// writeError answers err. Application errors are answered with their code;
+// anything else (and the cause of internal-* codes) is logged with the
+// request id and answered as a generic internal error.
+func (s *Server) writeError(w http.ResponseWriter, x *exchange, err error) {
+	var ae *apperr.Error
+	if !errors.As(err, &ae) {
+		ae = apperr.Internal(apperr.CodeInternal, err)
+	}
+	if ae.Cause != nil {
+		s.Logger.Error("internal error", "request_id", x.requestID, "code", ae.Code, "err", ae.Cause.Error())
+	}
+	x.code = ae.Code
+	body, _ := json.Marshal(errorEnvelope{Error: errorBody{
+		Code:          ae.Code,
+		Description:   apperr.Describe(ae.Code, ae.Detail),
+		ErrorsDetails: ae.Details,
+	}})
+	writeJSON(w, x.status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// logAccess writes the structured access log line. It never contains
+// parameters: api_key values and passwords stay out of the log.
+func (s *Server) logAccess(r *http.Request, x *exchange, start time.Time) {
+	s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		slog.String("request_id", x.requestID),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", x.status),
+		slog.String("code", x.code),
+		slog.Int64("customer_id", x.customerID),
+		slog.String("remote", clientAddr(r)),
+		slog.Duration("duration", time.Since(start)),
+	)
+}
+
+// requestID returns the client's X-Request-Id when it is short and safe, or
+// a new random id.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && safeID(id) {
+		return id
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func safeID(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// clientAddr is the address the login guard counts failures against: the
+// TCP peer's IP (a reverse proxy in front must be given its own limits).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

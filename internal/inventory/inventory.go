@@ -1,0 +1,360 @@
+// Package inventory reads and writes the operator's inventory: customers and
+// everything they own, in JSON or YAML, with the field names of the API's
+// own answers (a customer as /customer/details returns it, a service as
+// /services/details returns it with the module's service_details object
+// under "details", e-mails as /customer/email-details returns them).
+//
+// Import validates the whole file first and reports the JSON path of the
+// first offending value; it then writes everything in one transaction, so a
+// failed import changes nothing. Export(Import(x)) reproduces x.
+package inventory
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/artnet-panel/artnet-panel/artnet"
+	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/store"
+	"github.com/artnet-panel/artnet-panel/internal/strictjson"
+	"github.com/artnet-panel/artnet-panel/internal/validate"
+)
+
+// Inventory is the whole file.
+type Inventory struct {
+	Customers []Customer `json:"customers"`
+}
+
+// Customer is one customer entry.
+type Customer struct {
+	Customer artnet.Customer `json:"customer"`
+	// APIKey, when given, becomes the customer's key (stored hashed).
+	APIKey string `json:"api_key,omitempty"`
+	// APIKeySHA256 is the hex SHA-256 of the key; Export writes it (the key
+	// itself is never stored) so that an export can be imported again.
+	APIKeySHA256 string `json:"api_key_sha256,omitempty"`
+	// APIAccess defaults to true when omitted.
+	APIAccess *bool          `json:"api_access,omitempty"`
+	Reseller  bool           `json:"reseller"`
+	Services  []Service      `json:"services"`
+	Emails    []artnet.Email `json:"emails"`
+}
+
+// Service is one service entry: the /services/details object and the
+// module's service_details object.
+type Service struct {
+	Service artnet.Service  `json:"service"`
+	Details json.RawMessage `json:"details,omitempty"`
+}
+
+// Parse reads an inventory from JSON or YAML (detected by content).
+// Unknown fields and type errors are reported with their JSON path.
+func Parse(data []byte) (Inventory, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		j, err := yaml.YAMLToJSON(data)
+		if err != nil {
+			return Inventory{}, fmt.Errorf("parse YAML: %w", err)
+		}
+		data = j
+	}
+	var inv Inventory
+	if err := strictjson.Decode(data, &inv); err != nil {
+		return Inventory{}, err
+	}
+	return inv, nil
+}
+
+// MarshalJSON writes inv as indented JSON.
+func MarshalJSON(inv Inventory) ([]byte, error) {
+	b, err := json.MarshalIndent(inv, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// MarshalYAML writes inv as YAML with the same field names.
+func MarshalYAML(inv Inventory) ([]byte, error) {
+	b, err := json.Marshal(inv)
+	if err != nil {
+		return nil, err
+	}
+	return yaml.JSONToYAML(b)
+}
+
+// pathError is a semantic error at a JSON path.
+func pathError(path, format string, args ...any) error {
+	return &strictjson.PathError{Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Import validates inv and writes it to s in one transaction. Ids and API
+// keys given are kept. A customer, service or e-mail id that already exists
+// is an error, and nothing is written.
+func Import(ctx context.Context, s store.Store, inv Inventory) error {
+	rows, err := prepare(inv)
+	if err != nil {
+		return err
+	}
+	return s.InTx(ctx, func(tx store.Store) error {
+		for i := range rows {
+			r := &rows[i]
+			p := fmt.Sprintf("$.customers[%d]", i)
+			if err := tx.CustomerCreate(ctx, &r.customer); err != nil {
+				return storeError(p+".customer.id", "customer", r.customer.ID, err)
+			}
+			for j := range r.services {
+				r.services[j].CustomerID = r.customer.ID
+				if err := tx.ServiceCreate(ctx, &r.services[j]); err != nil {
+					return storeError(fmt.Sprintf("%s.services[%d].service.id", p, j), "service", r.services[j].ID, err)
+				}
+			}
+			for j := range r.emails {
+				r.emails[j].CustomerID = r.customer.ID
+				if err := tx.EmailCreate(ctx, &r.emails[j]); err != nil {
+					return storeError(fmt.Sprintf("%s.emails[%d].id", p, j), "e-mail", r.emails[j].ID, err)
+				}
+			}
+		}
+		// Parents are checked once every service of the file exists.
+		for i, r := range rows {
+			for j, svc := range r.services {
+				if svc.ParentServiceID == 0 {
+					continue
+				}
+				_, err := tx.ServiceGet(ctx, r.customer.ID, svc.ParentServiceID)
+				if errors.Is(err, store.ErrNotFound) {
+					return pathError(fmt.Sprintf("$.customers[%d].services[%d].service.parent_service_id", i, j),
+						"service %d is not a service of this customer", svc.ParentServiceID)
+				}
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func storeError(path, what string, id int64, err error) error {
+	if errors.Is(err, store.ErrConflict) {
+		return pathError(path, "%s %d already exists", what, id)
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+type customerRows struct {
+	customer store.Customer
+	services []store.Service
+	emails   []store.Email
+}
+
+// prepare validates inv and converts it to store rows.
+func prepare(inv Inventory) ([]customerRows, error) {
+	rows := make([]customerRows, len(inv.Customers))
+	seen := map[string]map[int64]string{"customer": {}, "service": {}, "e-mail": {}}
+	unique := func(kind string, id int64, path string) error {
+		if id == 0 {
+			return nil
+		}
+		if first, ok := seen[kind][id]; ok {
+			return pathError(path, "%s id %d is also used at %s", kind, id, first)
+		}
+		seen[kind][id] = path
+		return nil
+	}
+	for i, e := range inv.Customers {
+		p := fmt.Sprintf("$.customers[%d]", i)
+		c, err := customerRow(p, e)
+		if err != nil {
+			return nil, err
+		}
+		if err := unique("customer", c.ID, p+".customer.id"); err != nil {
+			return nil, err
+		}
+		rows[i].customer = c
+		for j, se := range e.Services {
+			sp := fmt.Sprintf("%s.services[%d]", p, j)
+			svc, err := serviceRow(sp, se)
+			if err != nil {
+				return nil, err
+			}
+			if err := unique("service", svc.ID, sp+".service.id"); err != nil {
+				return nil, err
+			}
+			rows[i].services = append(rows[i].services, svc)
+		}
+		for j, m := range e.Emails {
+			ep := fmt.Sprintf("%s.emails[%d]", p, j)
+			if err := unique("e-mail", m.ID, ep+".id"); err != nil {
+				return nil, err
+			}
+			if m.ID < 0 {
+				return nil, pathError(ep+".id", "must not be negative")
+			}
+			rows[i].emails = append(rows[i].emails, store.Email{
+				ID: m.ID, Time: m.Time.Seconds(), Address: m.Address, Subject: m.Subject, Body: m.Body,
+			})
+		}
+	}
+	return rows, nil
+}
+
+func customerRow(p string, e Customer) (store.Customer, error) {
+	w := e.Customer
+	if w.ID < 0 {
+		return store.Customer{}, pathError(p+".customer.id", "must not be negative")
+	}
+	if strings.TrimSpace(w.Name) == "" {
+		return store.Customer{}, pathError(p+".customer.name", "must not be empty")
+	}
+	if w.Language == "" {
+		w.Language = "pl"
+	}
+	if err := validate.Language(w.Language); err != nil {
+		return store.Customer{}, pathError(p+".customer.language", "%v", err)
+	}
+	if w.Currency == "" {
+		w.Currency = "PLN"
+	}
+	if err := validate.Currency(w.Currency); err != nil {
+		return store.Customer{}, pathError(p+".customer.currency", "%v", err)
+	}
+	if w.CountryCode != "" {
+		if err := validate.CountryCode(w.CountryCode); err != nil {
+			return store.Customer{}, pathError(p+".customer.country_code", "%v", err)
+		}
+	}
+	if w.Email != "" {
+		if err := validate.Email(w.Email); err != nil {
+			return store.Customer{}, pathError(p+".customer.email", "%v", err)
+		}
+	}
+	c := store.Customer{
+		ID: w.ID, Name: w.Name, NIP: w.NIP, REGON: w.REGON, Street: w.Street, Postcode: w.Postcode,
+		City: w.City, CountryCode: w.CountryCode, Tel: w.Tel, Fax: w.Fax, Email: w.Email,
+		EmailTech: w.EmailTech, EmailInvoice: w.EmailInvoice,
+		CorrespondenceName: w.CorrespondenceName, CorrespondenceStreet: w.CorrespondenceStreet,
+		CorrespondencePostcode: w.CorrespondencePostcode, CorrespondenceCity: w.CorrespondenceCity,
+		Business: w.Business, Language: w.Language, Currency: w.Currency,
+		APIAccess: e.APIAccess == nil || *e.APIAccess, Reseller: e.Reseller,
+	}
+	switch {
+	case e.APIKey != "" && e.APIKeySHA256 != "":
+		return store.Customer{}, pathError(p+".api_key_sha256", "give api_key or api_key_sha256, not both")
+	case e.APIKey != "":
+		if len(e.APIKey) < 32 || !alnum(e.APIKey) {
+			return store.Customer{}, pathError(p+".api_key", "must be at least 32 letters and digits")
+		}
+		c.APIKeyHash = panel.HashAPIKey(e.APIKey)
+	case e.APIKeySHA256 != "":
+		h, err := hex.DecodeString(e.APIKeySHA256)
+		if err != nil || len(h) != 32 {
+			return store.Customer{}, pathError(p+".api_key_sha256", "must be 64 hex digits")
+		}
+		c.APIKeyHash = h
+	}
+	return c, nil
+}
+
+func alnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func serviceRow(p string, e Service) (store.Service, error) {
+	w := e.Service
+	if w.ID < 0 {
+		return store.Service{}, pathError(p+".service.id", "must not be negative")
+	}
+	if !slices.Contains(artnet.ServiceTypes, w.Type) {
+		return store.Service{}, pathError(p+".service.type", "unknown service type %q (want one of %s)", w.Type, strings.Join(artnet.ServiceTypes, ", "))
+	}
+	if strings.TrimSpace(w.Name) == "" {
+		return store.Service{}, pathError(p+".service.name", "must not be empty")
+	}
+	if w.PaymentDetails.Currency == "" {
+		return store.Service{}, pathError(p+".service.payment_details.currency", "must not be empty")
+	}
+	if err := validate.Currency(w.PaymentDetails.Currency); err != nil {
+		return store.Service{}, pathError(p+".service.payment_details.currency", "%v", err)
+	}
+	if w.PaymentDetails.PaymentPeriod < 0 {
+		return store.Service{}, pathError(p+".service.payment_details.payment_period", "must not be negative")
+	}
+	d, _ := artnet.NewServiceDetails(w.Type)
+	if len(e.Details) > 0 && string(e.Details) != "null" {
+		if err := strictjson.Decode(e.Details, d); err != nil {
+			var pe *strictjson.PathError
+			if errors.As(err, &pe) {
+				return store.Service{}, pathError(p+".details"+strings.TrimPrefix(pe.Path, "$"), "%s", pe.Msg)
+			}
+			return store.Service{}, pathError(p+".details", "%v", err)
+		}
+	}
+	if id := d.ServiceID(); id != 0 && id != w.ID {
+		return store.Service{}, pathError(p+".details.id", "is %d but the service id is %d", id, w.ID)
+	}
+	d.SetServiceID(0)
+	details, err := json.Marshal(d)
+	if err != nil {
+		return store.Service{}, fmt.Errorf("%s.details: %w", p, err)
+	}
+	return panel.ServiceFromWire(0, w, details), nil
+}
+
+// Export reads every customer with its services and e-mails, in id order.
+func Export(ctx context.Context, s store.Store) (Inventory, error) {
+	customers, err := s.CustomerList(ctx)
+	if err != nil {
+		return Inventory{}, fmt.Errorf("list customers: %w", err)
+	}
+	inv := Inventory{Customers: make([]Customer, 0, len(customers))}
+	for _, c := range customers {
+		access := c.APIAccess
+		e := Customer{Customer: panel.CustomerToWire(c), APIAccess: &access, Reseller: c.Reseller,
+			Services: []Service{}, Emails: []artnet.Email{}}
+		if len(c.APIKeyHash) > 0 {
+			e.APIKeySHA256 = hex.EncodeToString(c.APIKeyHash)
+		}
+		services, err := s.ServiceList(ctx, store.ServiceFilter{CustomerID: c.ID})
+		if err != nil {
+			return Inventory{}, fmt.Errorf("list services of customer %d: %w", c.ID, err)
+		}
+		for _, svc := range services {
+			d, err := panel.DecodeDetails(svc)
+			if err != nil {
+				return Inventory{}, err
+			}
+			raw, err := json.Marshal(d)
+			if err != nil {
+				return Inventory{}, fmt.Errorf("encode details of service %d: %w", svc.ID, err)
+			}
+			e.Services = append(e.Services, Service{Service: panel.ServiceToWire(svc), Details: raw})
+		}
+		emails, err := s.EmailList(ctx, c.ID, 0, 0)
+		if err != nil {
+			return Inventory{}, fmt.Errorf("list e-mails of customer %d: %w", c.ID, err)
+		}
+		slices.SortFunc(emails, func(a, b store.Email) int { return cmp.Compare(a.ID, b.ID) })
+		for _, m := range emails {
+			e.Emails = append(e.Emails, artnet.Email{ID: m.ID, Time: artnet.Unix(m.Time), Address: m.Address, Subject: m.Subject, Body: m.Body})
+		}
+		inv.Customers = append(inv.Customers, e)
+	}
+	return inv, nil
+}

@@ -1,0 +1,101 @@
+// Package postgres is the PostgreSQL implementation of store.Store (pgx v5
+// through database/sql, so that the SQL is shared with the SQLite backend
+// in package sqldb).
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"embed"
+
+	"github.com/artnet-panel/artnet-panel/internal/store"
+	"github.com/artnet-panel/artnet-panel/internal/store/sqldb"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is an open PostgreSQL store. It implements store.Store.
+type DB struct {
+	*sqldb.DB
+}
+
+// Open connects to the database dsn (a postgres:// URL or a key=value
+// string, as pgx accepts; a search_path parameter selects the schema) and
+// applies the pending migrations, holding a PostgreSQL advisory lock so
+// that concurrent Opens do not race.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	n := max(8, 2*runtime.GOMAXPROCS(0))
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := sqldb.Migrate(ctx, goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker)); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s, err := sqldb.New(ctx, dialect, db, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &DB{s}, nil
+}
+
+var dialect = sqldb.Dialect{
+	Name:     "postgres",
+	NoLimit:  nil, // LIMIT NULL
+	Classify: classify,
+	// Before a row with an explicit id goes in, move the table's identity
+	// sequence to at least that id (never backwards), so that later
+	// automatic ids do not collide with it. setval is not transactional:
+	// the advisory lock (held until the transaction ends, and taken before
+	// the sequence is read thanks to the OFFSET 0 fence) serialises
+	// explicit-id inserters so that two of them cannot move the sequence
+	// backwards.
+	SyncIDSQL: `SELECT setval(q.seq, GREATEST($2::bigint, COALESCE(pg_sequence_last_value(q.seq), 0)))
+FROM (SELECT pg_advisory_xact_lock(hashtext('artnet-panel explicit id ' || $1::text)) AS locked,
+             pg_get_serial_sequence($1::text, 'id')::regclass AS seq
+      OFFSET 0) AS q`,
+}
+
+func classify(err error) error {
+	var e *pgconn.PgError
+	if !errors.As(err, &e) {
+		return nil
+	}
+	switch e.Code {
+	case "23505": // unique_violation
+		return store.ErrConflict
+	case "23503": // foreign_key_violation
+		return store.ErrNotFound
+	}
+	return nil
+}
