@@ -145,8 +145,21 @@ fi
 export ARTNET_TEST_POSTGRES="postgres://artnet@127.0.0.1:$port/artnet_test?sslmode=disable"
 log "PostgreSQL $("$bindir/pg_ctl" --version | awk '{print $3}') running; ARTNET_TEST_POSTGRES=$ARTNET_TEST_POSTGRES"
 
+# Run COMMAND as a child and wait for it, so that a signal to this script
+# is handled at once (bash runs traps only between commands): the signal is
+# passed on to COMMAND and the cluster is removed when it has exited.
+# stdin is passed explicitly (an asynchronous command would get /dev/null).
+"$@" <&0 &
+child=$!
+on_signal() {
+	kill -s "$1" "$child" 2>/dev/null || true
+	wait "$child" 2>/dev/null || true
+	exit "$2"
+}
+trap 'on_signal INT 130' INT
+trap 'on_signal TERM 143' TERM
 set +e
-"$@"
+wait "$child"
 rc=$?
 set -e
 exit "$rc"

@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -46,6 +47,7 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "duration of each measurement")
 	dbFlag := flag.String("db", "sqlite", "sqlite (temp file) or a postgres:// DSN (must be empty)")
 	services := flag.Int("services", 100_000, "services of the big customer for the list benchmark")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the artnetd details run to this file")
 	flag.Parse()
 	ctx := context.Background()
 
@@ -90,7 +92,15 @@ func main() {
 	fmt.Printf("machine: %d conns, %s per measurement, database %s\n\n", *conns, *duration, dbName(*dbFlag))
 	fmt.Println("/api/services/details (answer", len(sample), "bytes)")
 	b := run(bare+"/api/services/details", detailsBody, *conns, *duration)
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+	}
 	o := run(ours+"/api/services/details", detailsBody, *conns, *duration)
+	pprof.StopCPUProfile()
 	b.print("bare net/http")
 	o.print("artnetd")
 	fmt.Printf("  ratio artnetd/bare: %.2f (target >= 0.50)\n\n", o.rate/b.rate)

@@ -140,9 +140,17 @@ const defaultDB = "sqlite:./artnet.db"
 func openStore(ctx context.Context, dsn string) (store.Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
-		return sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+		db, err := sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+		if err != nil {
+			return nil, err
+		}
+		return db, nil
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return postgres.Open(ctx, dsn)
+		db, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", redactDSN(dsn), err)
+		}
+		return db, nil
 	}
 	return nil, fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", redactDSN(dsn))
 }

@@ -14,7 +14,7 @@ func (s *Server) routes() map[string]handlerFunc {
 	p := s.Panel
 	h := map[string]handlerFunc{
 		"customer/regenerate-api-key": func(ctx context.Context, c *call) (any, error) {
-			key, err := p.RegenerateAPIKey(ctx, c.customer.ID)
+			key, err := p.RegenerateAPIKey(ctx, c.customerID)
 			if err != nil {
 				return nil, err
 			}
@@ -25,31 +25,31 @@ func (s *Server) routes() map[string]handlerFunc {
 			if err != nil {
 				return nil, err
 			}
-			list, err := p.EmailsList(ctx, c.customer.ID, limit, offset)
+			list, err := p.EmailsList(ctx, c.customerID, limit, offset)
 			if err != nil {
 				return nil, err
 			}
 			return artnet.EmailsListResponse{EmailsList: list}, nil
 		},
 		"customer/email-details": func(ctx context.Context, c *call) (any, error) {
-			e, err := p.EmailDetails(ctx, c.customer.ID, c.int("email_id"))
+			e, err := p.EmailDetails(ctx, c.customerID, c.int("email_id"))
 			if err != nil {
 				return nil, err
 			}
 			return artnet.EmailDetailsResponse{Email: e}, nil
 		},
 		"customer/change-language": func(ctx context.Context, c *call) (any, error) {
-			return nil, p.ChangeLanguage(ctx, c.customer.ID, c.str("language"))
+			return nil, p.ChangeLanguage(ctx, c.customerID, c.str("language"))
 		},
 		"customer/get-language": func(ctx context.Context, c *call) (any, error) {
-			lang, err := p.GetLanguage(ctx, c.customer.ID)
+			lang, err := p.GetLanguage(ctx, c.customerID)
 			if err != nil {
 				return nil, err
 			}
 			return artnet.LanguageResponse{Language: lang}, nil
 		},
 		"customer/details": func(ctx context.Context, c *call) (any, error) {
-			cust, err := p.CustomerDetails(ctx, c.customer.ID)
+			cust, err := p.CustomerDetails(ctx, c.customerID)
 			if err != nil {
 				return nil, err
 			}
@@ -57,7 +57,7 @@ func (s *Server) routes() map[string]handlerFunc {
 		},
 		"customer/edit": func(ctx context.Context, c *call) (any, error) {
 			v := c.params.Get("customer")
-			return nil, p.EditCustomer(ctx, c.customer.ID, panel.CustomerEdit{
+			return nil, p.EditCustomer(ctx, c.customerID, panel.CustomerEdit{
 				Name: optString(v, "name"), NIP: optString(v, "nip"), REGON: optString(v, "regon"),
 				Street: optString(v, "street"), Postcode: optString(v, "postcode"), City: optString(v, "city"),
 				CountryCode: optString(v, "country_code"), Tel: optString(v, "tel"), Fax: optString(v, "fax"),
@@ -74,7 +74,7 @@ func (s *Server) routes() map[string]handlerFunc {
 			return servicesList(ctx, p, c, c.str("service_type"))
 		},
 		"services/details": func(ctx context.Context, c *call) (any, error) {
-			svc, err := p.ServiceDetails(ctx, c.customer.ID, c.int("service_id"))
+			svc, err := p.ServiceDetails(ctx, c.customerID, c.int("service_id"))
 			if err != nil {
 				return nil, err
 			}
@@ -92,7 +92,7 @@ func (s *Server) routes() map[string]handlerFunc {
 			return servicesList(ctx, p, c, serviceType)
 		}
 		h[cmd.Module+"/details"] = func(ctx context.Context, c *call) (any, error) {
-			d, err := p.ModuleDetails(ctx, c.customer.ID, c.int("service_id"), serviceType)
+			d, err := p.ModuleDetails(ctx, c.customerID, c.int("service_id"), serviceType)
 			if err != nil {
 				return nil, err
 			}
@@ -107,7 +107,7 @@ func servicesList(ctx context.Context, p *panel.Panel, c *call, serviceType stri
 	if err != nil {
 		return nil, err
 	}
-	list, err := p.ServicesList(ctx, c.customer.ID, panel.ServiceListParams{
+	list, err := p.ServicesList(ctx, c.customerID, panel.ServiceListParams{
 		Type: serviceType, ParentServiceID: c.int("parent_service_id"), Limit: limit, Offset: offset,
 	})
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
 	"github.com/artnet-panel/artnet-panel/internal/form"
 	"github.com/artnet-panel/artnet-panel/internal/spec"
-	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
 // handlerFunc runs one command for an authenticated customer whose
@@ -18,9 +17,9 @@ type handlerFunc func(ctx context.Context, c *call) (any, error)
 
 // call is one authenticated command invocation.
 type call struct {
-	cmd      spec.Command
-	params   *form.Value
-	customer store.Customer
+	cmd        spec.Command
+	params     *form.Value
+	customerID int64
 }
 
 // present reports whether the top-level parameter was sent with a value.

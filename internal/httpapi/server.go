@@ -27,7 +27,6 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/form"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/spec"
-	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
 // Server serves the API. Create it with New; set Ready when the process is
@@ -148,7 +147,7 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	cust, err := s.authenticate(ctx, params)
+	customerID, err := s.authenticate(ctx, params)
 	if err != nil {
 		if apperr.Is(err, apperr.CodeAuthorizationFailed) {
 			s.Guard.Fail(addr)
@@ -156,7 +155,7 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, x, err)
 		return
 	}
-	x.customerID = cust.ID
+	x.customerID = customerID
 	h, ok := s.handlers[cmd.Path()]
 	if !ok {
 		s.writeError(w, x, apperr.New(apperr.CodeNotImplemented))
@@ -166,7 +165,7 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, x, err)
 		return
 	}
-	resp, err := h(ctx, &call{cmd: cmd, params: params, customer: cust})
+	resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID})
 	if err != nil {
 		s.writeError(w, x, err)
 		return
@@ -176,14 +175,14 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 
 // authenticate reads id and api_key. A missing or malformed id is a failed
 // login like a wrong key.
-func (s *Server) authenticate(ctx context.Context, params *form.Value) (store.Customer, error) {
+func (s *Server) authenticate(ctx context.Context, params *form.Value) (int64, error) {
 	idText := params.Get("id").String()
 	key := params.Get("api_key").String()
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil || id <= 0 {
 		// Hash anyway so a malformed id costs what a wrong key does.
 		panel.HashAPIKey(key)
-		return store.Customer{}, apperr.New(apperr.CodeAuthorizationFailed)
+		return 0, apperr.New(apperr.CodeAuthorizationFailed)
 	}
 	return s.Panel.Authenticate(ctx, id, key)
 }

@@ -37,15 +37,15 @@ func New(s store.Store) *Panel {
 // failed login costs what a successful one does.
 var dummyHash = sha256.Sum256([]byte("artnet-panel: no such customer"))
 
-// Authenticate checks a customer id and API key. It returns the customer on
-// success, and authorization-failed when the customer does not exist, has
+// Authenticate checks a customer id and API key and returns the customer's
+// id. It returns authorization-failed when the customer does not exist, has
 // API access disabled, has no key, or the key does not match. The key is
 // compared by its SHA-256 hash in constant time.
-func (p *Panel) Authenticate(ctx context.Context, id int64, apiKey string) (store.Customer, error) {
+func (p *Panel) Authenticate(ctx context.Context, id int64, apiKey string) (int64, error) {
 	given := HashAPIKey(apiKey)
-	c, err := p.Store.CustomerGet(ctx, id)
+	c, err := p.Store.CustomerAuth(ctx, id)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return store.Customer{}, apperr.Internal(apperr.CodeInternal, err)
+		return 0, apperr.Internal(apperr.CodeInternal, err)
 	}
 	want := dummyHash[:]
 	if err == nil && len(c.APIKeyHash) == sha256.Size {
@@ -53,9 +53,9 @@ func (p *Panel) Authenticate(ctx context.Context, id int64, apiKey string) (stor
 	}
 	match := subtle.ConstantTimeCompare(given, want) == 1
 	if err != nil || !match || !c.APIAccess || apiKey == "" {
-		return store.Customer{}, apperr.New(apperr.CodeAuthorizationFailed)
+		return 0, apperr.New(apperr.CodeAuthorizationFailed)
 	}
-	return c, nil
+	return id, nil
 }
 
 // HashAPIKey returns the stored form of an API key (SHA-256). Keys are

@@ -47,6 +47,12 @@ type Customer struct {
 	Reseller               bool
 }
 
+// Credentials are a customer's API credentials.
+type Credentials struct {
+	APIKeyHash []byte // nil = no key
+	APIAccess  bool
+}
+
 // Service is one service a customer buys. Details holds the module's
 // service_details object (JSON, without "id"); its shape depends on Type.
 type Service struct {
@@ -96,6 +102,9 @@ type Store interface {
 	// CustomerCreate inserts c. When c.ID is 0 a new id is assigned and
 	// written back to c.ID. Returns ErrConflict if c.ID is taken.
 	CustomerCreate(ctx context.Context, c *Customer) error
+	// CustomerAuth returns what authentication needs of a customer (the
+	// hot path of every request: one narrow row). Returns ErrNotFound.
+	CustomerAuth(ctx context.Context, id int64) (Credentials, error)
 	// CustomerGet returns ErrNotFound if there is no such customer.
 	CustomerGet(ctx context.Context, id int64) (Customer, error)
 	// CustomerUpdate replaces every field of the customer c.ID except the

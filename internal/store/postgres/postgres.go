@@ -5,6 +5,7 @@ package postgres
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,8 +16,6 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
-
-	"embed"
 
 	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqldb"

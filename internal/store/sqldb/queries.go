@@ -17,6 +17,7 @@ const (
 	customerInsert stmtID = iota + 1
 	customerInsertAuto
 	customerGet
+	customerAuth
 	customerUpdate
 	customerSetAPIKey
 	customerSetAPIAccess
@@ -55,6 +56,7 @@ var stmtDefs = [numStmts]stmtDef{
 	customerInsert:                          {write: true, sql: insertSQL("customers", customerCols, false)},
 	customerInsertAuto:                      {write: true, sql: insertSQL("customers", customerCols, true)},
 	customerGet:                             {sql: "SELECT " + customerCols + " FROM customers WHERE id = $1"},
+	customerAuth:                            {sql: "SELECT api_key_hash, api_access FROM customers WHERE id = $1"},
 	customerUpdate:                          {write: true, sql: customerUpdateSQL()},
 	customerSetAPIKey:                       {write: true, sql: "UPDATE customers SET api_key_hash = $2 WHERE id = $1"},
 	customerSetAPIAccess:                    {write: true, sql: "UPDATE customers SET api_access = $2 WHERE id = $1"},
@@ -71,12 +73,12 @@ var stmtDefs = [numStmts]stmtDef{
 
 // serviceListSQL: $1 customer, $2 limit, $3 offset, $4/$5 the filters in
 // cond. Each variant matches one of the indexes services(customer_id, id),
-// (customer_id, type, id), (customer_id, parent_service_id, id), so the
-// database walks the index in id order and stops after offset+limit
-// entries.
+// (customer_id, type, id), (customer_id, parent_service_id, id). The inner
+// query pages over the index alone (it needs nothing but ids), so skipping
+// a large offset reads no table rows; only the page's rows are fetched.
 func serviceListSQL(cond string) string {
-	return "SELECT " + serviceCols + " FROM services WHERE customer_id = $1" + cond +
-		" ORDER BY id LIMIT $2 OFFSET $3"
+	return "SELECT " + serviceCols + " FROM services WHERE id IN (SELECT id FROM services WHERE customer_id = $1" + cond +
+		" ORDER BY id LIMIT $2 OFFSET $3) ORDER BY id"
 }
 
 // insertSQL returns the INSERT of all cols ($1 is the id) or, when auto, of

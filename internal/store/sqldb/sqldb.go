@@ -101,7 +101,7 @@ func (db *DB) closeStmts() {
 		if s := c.ws[id]; s != nil {
 			s.Close()
 		}
-		c.ws[id], c.rs[id] = nil, nil
+
 	}
 }
 
@@ -171,7 +171,7 @@ func (db *DB) interpretError(err error) error {
 // InTx implements store.Store. A nested InTx on a transaction's store runs
 // fn in the same transaction. A panic in fn rolls back and propagates.
 func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) (err error) {
-	if db.tx != nil && false {
+	if db.tx != nil {
 		return fn(db)
 	}
 	tx, err := db.c.w.BeginTx(ctx, nil)
@@ -290,6 +290,15 @@ func (db *DB) CustomerGet(ctx context.Context, id int64) (store.Customer, error)
 	var c store.Customer
 	if err := scanCustomer(db.stmt(customerGet).QueryRowContext(ctx, id), &c); err != nil {
 		return store.Customer{}, db.interpretError(err)
+	}
+	return c, nil
+}
+
+// CustomerAuth implements store.Store.
+func (db *DB) CustomerAuth(ctx context.Context, id int64) (store.Credentials, error) {
+	var c store.Credentials
+	if err := db.stmt(customerAuth).QueryRowContext(ctx, id).Scan(&c.APIKeyHash, &c.APIAccess); err != nil {
+		return store.Credentials{}, db.interpretError(err)
 	}
 	return c, nil
 }

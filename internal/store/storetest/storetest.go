@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
@@ -320,6 +321,13 @@ func testCustomerCredentials(t *testing.T, s store.Store) {
 			t.Errorf("%s: key %x (nil %v) access %v, want %x (nil %v) %v", st.name,
 				got.APIKeyHash, got.APIKeyHash == nil, got.APIAccess, st.key, st.key == nil, st.access)
 		}
+		auth, err := s.CustomerAuth(ctx(t), c.ID)
+		if err != nil {
+			t.Fatalf("%s: CustomerAuth: %v", st.name, err)
+		}
+		if !bytes.Equal(auth.APIKeyHash, st.key) || (auth.APIKeyHash == nil) != (st.key == nil) || auth.APIAccess != st.access {
+			t.Errorf("%s: CustomerAuth gives key %x access %v, want %x %v", st.name, auth.APIKeyHash, auth.APIAccess, st.key, st.access)
+		}
 		rest := got
 		rest.APIKeyHash, rest.APIAccess = c.APIKeyHash, c.APIAccess
 		if !reflect.DeepEqual(rest, c) {
@@ -328,6 +336,9 @@ func testCustomerCredentials(t *testing.T, s store.Store) {
 	}
 	if got := mustGetCustomer(t, s, other.ID); !reflect.DeepEqual(got, other) {
 		t.Errorf("credentials of another customer changed: %#v", got)
+	}
+	if _, err := s.CustomerAuth(ctx(t), other.ID+1000); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("CustomerAuth of a missing customer: %v, want ErrNotFound", err)
 	}
 }
 
@@ -941,13 +952,21 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 		wg.Go(func() {
 			for i := range perWriter {
 				err := s.InTx(ctx(t), func(tx store.Store) error {
-					// Read, then write: the classic SQLite deadlock when
-					// transactions start deferred.
+					// Read, yield, then write: the classic SQLite
+					// SQLITE_BUSY when transactions start deferred and
+					// another writer commits in between.
 					if _, err := tx.CustomerGet(ctx(t), cust); err != nil {
 						return err
 					}
+					if _, err := tx.ServiceList(ctx(t), store.ServiceFilter{CustomerID: cust, Limit: 3}); err != nil {
+						return err
+					}
+					time.Sleep(100 * time.Microsecond)
 					sv := store.Service{CustomerID: cust, Type: "w", Name: fmt.Sprintf("%d-%d", w, i), Details: []byte(`{}`)}
 					if err := tx.ServiceCreate(ctx(t), &sv); err != nil {
+						return err
+					}
+					if _, err := tx.ServiceGet(ctx(t), cust, sv.ID); err != nil {
 						return err
 					}
 					e := store.Email{CustomerID: cust, Time: int64(i)}
