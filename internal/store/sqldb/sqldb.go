@@ -287,6 +287,10 @@ func scanCustomer(s scanner, c *store.Customer) error {
 
 // CustomerGet implements store.Store.
 func (db *DB) CustomerGet(ctx context.Context, id int64) (store.Customer, error) {
+	ctx, err := pointRead(ctx)
+	if err != nil {
+		return store.Customer{}, err
+	}
 	var c store.Customer
 	if err := scanCustomer(db.stmt(customerGet).QueryRowContext(ctx, id), &c); err != nil {
 		return store.Customer{}, db.interpretError(err)
@@ -294,8 +298,23 @@ func (db *DB) CustomerGet(ctx context.Context, id int64) (store.Customer, error)
 	return c, nil
 }
 
+// pointRead prepares the context of a lookup by primary key: it fails if
+// ctx is already done, and otherwise drops its cancellation. Such a lookup
+// finishes in microseconds, while a cancellable context makes drivers
+// (modernc.org/sqlite) start a watcher goroutine for every query.
+func pointRead(ctx context.Context) (context.Context, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
+}
+
 // CustomerAuth implements store.Store.
 func (db *DB) CustomerAuth(ctx context.Context, id int64) (store.Credentials, error) {
+	ctx, err := pointRead(ctx)
+	if err != nil {
+		return store.Credentials{}, err
+	}
 	var c store.Credentials
 	if err := db.stmt(customerAuth).QueryRowContext(ctx, id).Scan(&c.APIKeyHash, &c.APIAccess); err != nil {
 		return store.Credentials{}, db.interpretError(err)
@@ -362,6 +381,10 @@ func scanService(sc scanner, s *store.Service) error {
 
 // ServiceGet implements store.Store.
 func (db *DB) ServiceGet(ctx context.Context, customerID, id int64) (store.Service, error) {
+	ctx, err := pointRead(ctx)
+	if err != nil {
+		return store.Service{}, err
+	}
 	var s store.Service
 	if err := scanService(db.stmt(serviceGet).QueryRowContext(ctx, id, customerID), &s); err != nil {
 		return store.Service{}, db.interpretError(err)
@@ -416,6 +439,10 @@ func scanEmail(s scanner, e *store.Email) error {
 
 // EmailGet implements store.Store.
 func (db *DB) EmailGet(ctx context.Context, customerID, id int64) (store.Email, error) {
+	ctx, err := pointRead(ctx)
+	if err != nil {
+		return store.Email{}, err
+	}
 	var e store.Email
 	if err := scanEmail(db.stmt(emailGet).QueryRowContext(ctx, id, customerID), &e); err != nil {
 		return store.Email{}, db.interpretError(err)
