@@ -2,9 +2,16 @@ package httpapi_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/artnet-panel/artnet-panel/internal/httpapi"
+	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
 func TestCustomerDetails(t *testing.T) {
@@ -197,4 +204,35 @@ func TestCustomerEdit(t *testing.T) {
 	}
 	mustFail(t, e.asB("customer/edit", "customer[country_code]", "PL"), "incorrect-param-value")
 	mustOK(t, e.asB("customer/edit", "customer[country_code]", "PL", "customer[postcode]", "00-950"))
+}
+
+// failingKeyStore fails to store API keys, as a broken database would.
+type failingKeyStore struct{ store.Store }
+
+func (f failingKeyStore) CustomerSetAPIKey(context.Context, int64, []byte) error {
+	return errors.New("disk I/O error (simulated)")
+}
+
+func (f failingKeyStore) InTx(ctx context.Context, fn func(tx store.Store) error) error {
+	return f.Store.InTx(ctx, func(tx store.Store) error { return fn(failingKeyStore{tx}) })
+}
+
+func TestRegenerateAPIKeyFailure(t *testing.T) {
+	e := newEnv(t)
+	api := httpapi.New(panel.New(failingKeyStore{e.store}), slog.New(slog.NewJSONHandler(e.logBuf, nil)))
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	e.srv = srv
+	a := mustFail(t, e.asA("customer/regenerate-api-key"), "internal-update-error")
+	if strings.Contains(string(a.raw), "disk") || a.get("api_key") != nil {
+		t.Fatalf("failure answer leaks or returns a key: %s", a.raw)
+	}
+	if !strings.Contains(e.logBuf.String(), "disk I/O error (simulated)") {
+		t.Fatal("the cause is not logged")
+	}
+	// The old key still works and no notice was written.
+	mustOK(t, e.asA("customer/details"))
+	if n := len(mustOK(t, e.asA("customer/emails-list")).get("emails_list").([]any)); n != 1 {
+		t.Fatalf("%d e-mails after a failed regeneration, want 1", n)
+	}
 }
