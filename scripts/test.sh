@@ -12,4 +12,11 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 go vet ./...
-exec scripts/pgtest.sh go test -count=1 "$@" ./...
+# The end-to-end HTTP suite runs a second time on PostgreSQL.
+exec scripts/pgtest.sh bash -c '
+  set -e
+  go test -count=1 "$@" ./...
+  if [ -n "${ARTNET_TEST_POSTGRES:-}" ]; then
+    echo "== end-to-end HTTP suite on PostgreSQL"
+    ARTNET_TEST_E2E_DB=postgres go test -count=1 "$@" ./internal/httpapi/
+  fi' test.sh "$@"

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,6 +22,8 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store"
+	"github.com/artnet-panel/artnet-panel/internal/store/postgres"
+	"github.com/artnet-panel/artnet-panel/internal/store/postgres/pgtest"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 )
 
@@ -79,16 +82,31 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// openStore opens an empty store: SQLite, or PostgreSQL (a private schema)
+// when ARTNET_TEST_E2E_DB=postgres — scripts/test.sh runs this package both
+// ways.
+func openStore(t *testing.T) store.Store {
+	t.Helper()
+	var st store.Store
+	var err error
+	if os.Getenv("ARTNET_TEST_E2E_DB") == "postgres" {
+		st, err = postgres.Open(context.Background(), pgtest.NewSchema(t))
+	} else {
+		st, err = sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // newEnv starts the API on port 0 over a fresh SQLite database holding
 // customers A and B.
 func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openStore(t)
 	inv, err := demo.Inventory()
 	if err != nil {
 		t.Fatal(err)

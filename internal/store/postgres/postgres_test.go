@@ -2,81 +2,22 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/artnet-panel/artnet-panel/internal/store/postgres"
+	"github.com/artnet-panel/artnet-panel/internal/store/postgres/pgtest"
 	"github.com/artnet-panel/artnet-panel/internal/store/storetest"
 )
 
-const envDSN = "ARTNET_TEST_POSTGRES"
+func baseDSN(t testing.TB) string { return pgtest.BaseDSN(t) }
 
-func baseDSN(t testing.TB) string {
-	dsn := os.Getenv(envDSN)
-	if dsn == "" {
-		t.Skip("SKIP: PostgreSQL store tests not run: ARTNET_TEST_POSTGRES is not set (scripts/pgtest.sh starts a throwaway cluster)")
-	}
-	return dsn
-}
+func newSchema(t testing.TB) string { return pgtest.NewSchema(t) }
 
-// withSearchPath returns dsn (URL or key=value form) selecting schema.
 func withSearchPath(t testing.TB, dsn, schema string) string {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatalf("%s: %v", envDSN, err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return dsn + " search_path=" + schema
-}
-
-var admin struct {
-	once sync.Once
-	db   *sql.DB
-	err  error
-}
-
-// newSchema creates a uniquely named schema, dropped when the test ends,
-// and returns a DSN whose search_path selects it.
-func newSchema(t testing.TB) string {
-	dsn := baseDSN(t)
-	admin.once.Do(func() {
-		admin.db, admin.err = sql.Open("pgx", dsn)
-		if admin.err == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			admin.err = admin.db.PingContext(ctx)
-		}
-	})
-	if admin.err != nil {
-		t.Fatalf("connect to %s: %v", envDSN, admin.err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "artnet_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return withSearchPath(t, dsn, schema)
+	return pgtest.WithSearchPath(t, dsn, schema)
 }
 
 func open(t testing.TB) *postgres.DB {
