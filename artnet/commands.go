@@ -1,0 +1,187 @@
+package artnet
+
+import "slices"
+
+// Command describes one API command for clients: its path and whether it
+// is safe to repeat.
+type Command struct {
+	// Path is "module/command", e.g. "services/list".
+	Path string
+	// ReadOnly commands change nothing; the client retries them on 429,
+	// 5xx and network errors. Other commands are never retried.
+	ReadOnly bool
+	// Destructive commands lose data, interrupt a running machine or
+	// invalidate credentials (a CLI should ask before running them).
+	Destructive bool
+}
+
+type commandKind int
+
+const (
+	write commandKind = iota
+	readOnly
+	destructive
+)
+
+// commandTable lists the 93 documented commands in documentation order. A
+// test checks it against the server's catalogue.
+var commandTable = []struct {
+	path string
+	kind commandKind
+}{
+	// customer
+	{"customer/regenerate-api-key", destructive},
+	{"customer/emails-list", readOnly},
+	{"customer/email-details", readOnly},
+	{"customer/change-language", write},
+	{"customer/get-language", readOnly},
+	{"customer/details", readOnly},
+	{"customer/edit", write},
+
+	// services
+	{"services/list", readOnly},
+	{"services/details", readOnly},
+
+	// domain
+	{"domain/list", readOnly},
+	{"domain/details", readOnly},
+	{"domain/edit-dns-servers", write},
+
+	// easyisp
+	{"easyisp/list", readOnly},
+	{"easyisp/details", readOnly},
+
+	// avx
+	{"avx/list", readOnly},
+	{"avx/details", readOnly},
+
+	// hosting-artnet
+	{"hosting-artnet/list", readOnly},
+	{"hosting-artnet/details", readOnly},
+
+	// ssl
+	{"ssl/list", readOnly},
+	{"ssl/details", readOnly},
+
+	// software
+	{"software/list", readOnly},
+	{"software/details", readOnly},
+
+	// link-service
+	{"link-service/list", readOnly},
+	{"link-service/details", readOnly},
+
+	// fail-over-ip
+	{"fail-over-ip/list", readOnly},
+	{"fail-over-ip/details", readOnly},
+	{"fail-over-ip/switch", write},
+
+	// additional-ip
+	{"additional-ip/list", readOnly},
+	{"additional-ip/details", readOnly},
+	{"additional-ip/order-info", readOnly},
+	{"additional-ip/order", write},
+
+	// vps
+	{"vps/list", readOnly},
+	{"vps/details", readOnly},
+	{"vps/power-on", write},
+	{"vps/power-off", destructive},
+	{"vps/power-restart", destructive},
+
+	// dedicated
+	{"dedicated/list", readOnly},
+	{"dedicated/details", readOnly},
+	{"dedicated/transfer-usage-details", readOnly},
+	{"dedicated/ilo-details", readOnly},
+	{"dedicated/ilo-access-enable", write},
+	{"dedicated/ilo-access-disable", write},
+	{"dedicated/power-details", readOnly},
+	{"dedicated/power-on", write},
+	{"dedicated/power-off", destructive},
+	{"dedicated/power-restart", destructive},
+
+	// colocation
+	{"colocation/list", readOnly},
+	{"colocation/details", readOnly},
+	{"colocation/transfer-usage-details", readOnly},
+	{"colocation/power-details", readOnly},
+	{"colocation/power-on", write},
+	{"colocation/power-off", destructive},
+	{"colocation/power-restart", destructive},
+
+	// ip-blackholing
+	{"ip-blackholing/list", readOnly},
+	{"ip-blackholing/enable", destructive},
+	{"ip-blackholing/disable", write},
+
+	// dns
+	{"dns/list", readOnly},
+	{"dns/delete", destructive},
+	{"dns/details-secoundary", readOnly},
+	{"dns/add-secoundary", write},
+	{"dns/details-primary", readOnly},
+	{"dns/add-primary", write},
+	{"dns/edit-primary-records", write},
+
+	// rev-dns
+	{"rev-dns/list", readOnly},
+	{"rev-dns/details", readOnly},
+	{"rev-dns/edit", write},
+
+	// firewall
+	{"firewall/list", readOnly},
+	{"firewall/details", readOnly},
+	{"firewall/enable", write},
+	{"firewall/disable", write},
+	{"firewall/save", write},
+
+	// offer-dedicated
+	{"offer-dedicated/custom-offer", readOnly},
+	{"offer-dedicated/express-offer", readOnly},
+	{"offer-dedicated/express-reservations-list", readOnly},
+	{"offer-dedicated/express-reservation", write},
+	{"offer-dedicated/express-reservation-cancel", write},
+	{"offer-dedicated/express-order", write},
+
+	// cloud-instance
+	{"cloud-instance/list", readOnly},
+	{"cloud-instance/details", readOnly},
+	{"cloud-instance/action-power-on", write},
+	{"cloud-instance/action-power-off", destructive},
+	{"cloud-instance/action-power-restart", destructive},
+	{"cloud-instance/action-shutdown", destructive},
+	{"cloud-instance/action-reboot", destructive},
+	{"cloud-instance/resources-allowed-ranges", readOnly},
+	{"cloud-instance/resources-calculate-price", readOnly},
+	{"cloud-instance/resources-negotiate", destructive},
+	{"cloud-instance/boot-installation-images-list", readOnly},
+	{"cloud-instance/boot-mode-installation-image", destructive},
+	{"cloud-instance/boot-mode-boot", destructive},
+	{"cloud-instance/custom-properties-edit", write},
+	{"cloud-instance/password-change", write},
+	{"cloud-instance/delete", destructive},
+}
+
+var commandIndex = func() map[string]Command {
+	m := make(map[string]Command, len(commandTable))
+	for _, c := range commandTable {
+		m[c.path] = Command{Path: c.path, ReadOnly: c.kind == readOnly, Destructive: c.kind == destructive}
+	}
+	return m
+}()
+
+// Commands returns every documented command, in documentation order.
+func Commands() []Command {
+	out := make([]Command, 0, len(commandTable))
+	for _, c := range commandTable {
+		out = append(out, commandIndex[c.path])
+	}
+	return slices.Clip(out)
+}
+
+// LookupCommand returns the command with the given path ("module/command").
+func LookupCommand(path string) (Command, bool) {
+	c, ok := commandIndex[path]
+	return c, ok
+}

@@ -1,0 +1,4 @@
+package artnet
+
+// ErrorCodesForTest lists the ErrCode constants.
+var ErrorCodesForTest = errorCodes
