@@ -60,6 +60,8 @@ func New(p *panel.Panel, logger *slog.Logger) *Server {
 	s.mux.HandleFunc("/api/", s.serveUnknown)
 	s.mux.HandleFunc("/panel/api/", s.serveUnknown)
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
+	s.mux.HandleFunc("GET /api/openapi.json", s.serveOpenAPI)
+	s.mux.HandleFunc("GET /api/docs", s.serveDocs)
 	return s
 }
 

@@ -1560,7 +1560,7 @@ func powerDetails() Field {
 // offerPrice is the price of one item of the custom offer.
 func offerPrice() Field {
 	return fld("price", "object-list", "price",
-		fld("price", "integer", "price"),
+		fld("price", "number", "price"), // documented "integer"; prices are money with decimals (artnet.Money)
 		fld("currency", "string", "currency of payment"),
 		fld("payment_period", "string", "payment period"),
 	)
