@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/artnet-panel/artnet-panel/internal/demo"
+	"github.com/artnet-panel/artnet-panel/internal/httpapi"
+	"github.com/artnet-panel/artnet-panel/internal/inventory"
+	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
+)
+
+// The demo customer of the scripts' server (internal/demo: one service of
+// each of the 13 types), with a known key.
+const (
+	demoID  = 19052
+	demoKey = "SCRIPTkeySCRIPTkeySCRIPTkeySCRIPTkey1234"
+)
+
+// TestMain makes the test binary the artnet command of the scripts.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"artnet": main})
+}
+
+// TestScripts runs the acceptance scenarios of testdata/script. Each script
+// gets its own artnetd (httptest, SQLite, the demo inventory imported) and
+// ARTNET_ENDPOINT, ARTNET_ID and ARTNET_API_KEY pointing at it.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup:               setupServer,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"jsonget": cmdJSONGet,
+		},
+	})
+}
+
+// setupServer starts an artnetd over a fresh database holding the imported
+// demo inventory and points the script's environment at it.
+func setupServer(env *testscript.Env) error {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(env.WorkDir, ".artnetd.db"))
+	if err != nil {
+		return err
+	}
+	inv, err := demo.Inventory()
+	if err != nil {
+		st.Close()
+		return err
+	}
+	inv.Customers[0].APIKey = demoKey
+	if err := inventory.Import(ctx, st, inv); err != nil {
+		st.Close()
+		return err
+	}
+	api := httpapi.New(panel.New(st), slog.New(slog.DiscardHandler))
+	api.Ready.Store(true)
+	srv := httptest.NewServer(api)
+	env.Defer(func() {
+		srv.Close()
+		st.Close()
+	})
+	env.Setenv("ARTNET_ENDPOINT", srv.URL+"/api")
+	env.Setenv("ARTNET_ID", strconv.Itoa(demoID))
+	env.Setenv("ARTNET_API_KEY", demoKey)
+	env.Setenv("ARTNET_CONFIG", filepath.Join(env.WorkDir, ".config", "artnet", "config.yaml"))
+	env.Setenv("DEMO_KEY", demoKey)
+	env.Setenv("LANG", "")
+	return nil
+}
+
+// cmdJSONGet checks a value of a JSON file:
+//
+//	jsonget FILE PATH WANT
+//
+// PATH is dot-separated object keys and list indexes; "len" after a list
+// is its length. WANT is compared with the value
+// written as JSON (strings without quotes).
+func cmdJSONGet(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: jsonget FILE PATH WANT")
+	}
+	var v any
+	if err := json.Unmarshal([]byte(ts.ReadFile(args[0])), &v); err != nil {
+		ts.Fatalf("%s: not JSON: %v", args[0], err)
+	}
+	for _, k := range strings.Split(args[1], ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = x[k]; !ok {
+				ts.Fatalf("%s: no key %q", args[1], k)
+			}
+		case []any:
+			if k == "len" {
+				v = float64(len(x))
+				continue
+			}
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(x) {
+				ts.Fatalf("%s: bad index %q (length %d)", args[1], k, len(x))
+			}
+			v = x[i]
+		default:
+			ts.Fatalf("%s: %q of a %T", args[1], k, v)
+		}
+	}
+	got := fmt.Sprint(v)
+	if s, ok := v.(string); !ok {
+		b, _ := json.Marshal(v)
+		got = string(b)
+	} else {
+		got = s
+	}
+	if (got == args[2]) == neg {
+		ts.Fatalf("%s = %s, want %s%s", args[1], got, map[bool]string{true: "not ", false: ""}[neg], args[2])
+	}
+}
