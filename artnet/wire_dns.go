@@ -9,7 +9,8 @@ const (
 	DNSZoneTypeSecondary = "secoundary" // spelled as documented
 )
 
-// DNS record types accepted by /dns/edit-primary-records.
+// DNS record types accepted by /dns/edit-primary-records: the six the
+// documentation names, and CAA and NS, which this server also serves.
 const (
 	DNSRecordA     = "A"
 	DNSRecordAAAA  = "AAAA"
@@ -17,10 +18,13 @@ const (
 	DNSRecordMX    = "MX"
 	DNSRecordTXT   = "TXT"
 	DNSRecordSRV   = "SRV"
+	DNSRecordCAA   = "CAA" // data1 flags, data2 tag, data3 value
+	DNSRecordNS    = "NS"  // below the apex only: delegation of a subdomain
 )
 
-// DNSRecordTypes lists the documented record types.
-var DNSRecordTypes = []string{DNSRecordA, DNSRecordAAAA, DNSRecordCNAME, DNSRecordMX, DNSRecordTXT, DNSRecordSRV}
+// DNSRecordTypes lists the record types the server accepts: the documented
+// ones, then CAA and NS.
+var DNSRecordTypes = []string{DNSRecordA, DNSRecordAAAA, DNSRecordCNAME, DNSRecordMX, DNSRecordTXT, DNSRecordSRV, DNSRecordCAA, DNSRecordNS}
 
 // DNSZone is an item of /dns/list and the zone_details of
 // /dns/details-secoundary, /dns/add-secoundary and /dns/add-primary.

@@ -273,6 +273,33 @@ func TestAnswersMatchDocument(t *testing.T) {
 		t.Fatalf("demo emails: %v %v", emails, err)
 	}
 	emailID := strconv.FormatInt(emails[0].ID, 10)
+	// A primary zone with records and a secondary zone of the demo
+	// customer, for the dns details commands.
+	zoneOf := make(map[string]string)
+	{
+		ctx := context.Background()
+		z, err := s.Panel.DNSAddPrimary(ctx, docsCustomerID, "acme.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pz, err := s.Panel.DNSPrimaryDetails(ctx, docsCustomerID, z.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Panel.DNSEditPrimaryRecords(ctx, docsCustomerID, z.ID, strconv.FormatInt(pz.Serial, 10), []panel.DNSRecordInput{
+			{Name: "@", Type: "A", Data1: "192.0.2.1"},
+			{Name: "@", Type: "MX", Data1: "10", Data2: "mail"},
+			{Name: "mail", Type: "A", Data1: "192.0.2.2"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		zoneOf["dns/details-primary"] = strconv.FormatInt(z.ID, 10)
+		z, err = s.Panel.DNSAddSecondary(ctx, docsCustomerID, "sub.acme.test", "192.0.2.53")
+		if err != nil {
+			t.Fatal(err)
+		}
+		zoneOf["dns/details-secoundary"] = strconv.FormatInt(z.ID, 10)
+	}
 	tested := 0
 	for _, c := range spec.All() {
 		if !s.Implemented(c.Path()) || !c.ReadOnly {
@@ -292,6 +319,8 @@ func TestAnswersMatchDocument(t *testing.T) {
 				params.Set("service_id", id)
 			} else if p.Required && p.Name == "email_id" {
 				params.Set("email_id", emailID)
+			} else if p.Required && p.Name == "zone_id" && zoneOf[c.Path()] != "" {
+				params.Set("zone_id", zoneOf[c.Path()])
 			} else if p.Required {
 				t.Fatalf("%s: required parameter %s not handled by the test", c.Path(), p.Name)
 			}
@@ -318,7 +347,8 @@ func TestAnswersMatchDocument(t *testing.T) {
 	// Failures: command errors and not-implemented.
 	call("services/details", url.Values{"service_id": {"999999999"}})
 	call("customer/email-details", url.Values{"email_id": {"x"}})
-	call("dns/list", nil)
+	call("dns/details-primary", url.Values{"zone_id": {zoneOf["dns/details-secoundary"]}})
+	call("rev-dns/list", nil)
 	call("services/list", url.Values{"api_key": {"wrong"}})
 }
 

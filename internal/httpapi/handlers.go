@@ -99,6 +99,7 @@ func (s *Server) routes() map[string]handlerFunc {
 			return artnet.ServiceDetailsOf[artnet.ServiceDetails]{ServiceDetails: d}, nil
 		}
 	}
+	s.addDNSRoutes(h)
 	return h
 }
 

@@ -38,7 +38,20 @@ const (
 	serviceB = 30001
 	domainB  = 30002
 	emailB   = 900
+	zoneB    = 40001
+	// Customer A's primary zone acme.test (zone_id 1 of the isolation
+	// walk) and its serial.
+	zoneA       = 1
+	zoneASerial = 2025010101
 )
+
+// zoneARecords are the records of A's zone in newEnv.
+var zoneARecords = []store.ZoneRecord{
+	{Name: "@", TTL: 3600, Type: "A", Data1: "123.123.123.123"},
+	{Name: "www", TTL: 3600, Type: "CNAME", Data1: "@"},
+	{Name: "@", TTL: 3600, Type: "MX", Data1: "10", Data2: "mail.acme.test."},
+	{Name: "mail", TTL: 300, Type: "A", Data1: "123.123.123.124"},
+}
 
 const inventoryB = `{"customers":[{
   "customer": {"id": 20001, "name": "Beta Jan Kowalski", "email": "jan@beta.test", "country_code": "PL",
@@ -119,6 +132,23 @@ func newEnv(t *testing.T) *testEnv {
 	inv.Customers = append(inv.Customers, invB.Customers...)
 	if err := inventory.Import(ctx, st, inv); err != nil {
 		t.Fatal(err)
+	}
+	// A's primary zone 1 with records; B's primary zone of its own domain.
+	for _, z := range []struct {
+		zone store.Zone
+		recs []store.ZoneRecord
+	}{
+		{store.Zone{ID: zoneA, CustomerID: idA, Domain: "acme.test", Type: store.ZoneTypePrimary, Serial: 2025010100}, zoneARecords},
+		{store.Zone{ID: zoneB, CustomerID: idB, Domain: "beta-secret.test", Type: store.ZoneTypePrimary, Serial: 2025010100},
+			[]store.ZoneRecord{{Name: "@", TTL: 3600, Type: "A", Data1: "10.9.9.9"}}},
+	} {
+		if err := st.ZoneCreate(ctx, &z.zone); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.ZoneRecordsReplace(ctx, store.ZoneRecordsReplaceParams{CustomerID: z.zone.CustomerID, ZoneID: z.zone.ID,
+			ExpectSerial: z.zone.Serial, NewSerial: zoneASerial, Records: z.recs}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	buf := &syncBuffer{}
 	api := httpapi.New(panel.New(st), slog.New(slog.NewJSONHandler(buf, nil)))

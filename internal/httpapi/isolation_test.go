@@ -121,6 +121,11 @@ func TestCatalogueWalkIsolation(t *testing.T) {
 	if n := len(mustOK(t, e.asA("customer/emails-list")).get("emails_list").([]any)); n != 1 {
 		t.Fatalf("A has %d e-mails after the walk, want 1", n)
 	}
+	z := mustOK(t, e.asA("dns/details-primary", "zone_id", idsOfA["zone_id"]))
+	if z.get("zone_details", "domain") != "acme.test" || z.get("zone_details", "serial") != float64(zoneASerial) ||
+		len(z.get("zone_details", "records").([]any)) != len(zoneARecords) {
+		t.Fatalf("A's zone changed: %s", z.raw)
+	}
 }
 
 // normalise removes the ids that differ by construction between the two

@@ -7,6 +7,67 @@
 // another customer's object answers exactly like one that does not exist.
 // Errors returned to callers are *apperr.Error values with documented codes;
 // failures of the store are wrapped as internal-* codes that hide the cause.
+//
+// # DNS zones (dns.go)
+//
+// A zone's domain is stored and shown in one form (NormalizeDomain): lower
+// case, internationalised labels as punycode A-labels, no trailing dot
+// ("example.com", "xn--przykad-rjb.pl"). A customer may add a zone for a
+// domain when it holds a domain service whose domain_name is the domain or
+// a parent of it, or when the operator allowed the domain or a parent
+// (AllowDomain). A domain has at most one zone, whoever owns it. A
+// secondary zone is stored with its master name server and is served once
+// it has been transferred from the master.
+//
+// Serials follow the date (UTC): a new primary zone gets YYYYMMDD01; each
+// change sets max(current+1, today's YYYYMMDD01), so serials never decrease
+// and keep growing past 99 changes a day. /dns/edit-primary-records
+// replaces the whole record set, atomically, only when the serial sent is
+// the current one (incorrect-soa-serial otherwise; of concurrent edits of
+// one serial exactly one succeeds).
+//
+// Record names are relative to the zone ("www", "_sip._tcp", "*.dev"),
+// fully qualified with a trailing dot and inside the zone
+// ("www.example.com."), "@" for the zone itself, or empty for the previous
+// record's name (not allowed for the first record). Labels are ASCII
+// letters, digits, hyphens (not first or last) and underscores, "*" only
+// as the first label; internationalised names are given in punycode. The
+// TTL is 60..604800 seconds, 3600 when not given (records of one name and
+// type may differ in TTL; the name servers serve the lowest, RFC 2181
+// §5.2). Host names in data (targets) take the same relative, absolute and
+// "@" forms.
+//
+// The data1..data4 layout of each record type (DNSRecordLayouts in Go);
+// fields not listed must be empty:
+//
+//	type   data1                  data2                data3          data4
+//	A      IPv4 address
+//	AAAA   IPv6 address
+//	CNAME  target name
+//	MX     priority 0-65535       exchange host (".": null MX)
+//	TXT    text (1-4096 bytes)
+//	SRV    priority 0-65535       weight 0-65535       port 0-65535   target host (".": none)
+//	CAA    flags 0-255            tag: issue,          value
+//	                              issuewild or iodef
+//	NS     name server host
+//
+// TXT text is given as it is, without zone-file quotes; on the wire it is
+// split into character-strings of 255 bytes (RFC 1035 limits one to 255),
+// which resolvers join again. A CAA value is printable ASCII; iodef takes
+// a mailto:, http: or https: URL, issue and issuewild may be empty (no CA
+// may issue). NS records delegate a subdomain and are allowed only below
+// the apex (the apex NS set is the panel's name servers, Panel.Nameservers);
+// a name server inside the zone needs an A or AAAA record at its name (for
+// one inside the delegated subdomain this is the glue).
+//
+// Rules between records: a CNAME is the only record of its name and is not
+// allowed at the apex; MX, SRV and NS targets must not be CNAME names of
+// the zone; a record may not be given twice (same name, type and data); at
+// a delegated name only NS and glue A/AAAA records may be given, below it
+// only glue. Every bad record is reported at once: incorrect-param-value
+// whose description names the first one and whose errors_details list
+// each (record index N of records[N], field, message). Nothing changes on
+// any error.
 package panel
 
 import (
@@ -26,6 +87,16 @@ type Panel struct {
 	Store store.Store
 	// Now returns the current time; tests inject a fixed clock.
 	Now func() time.Time
+
+	// Nameservers are the host names of the name servers that serve the
+	// primary zones (the nameservers of /dns/details-primary and the apex
+	// NS set). Nil: DefaultNameservers.
+	Nameservers []string
+	// LookupHost resolves the master name server of a new secondary zone.
+	// Nil: net.DefaultResolver.LookupHost.
+	LookupHost func(ctx context.Context, host string) ([]string, error)
+	// Zones is told about every committed zone change. Nil: nobody.
+	Zones ZonePublisher
 }
 
 // New returns a Panel over s with the real clock.

@@ -136,6 +136,45 @@ type Store interface {
 	// descending). Limit 0 means no limit.
 	EmailList(ctx context.Context, customerID int64, limit, offset int) ([]Email, error)
 
+	// ZoneCreate inserts z (z.CustomerID must exist, else ErrNotFound).
+	// When z.ID is 0 a new id is assigned and written back. Returns
+	// ErrConflict if z.ID is taken or a zone of z.Domain exists (for any
+	// customer).
+	ZoneCreate(ctx context.Context, z *Zone) error
+	// ZoneGet returns the customer's zone, or ErrNotFound.
+	ZoneGet(ctx context.Context, customerID, id int64) (Zone, error)
+	// ZoneList returns the customer's zones ordered by id.
+	ZoneList(ctx context.Context, customerID int64) ([]Zone, error)
+	// ZoneDelete removes the customer's zone and its records. Returns
+	// ErrNotFound.
+	ZoneDelete(ctx context.Context, customerID, id int64) error
+	// ZoneRecordsReplace replaces all records of the customer's zone and
+	// sets its serial to p.NewSerial, atomically and only if the serial
+	// still equals p.ExpectSerial (compare-and-swap: of concurrent calls
+	// with the same ExpectSerial exactly one succeeds). Returns ErrNotFound
+	// for a missing zone or one of another customer, ErrStale when the
+	// serial differs; nothing changes then.
+	ZoneRecordsReplace(ctx context.Context, p ZoneRecordsReplaceParams) error
+	// ZoneRecords returns the records of the customer's zone in order (nil
+	// for an empty zone), or ErrNotFound.
+	ZoneRecords(ctx context.Context, customerID, zoneID int64) ([]ZoneRecord, error)
+	// ZoneByDomain returns the zone of domain (in the stored form: lower
+	// case, no trailing dot) whoever owns it, or ErrNotFound.
+	ZoneByDomain(ctx context.Context, domain string) (Zone, error)
+	// ZonesAll returns every zone of every customer with its records,
+	// ordered by id, read in one consistent snapshot (operator and DNS
+	// server use).
+	ZonesAll(ctx context.Context) ([]ZoneWithRecords, error)
+	// DomainAllowed reports whether the operator allowed the customer to
+	// host domain or a parent domain of it (an allowance for "example.com"
+	// covers "example.com" and "shop.example.com").
+	DomainAllowed(ctx context.Context, customerID int64, domain string) (bool, error)
+	// AllowanceAdd allows the customer to host zones for domain and its
+	// subdomains (the stored form: lower case, no trailing dot). Adding an
+	// existing allowance is not an error. Returns ErrNotFound if there is
+	// no such customer.
+	AllowanceAdd(ctx context.Context, customerID int64, domain string) error
+
 	// Close releases the database.
 	Close() error
 }

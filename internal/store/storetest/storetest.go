@@ -44,6 +44,15 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"TxNested", testTxNested},
 		{"TxPanic", testTxPanic},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"ZoneRoundTrip", testZoneRoundTrip},
+		{"ZoneDomainUnique", testZoneDomainUnique},
+		{"ZoneScoping", testZoneScoping},
+		{"ZoneRecordsReplace", testZoneRecordsReplace},
+		{"ZoneRecordsReplaceConcurrent", testZoneRecordsReplaceConcurrent},
+		{"ZoneDelete", testZoneDelete},
+		{"ZonesAll", testZonesAll},
+		{"DomainAllowed", testDomainAllowed},
+		{"ZoneTx", testZoneTx},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
