@@ -100,6 +100,8 @@ func (s *Server) routes() map[string]handlerFunc {
 		}
 	}
 	s.addDNSRoutes(h)
+	s.addRevDNSRoutes(h)
+	s.addDomainRoutes(h)
 	return h
 }
 

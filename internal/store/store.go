@@ -95,6 +95,9 @@ type ServiceFilter struct {
 // use. Methods called on the Store given to InTx's function run inside that
 // transaction.
 type Store interface {
+	RevDNSStore    // revdns.go
+	SecondaryStore // secondary.go
+	DomainStore    // domain.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error

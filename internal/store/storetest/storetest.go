@@ -21,10 +21,7 @@ import (
 // each time it is called and arrange (with t.Cleanup) for it to be closed
 // and removed when the test ends.
 func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s store.Store)
-	}{
+	tests := []namedTest{
 		{"CustomerRoundTrip", testCustomerRoundTrip},
 		{"CustomerExplicitIDs", testCustomerExplicitIDs},
 		{"CustomerNotFound", testCustomerNotFound},
@@ -54,11 +51,20 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"DomainAllowed", testDomainAllowed},
 		{"ZoneTx", testZoneTx},
 	}
+	tests = append(tests, revDNSTests...)
+	tests = append(tests, secondaryTests...)
+	tests = append(tests, domainTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
 		})
 	}
+}
+
+// namedTest is one conformance test.
+type namedTest struct {
+	name string
+	fn   func(t *testing.T, s store.Store)
 }
 
 func ctx(t *testing.T) context.Context { return t.Context() }

@@ -1,0 +1,4 @@
+package httpapi
+
+// addRevDNSRoutes adds the handlers of the module to h.
+func (s *Server) addRevDNSRoutes(h map[string]handlerFunc) {}

@@ -1,0 +1,4 @@
+package store
+
+// RevDNSStore is the part of Store for reverse DNS (PTR records per subnetwork subclass).
+type RevDNSStore interface{}
