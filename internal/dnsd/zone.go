@@ -1,0 +1,304 @@
+package dnsd
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/miekg/dns"
+)
+
+// Zone is one hosted zone as handed to NewSnapshot.
+type Zone struct {
+	// Origin is the zone's apex, a fully qualified domain name
+	// ("example.com."). NewSnapshot lower-cases it.
+	Origin string
+	// Records holds every record of the zone, including exactly one SOA at
+	// the apex and the apex NS set. NewSnapshot takes ownership of the
+	// records: it rewrites owner names to lower case (sharing one string per
+	// name) and unifies the TTLs of an RRset; the caller must not change them
+	// afterwards.
+	Records []dns.RR
+}
+
+// Snapshot is an immutable, lookup-optimised view of every hosted zone.
+// Build one with NewSnapshot and install it with Server.SetSnapshot; it is
+// read concurrently without locks.
+type Snapshot struct {
+	zones   map[string]*zone // by lower-case origin
+	records int
+}
+
+// zone is one validated zone inside a Snapshot.
+type zone struct {
+	origin string
+	soa    *dns.SOA
+	// negSOA is the SOA put in the authority section of negative answers:
+	// a copy of soa whose TTL is min(SOA TTL, SOA MINIMUM) (RFC 2308 §3).
+	negSOA *dns.SOA
+	nodes  map[string]*node // every name of the zone, empty non-terminals included
+	order  []*node          // names in load order, for zone transfers
+	cuts   int              // number of delegation points (names below the apex owning NS)
+}
+
+// node is one owner name and its RRsets.
+type node struct {
+	name string  // lower case, fully qualified
+	sets []rrset // sorted by type; empty for an empty non-terminal
+	cut  bool    // a delegation point: owns NS and is below the apex
+}
+
+// rrset is the records of one type at one name.
+type rrset struct {
+	typ uint16
+	rrs []dns.RR
+}
+
+// get returns the RRset of type t at n, or nil.
+func (n *node) get(t uint16) []dns.RR {
+	for i := range n.sets {
+		if n.sets[i].typ == t {
+			return n.sets[i].rrs
+		}
+	}
+	return nil
+}
+
+// EmptySnapshot returns a snapshot that hosts no zone: every query is
+// REFUSED. A new Server starts with it.
+func EmptySnapshot() *Snapshot {
+	return &Snapshot{zones: map[string]*zone{}}
+}
+
+// NewSnapshot validates zones and builds the lookup structure. It checks
+// that every origin is a valid, unique FQDN; that each zone has exactly one
+// SOA, at its apex, and NS records at its apex; that every record is of
+// class IN and owned by a name inside its zone; that a CNAME is alone at its
+// name; that no DNAME or meta type (OPT, TSIG, ...) is used. Duplicate
+// records are dropped and the TTLs of an RRset are set to its lowest one
+// (RFC 2181 §5).
+func NewSnapshot(zones []Zone) (*Snapshot, error) {
+	s := &Snapshot{zones: make(map[string]*zone, len(zones))}
+	for i := range zones {
+		z, err := buildZone(&zones[i])
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := s.zones[z.origin]; dup {
+			return nil, fmt.Errorf("dnsd: zone %s is given twice", z.origin)
+		}
+		s.zones[z.origin] = z
+		for _, n := range z.order {
+			for _, set := range n.sets {
+				s.records += len(set.rrs)
+			}
+		}
+	}
+	return s, nil
+}
+
+// Records returns the number of records loaded (after dropping duplicates).
+func (s *Snapshot) Records() int { return s.records }
+
+// Zones returns the origins of the hosted zones, sorted.
+func (s *Snapshot) Zones() []string {
+	out := make([]string, 0, len(s.zones))
+	for o := range s.zones {
+		out = append(out, o)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Serial returns the SOA serial of the hosted zone origin (any case).
+func (s *Snapshot) Serial(origin string) (uint32, bool) {
+	z := s.zones[dns.CanonicalName(origin)]
+	if z == nil {
+		return 0, false
+	}
+	return z.soa.Serial, true
+}
+
+func buildZone(in *Zone) (*zone, error) {
+	origin := dns.CanonicalName(in.Origin)
+	if in.Origin == "" || !dns.IsFqdn(in.Origin) {
+		return nil, fmt.Errorf("dnsd: zone origin %q is not a fully qualified name", in.Origin)
+	}
+	if _, ok := dns.IsDomainName(origin); !ok {
+		return nil, fmt.Errorf("dnsd: zone origin %q is not a valid domain name", in.Origin)
+	}
+	z := &zone{origin: origin, nodes: make(map[string]*node, len(in.Records))}
+	for i, rr := range in.Records {
+		if rr == nil {
+			return nil, fmt.Errorf("dnsd: zone %s: record %d is nil", origin, i)
+		}
+		h := rr.Header()
+		t := h.Rrtype
+		if h.Class != dns.ClassINET {
+			return nil, fmt.Errorf("dnsd: zone %s: %s: class %s, only IN is served", origin, shortRR(rr), dns.ClassToString[h.Class])
+		}
+		switch t {
+		case dns.TypeOPT, dns.TypeTSIG, dns.TypeTKEY, dns.TypeAXFR, dns.TypeIXFR, dns.TypeANY,
+			dns.TypeMAILA, dns.TypeMAILB, dns.TypeNone, dns.TypeReserved:
+			return nil, fmt.Errorf("dnsd: zone %s: %s: type %s cannot be stored in a zone", origin, shortRR(rr), dns.Type(t))
+		case dns.TypeDNAME:
+			return nil, fmt.Errorf("dnsd: zone %s: %s: DNAME is not supported", origin, shortRR(rr))
+		}
+		if !dns.IsFqdn(h.Name) {
+			return nil, fmt.Errorf("dnsd: zone %s: %s: owner is not fully qualified", origin, shortRR(rr))
+		}
+		owner := strings.ToLower(h.Name)
+		if !dns.IsSubDomain(origin, owner) {
+			return nil, fmt.Errorf("dnsd: zone %s: %s: owner is outside the zone", origin, shortRR(rr))
+		}
+		if t == dns.TypeSOA && owner != origin {
+			return nil, fmt.Errorf("dnsd: zone %s: %s: SOA below the apex", origin, shortRR(rr))
+		}
+		n := z.nodes[owner]
+		if n == nil {
+			n = &node{name: owner}
+			z.nodes[owner] = n
+			z.order = append(z.order, n)
+		}
+		h.Name = n.name // one string per name, lower case
+		n.add(rr)
+	}
+
+	apex := z.nodes[origin]
+	if apex == nil {
+		return nil, fmt.Errorf("dnsd: zone %s: no SOA record at the apex", origin)
+	}
+	switch soa := apex.get(dns.TypeSOA); len(soa) {
+	case 0:
+		return nil, fmt.Errorf("dnsd: zone %s: no SOA record at the apex", origin)
+	case 1:
+		z.soa = soa[0].(*dns.SOA)
+	default:
+		return nil, fmt.Errorf("dnsd: zone %s: %d SOA records at the apex, want exactly one", origin, len(soa))
+	}
+	if len(apex.get(dns.TypeNS)) == 0 {
+		return nil, fmt.Errorf("dnsd: zone %s: no NS records at the apex", origin)
+	}
+	neg := *z.soa
+	neg.Hdr.Ttl = min(z.soa.Hdr.Ttl, z.soa.Minttl)
+	z.negSOA = &neg
+
+	for _, n := range z.order {
+		if err := n.finish(); err != nil {
+			return nil, fmt.Errorf("dnsd: zone %s: %w", origin, err)
+		}
+		if n.name != origin && n.get(dns.TypeNS) != nil {
+			n.cut = true
+			z.cuts++
+		}
+		// Make every ancestor up to the apex exist, as an empty
+		// non-terminal when it owns no record (RFC 4592 §2.2.2).
+		for name := parent(n.name); len(name) > len(origin); name = parent(name) {
+			if z.nodes[name] != nil {
+				break
+			}
+			z.nodes[name] = &node{name: name}
+		}
+	}
+	return z, nil
+}
+
+// add appends rr to the RRset of its type.
+func (n *node) add(rr dns.RR) {
+	t := rr.Header().Rrtype
+	for i := range n.sets {
+		if n.sets[i].typ == t {
+			n.sets[i].rrs = append(n.sets[i].rrs, rr)
+			return
+		}
+	}
+	n.sets = append(n.sets, rrset{typ: t, rrs: []dns.RR{rr}})
+}
+
+// finish checks the CNAME rule, drops duplicate records, unifies TTLs and
+// sorts the RRsets by type.
+func (n *node) finish() error {
+	if c := n.get(dns.TypeCNAME); c != nil {
+		if len(n.sets) > 1 {
+			var other []string
+			for _, s := range n.sets {
+				if s.typ != dns.TypeCNAME {
+					other = append(other, dns.Type(s.typ).String())
+				}
+			}
+			return fmt.Errorf("%s: CNAME beside other data (%s)", n.name, strings.Join(other, ", "))
+		}
+		if len(dedupe(c)) > 1 {
+			return fmt.Errorf("%s: more than one CNAME", n.name)
+		}
+	}
+	for i := range n.sets {
+		ttl := n.sets[i].rrs[0].Header().Ttl
+		for _, rr := range n.sets[i].rrs[1:] {
+			ttl = min(ttl, rr.Header().Ttl)
+		}
+		rrs := dedupe(n.sets[i].rrs)
+		for _, rr := range rrs {
+			rr.Header().Ttl = ttl
+		}
+		n.sets[i].rrs = rrs
+	}
+	sort.Slice(n.sets, func(i, j int) bool { return n.sets[i].typ < n.sets[j].typ })
+	return nil
+}
+
+// dedupe removes duplicate records (same owner, type, class and RDATA) from
+// one RRset, keeping the first of each.
+func dedupe(rrs []dns.RR) []dns.RR {
+	if len(rrs) < 2 {
+		return rrs
+	}
+	out := rrs[:1]
+	if len(rrs) <= 16 {
+	small:
+		for _, rr := range rrs[1:] {
+			for _, kept := range out {
+				if dns.IsDuplicate(kept, rr) {
+					continue small
+				}
+			}
+			out = append(out, rr)
+		}
+		return out
+	}
+	seen := map[string]bool{rdataKey(rrs[0]): true}
+	for _, rr := range rrs[1:] {
+		k := rdataKey(rr)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, rr)
+		}
+	}
+	return out
+}
+
+// rdataKey is the text of rr without its TTL, for duplicate detection in
+// large RRsets.
+func rdataKey(rr dns.RR) string {
+	c := dns.Copy(rr)
+	c.Header().Ttl = 0
+	return c.String()
+}
+
+// parent returns name without its first label ("a.b." → "b."; "b." → ".").
+func parent(name string) string {
+	off, end := dns.NextLabel(name, 0)
+	if end {
+		return "."
+	}
+	return name[off:]
+}
+
+// shortRR renders rr for an error message.
+func shortRR(rr dns.RR) string {
+	s := rr.String()
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return strings.ReplaceAll(s, "\t", " ")
+}

@@ -1,0 +1,82 @@
+package dnsd
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+)
+
+func TestNewSnapshotRejects(t *testing.T) {
+	const head = "@ 60 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ 60 IN NS ns1\n"
+	tests := []struct {
+		name   string
+		origin string
+		text   string
+		want   string
+	}{
+		{"no SOA", "example.com.", "@ 60 IN NS ns1\n", "no SOA"},
+		{"two SOA", "example.com.", head + "@ 60 IN SOA ns2 hostmaster 2 7200 3600 1209600 300\n", "2 SOA records"},
+		{"SOA below apex", "example.com.", head + "sub 60 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n", "SOA below the apex"},
+		{"no NS", "example.com.", "@ 60 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n", "no NS records"},
+		{"outside", "example.com.", head + "www.example.org. 60 IN A 192.0.2.1\n", "outside the zone"},
+		{"CNAME beside A", "example.com.", head + "www 60 IN CNAME x\nwww 60 IN A 192.0.2.1\n", "CNAME beside other data (A)"},
+		{"CNAME at apex", "example.com.", head + "@ 60 IN CNAME x.example.org.\n", "CNAME beside other data"},
+		{"two CNAMEs", "example.com.", head + "www 60 IN CNAME x\nwww 60 IN CNAME y\n", "more than one CNAME"},
+		{"DNAME", "example.com.", head + "old 60 IN DNAME new.example.org.\n", "DNAME"},
+		{"class CH", "example.com.", head + "www 60 CH A 192.0.2.1\n", "only IN"},
+		{"origin not FQDN", "example.com", head, "not a fully qualified"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			origin := dns.Fqdn(tc.origin)
+			z := parseZone(t, origin, "$ORIGIN "+origin+"\n"+tc.text)
+			z.Origin = tc.origin
+			_, err := NewSnapshot([]Zone{z})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+
+	z := parseZone(t, "example.com.", "$ORIGIN example.com.\n"+head)
+	if _, err := NewSnapshot([]Zone{z, z}); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("duplicate zone: error %v", err)
+	}
+	if _, err := NewSnapshot([]Zone{{Origin: "example.com.", Records: []dns.RR{nil}}}); err == nil {
+		t.Error("nil record accepted")
+	}
+}
+
+func TestNewSnapshotNormalises(t *testing.T) {
+	z := parseZone(t, "Example.COM.", `
+$ORIGIN Example.COM.
+@     60 IN SOA ns1 hostmaster 42 7200 3600 1209600 300
+@     60 IN NS  ns1
+WWW  300 IN A   192.0.2.1
+www  100 IN A   192.0.2.2
+www   60 IN A   192.0.2.1
+`)
+	snap, err := NewSnapshot([]Zone{z})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := snap.Zones(); len(got) != 1 || got[0] != "example.com." {
+		t.Errorf("zones %v", got)
+	}
+	if serial, ok := snap.Serial("EXAMPLE.com."); !ok || serial != 42 {
+		t.Errorf("serial %d %v", serial, ok)
+	}
+	if snap.Records() != 4 {
+		t.Errorf("%d records, want 4 (one duplicate dropped)", snap.Records())
+	}
+	m := snap.answer(newQuery("www.example.com.", dns.TypeA))
+	checkSection(t, "answer", m.Answer, []string{"www.example.com. 60 IN A 192.0.2.1", "www.example.com. 60 IN A 192.0.2.2"})
+}
+
+func TestEmptySnapshotRefuses(t *testing.T) {
+	m := EmptySnapshot().answer(newQuery("example.com.", dns.TypeA))
+	if m.Rcode != dns.RcodeRefused || m.Authoritative {
+		t.Errorf("rcode %s AA %v", dns.RcodeToString[m.Rcode], m.Authoritative)
+	}
+}
