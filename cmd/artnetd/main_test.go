@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/miekg/dns"
 )
 
 func sqliteDSN(t *testing.T) string {
@@ -70,11 +73,58 @@ func TestServeDemo(t *testing.T) {
 	}
 }
 
-func TestServeRefusesDNSUntilItLands(t *testing.T) {
-	m := &Main{DB: sqliteDSN(t), HTTPAddr: "127.0.0.1:0", DNSAddr: "127.0.0.1:5353", Logger: discardLogger()}
-	if err := m.Run(context.Background()); err == nil {
-		m.Close()
-		t.Fatal("--dns accepted although no DNS server is built")
+func TestServeDNS(t *testing.T) {
+	ctx := context.Background()
+	var out bytes.Buffer
+	m := &Main{DB: sqliteDSN(t), HTTPAddr: "127.0.0.1:0", DNSAddr: "127.0.0.1:0", Demo: true,
+		Stdout: &out, Logger: discardLogger(),
+		DNS: DNSConfig{Nameservers: []string{"ns1.example.net", "ns2.example.net"}}}
+	if err := m.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	match := regexp.MustCompile(`id=(\d+) api_key=([A-Za-z0-9]{32,})`).FindStringSubmatch(out.String())
+	call := func(path string, kv ...string) map[string]any {
+		v := url.Values{"id": {match[1]}, "api_key": {match[2]}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		resp, err := http.PostForm("http://"+m.Addr()+"/api/"+path, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		json.NewDecoder(resp.Body).Decode(&body)
+		if body["success"] != true {
+			t.Fatalf("%s: %v", path, body)
+		}
+		return body
+	}
+	// The demo's zone (if any) is served from the start; a zone made over
+	// the API is served as soon as the call returns.
+	list := call("dns/list")["zones_list"].([]any)
+	for _, z := range list {
+		zone := z.(map[string]any)
+		call("dns/delete", "zone_id", fmt.Sprint(zone["id"]))
+	}
+	zone := call("dns/add-primary", "domain", "acme.test")["zone_details"].(map[string]any)
+	serial := fmt.Sprintf("%.0f", call("dns/details-primary", "zone_id", fmt.Sprint(zone["id"]))["zone_details"].(map[string]any)["serial"])
+	call("dns/edit-primary-records", "zone_id", fmt.Sprint(zone["id"]), "serial", serial,
+		"records[0][name]", "www", "records[0][ttl]", "600", "records[0][type]", "A", "records[0][data1]", "192.0.2.80")
+	q := new(dns.Msg)
+	q.SetQuestion("www.acme.test.", dns.TypeA)
+	r, _, err := new(dns.Client).Exchange(q, m.DNSAddress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Answer) != 1 || r.Answer[0].(*dns.A).A.String() != "192.0.2.80" || !r.Authoritative {
+		t.Fatalf("answer: %v", r)
+	}
+	q.SetQuestion("acme.test.", dns.TypeNS)
+	r, _, err = new(dns.Client).Exchange(q, m.DNSAddress())
+	if err != nil || len(r.Answer) != 2 || r.Answer[0].(*dns.NS).Ns != "ns1.example.net." {
+		t.Fatalf("NS answer: %v %v", r, err)
 	}
 }
 

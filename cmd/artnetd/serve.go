@@ -9,16 +9,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/demo"
+	"github.com/artnet-panel/artnet-panel/internal/dnsd"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/artnet-panel/artnet-panel/internal/store/postgres"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
+	"github.com/artnet-panel/artnet-panel/internal/zonesync"
 )
 
 // Main is one running artnetd server. Run starts it; Close stops it.
@@ -27,11 +30,14 @@ type Main struct {
 	DB       string // sqlite:PATH or postgres://...
 	HTTPAddr string
 	DNSAddr  string
+	DNS      DNSConfig
 	Demo     bool
 	Stdout   io.Writer
 	Logger   *slog.Logger
 
 	store  store.Store
+	dns    *dnsd.Server
+	stop   context.CancelFunc // stops the DNS server
 	api    *httpapi.Server
 	server *http.Server
 	ln     net.Listener
@@ -46,9 +52,6 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if m.Stdout == nil {
 		m.Stdout = io.Discard
-	}
-	if m.DNSAddr != "" {
-		return errors.New("--dns: the DNS server is not part of this build yet (it lands with the DNS hosting issue)")
 	}
 	st, err := openStore(ctx, m.DB)
 	if err != nil {
@@ -67,10 +70,18 @@ func (m *Main) Run(ctx context.Context) error {
 			fmt.Fprintln(m.Stdout, "demo: the database already has customers; nothing seeded")
 		}
 	}
-	m.api = httpapi.New(panel.New(st), m.Logger)
+	p := panel.New(st)
+	p.Nameservers = m.DNS.Nameservers
+	if m.DNSAddr != "" {
+		if err := m.startDNS(p); err != nil {
+			m.Close()
+			return err
+		}
+	}
+	m.api = httpapi.New(p, m.Logger)
 	m.ln, err = net.Listen("tcp", m.HTTPAddr)
 	if err != nil {
-		st.Close()
+		m.Close()
 		return fmt.Errorf("listen %s: %w", m.HTTPAddr, err)
 	}
 	m.server = &http.Server{
@@ -86,6 +97,45 @@ func (m *Main) Run(ctx context.Context) error {
 	m.api.Ready.Store(true)
 	m.Logger.Info("artnetd listening", "http", m.ln.Addr().String(), "db", redactDSN(m.DB))
 	return nil
+}
+
+// DNSConfig configures the built-in DNS server.
+type DNSConfig struct {
+	Nameservers []string       // apex NS of every zone
+	SOA         zonesync.SOA   // SOA fields but the serial
+	AXFRAllowed []netip.Prefix // who may transfer zones
+	Notify      []string       // secondaries told about changes ("host:port")
+}
+
+// startDNS loads the zones and starts the DNS server; the panel then
+// publishes every zone change to it.
+func (m *Main) startDNS(p *panel.Panel) error {
+	m.dns = dnsd.NewServer(dnsd.Config{AXFRAllowed: m.DNS.AXFRAllowed, Logger: m.Logger})
+	sync := &zonesync.Syncer{Store: m.store, Server: m.dns, Nameservers: m.DNS.Nameservers,
+		SOA: m.DNS.SOA, NotifyTargets: m.DNS.Notify, Logger: m.Logger}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := sync.Load(ctx); err != nil {
+		cancel()
+		return err
+	}
+	if err := m.dns.Start(ctx, m.DNSAddr); err != nil {
+		cancel()
+		return fmt.Errorf("dns: %w", err)
+	}
+	m.stop = cancel
+	p.Zones = sync
+	udp, _ := m.dns.Addrs()
+	m.Logger.Info("dns listening", "addr", udp.String(), "zones", len(m.dns.Snapshot().Zones()))
+	return nil
+}
+
+// DNSAddress returns the DNS server's UDP address ("" when it is off).
+func (m *Main) DNSAddress() string {
+	if m.dns == nil {
+		return ""
+	}
+	udp, _ := m.dns.Addrs()
+	return udp.String()
 }
 
 // Addr returns the HTTP listen address (useful with port 0).
@@ -106,6 +156,10 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 	}
+	if m.stop != nil {
+		m.stop()
+		<-m.dns.Done()
+	}
 	if m.store != nil {
 		if err := m.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
@@ -120,10 +174,28 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	m := &Main{Stdout: stdout}
 	fs.StringVar(&m.DB, "db", env("ARTNETD_DB", defaultDB), "database: sqlite:PATH or postgres://...")
 	fs.StringVar(&m.HTTPAddr, "http", env("ARTNETD_HTTP", "127.0.0.1:8080"), "HTTP listen address")
-	fs.StringVar(&m.DNSAddr, "dns", env("ARTNETD_DNS", ""), "DNS listen address (empty: off)")
+	fs.StringVar(&m.DNSAddr, "dns", env("ARTNETD_DNS", ""), "DNS listen address, UDP and TCP (empty: off)")
+	nameservers := fs.String("dns-nameservers", env("ARTNETD_DNS_NAMESERVERS", strings.Join(panel.DefaultNameservers, ",")), "name servers of every hosted zone (NS records), comma separated")
+	mbox := fs.String("dns-soa-mbox", env("ARTNETD_DNS_SOA_MBOX", zonesync.DefaultSOA().RName), "SOA RNAME: the zones' responsible mailbox in DNS form")
+	axfr := fs.String("dns-axfr-allow", env("ARTNETD_DNS_AXFR_ALLOW", ""), "prefixes allowed to transfer zones (AXFR), comma separated")
+	notify := fs.String("dns-notify", env("ARTNETD_DNS_NOTIFY", ""), "secondaries (host:port) sent NOTIFY after every change, comma separated")
 	fs.BoolVar(&m.Demo, "demo", envBool("ARTNETD_DEMO"), "seed a demo customer into an empty database")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	m.DNS.Nameservers = splitList(*nameservers)
+	m.DNS.SOA = zonesync.DefaultSOA()
+	m.DNS.SOA.RName = *mbox
+	if len(m.DNS.Nameservers) > 0 {
+		m.DNS.SOA.MName = m.DNS.Nameservers[0]
+	}
+	m.DNS.Notify = splitList(*notify)
+	for _, s := range splitList(*axfr) {
+		pfx, err := netip.ParsePrefix(s)
+		if err != nil {
+			return fmt.Errorf("--dns-axfr-allow: %w", err)
+		}
+		m.DNS.AXFRAllowed = append(m.DNS.AXFRAllowed, pfx)
 	}
 	m.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
 	if err := m.Run(ctx); err != nil {
@@ -166,6 +238,17 @@ func redactDSN(dsn string) string {
 		}
 	}
 	return dsn
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func env(name, def string) string {
