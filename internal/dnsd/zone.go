@@ -88,13 +88,53 @@ func NewSnapshot(zones []Zone) (*Snapshot, error) {
 			return nil, fmt.Errorf("dnsd: zone %s is given twice", z.origin)
 		}
 		s.zones[z.origin] = z
-		for _, n := range z.order {
-			for _, set := range n.sets {
-				s.records += len(set.rrs)
-			}
-		}
+		s.records += z.count()
 	}
 	return s, nil
+}
+
+// WithZone returns a new snapshot in which the zone z.Origin is replaced by
+// z (or added); s itself is not changed. Only z is built, so an update costs
+// the size of that zone, not of every hosted zone. Ownership of z.Records
+// passes as with NewSnapshot.
+func (s *Snapshot) WithZone(z Zone) (*Snapshot, error) {
+	built, err := buildZone(&z)
+	if err != nil {
+		return nil, err
+	}
+	out := s.without(built.origin)
+	out.zones[built.origin] = built
+	out.records += built.count()
+	return out, nil
+}
+
+// WithoutZone returns a new snapshot without the zone origin (any case).
+func (s *Snapshot) WithoutZone(origin string) *Snapshot {
+	return s.without(dns.CanonicalName(origin))
+}
+
+// without copies s minus the zone of the canonical origin.
+func (s *Snapshot) without(origin string) *Snapshot {
+	out := &Snapshot{zones: make(map[string]*zone, len(s.zones)+1), records: s.records}
+	for o, z := range s.zones {
+		if o == origin {
+			out.records -= z.count()
+			continue
+		}
+		out.zones[o] = z
+	}
+	return out
+}
+
+// count returns the number of records of z.
+func (z *zone) count() int {
+	n := 0
+	for _, nd := range z.order {
+		for _, set := range nd.sets {
+			n += len(set.rrs)
+		}
+	}
+	return n
 }
 
 // Records returns the number of records loaded (after dropping duplicates).

@@ -80,3 +80,51 @@ func TestEmptySnapshotRefuses(t *testing.T) {
 		t.Errorf("rcode %s AA %v", dns.RcodeToString[m.Rcode], m.Authoritative)
 	}
 }
+
+func TestSnapshotWithZone(t *testing.T) {
+	base := testSnapshot(t)
+	before := base.Zones()
+	records := base.Records()
+	add := parseZone(t, "added.test.", `
+@ 3600 IN SOA ns1.added.test. hostmaster.added.test. 7 3600 900 1209600 300
+@ 3600 IN NS ns1.added.test.
+ns1 3600 IN A 192.0.2.1
+www 300 IN A 192.0.2.2`)
+	snap, err := base.WithZone(add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := snap.Zones(); len(got) != len(before)+1 || snap.Records() != records+4 {
+		t.Fatalf("after WithZone: zones %v, records %d (was %d)", got, snap.Records(), records)
+	}
+	if serial, ok := snap.Serial("ADDED.test."); !ok || serial != 7 {
+		t.Fatalf("serial %d %v", serial, ok)
+	}
+	if _, ok := base.Serial("added.test."); ok || len(base.Zones()) != len(before) {
+		t.Fatal("WithZone changed the original snapshot")
+	}
+	// Replacing the zone swaps its content; removing it drops its records.
+	repl := parseZone(t, "added.test.", `
+@ 3600 IN SOA ns1.added.test. hostmaster.added.test. 8 3600 900 1209600 300
+@ 3600 IN NS ns1.added.test.
+ns1 3600 IN A 192.0.2.1`)
+	snap2, err := snap.WithZone(repl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if serial, _ := snap2.Serial("added.test."); serial != 8 || snap2.Records() != records+3 {
+		t.Fatalf("replace: serial %d records %d", serial, snap2.Records())
+	}
+	if r := snap2.answer(newQuery("www.added.test.", dns.TypeA)); r.Rcode != dns.RcodeNameError {
+		t.Fatalf("removed name still answered: %v", r)
+	}
+	gone := snap2.WithoutZone("Added.Test.")
+	if len(gone.Zones()) != len(before) || gone.Records() != records {
+		t.Fatalf("WithoutZone: zones %v records %d", gone.Zones(), gone.Records())
+	}
+	// An invalid zone is rejected and changes nothing.
+	bad := Zone{Origin: "bad.test.", Records: nil}
+	if _, err := snap.WithZone(bad); err == nil {
+		t.Fatal("a zone without SOA was accepted")
+	}
+}

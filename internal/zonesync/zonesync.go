@@ -55,8 +55,7 @@ type Syncer struct {
 	NotifyTargets []string
 	Logger        *slog.Logger
 
-	mu    sync.Mutex
-	zones map[string]dnsd.Zone // by origin (lower case FQDN)
+	mu sync.Mutex // serialises snapshot updates
 }
 
 var _ panel.ZonePublisher = (*Syncer)(nil)
@@ -67,7 +66,7 @@ func (s *Syncer) Load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load zones: %w", err)
 	}
-	zones := make(map[string]dnsd.Zone, len(all))
+	zones := make([]dnsd.Zone, 0, len(all))
 	for _, z := range all {
 		dz, ok, err := s.build(z.Zone, z.Records)
 		if err != nil {
@@ -76,18 +75,23 @@ func (s *Syncer) Load(ctx context.Context) error {
 			continue
 		}
 		if ok {
-			zones[dz.Origin] = dz
+			zones = append(zones, dz)
 		}
+	}
+	snap, err := dnsd.NewSnapshot(zones)
+	if err != nil {
+		return fmt.Errorf("build snapshot: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.zones = zones
-	return s.install()
+	s.Server.SetSnapshot(snap)
+	return nil
 }
 
 // ZoneChanged reloads the zone of domain (stored form, e.g. "example.com")
-// and installs a new snapshot; a zone that no longer exists stops being
-// served. Then it sends NOTIFY to the secondaries in the background.
+// and installs a new snapshot in which only that zone is rebuilt; a zone
+// that no longer exists stops being served. Then it sends NOTIFY to the
+// secondaries in the background.
 func (s *Syncer) ZoneChanged(ctx context.Context, domain string) {
 	origin := dns.Fqdn(strings.ToLower(domain))
 	dz, serial, ok, err := s.loadZone(ctx, domain)
@@ -96,15 +100,18 @@ func (s *Syncer) ZoneChanged(ctx context.Context, domain string) {
 		return
 	}
 	s.mu.Lock()
-	if s.zones == nil {
-		s.zones = map[string]dnsd.Zone{}
+	snap := s.Server.Snapshot()
+	if snap == nil {
+		snap = dnsd.EmptySnapshot()
 	}
 	if ok {
-		s.zones[origin] = dz
+		snap, err = snap.WithZone(dz)
 	} else {
-		delete(s.zones, origin)
+		snap = snap.WithoutZone(origin)
 	}
-	err = s.install()
+	if err == nil {
+		s.Server.SetSnapshot(snap)
+	}
 	s.mu.Unlock()
 	if err != nil {
 		s.logger().Error("install snapshot", "zone", domain, "err", err)
@@ -138,23 +145,6 @@ func (s *Syncer) loadZone(ctx context.Context, domain string) (dnsd.Zone, uint32
 	}
 	dz, ok, err := s.build(z, recs)
 	return dz, uint32(z.Serial), ok, err
-}
-
-// install builds a snapshot of s.zones and gives it to the server. s.mu
-// must be held.
-func (s *Syncer) install() error {
-	list := make([]dnsd.Zone, 0, len(s.zones))
-	for _, z := range s.zones {
-		// NewSnapshot takes ownership of the records; hand it copies of
-		// the slices so a rejected snapshot leaves s.zones intact.
-		list = append(list, dnsd.Zone{Origin: z.Origin, Records: append([]dns.RR(nil), z.Records...)})
-	}
-	snap, err := dnsd.NewSnapshot(list)
-	if err != nil {
-		return err
-	}
-	s.Server.SetSnapshot(snap)
-	return nil
 }
 
 // build converts a stored zone to the records the server answers from.
