@@ -1,10 +1,12 @@
 // Command dnsbench is the Go side of bench/dns/run.sh: it generates the
 // benchmark zone and query list, serves a zone file with internal/dnsd, and
-// measures the memory a loaded zone takes.
+// measures the memory a loaded zone takes and the time from an API edit to
+// the DNS answer carrying it.
 //
 //	dnsbench gen   -origin bench.test. -records 1000 -zone bench.zone -queries queries.txt
 //	dnsbench serve -origin bench.test. -zone bench.zone -listen 127.0.0.1:5300
 //	dnsbench mem   -records 1000000
+//	dnsbench edit  -n 500   # edit-to-answer time through the HTTP API (edit.go)
 //	dnsbench port  # prints a port free on 127.0.0.1 for UDP and TCP
 package main
 
@@ -30,7 +32,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: dnsbench gen|serve|mem|port [flags]")
+		fmt.Fprintln(os.Stderr, "usage: dnsbench gen|serve|mem|edit|port [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -41,6 +43,8 @@ func main() {
 		err = serve(os.Args[2:])
 	case "mem":
 		err = mem(os.Args[2:])
+	case "edit":
+		err = edit(os.Args[2:])
 	case "port":
 		err = freePort()
 	default:

@@ -12,8 +12,14 @@
 # before and after the run, divided by the queries dnsperf saw answered), in
 # two phases: a fixed rate (RATE qps, the same load for both) and as fast as
 # dnsperf can send (CLIENTS sockets, OUTSTANDING queries in flight). Then
-# ours/Knot ratios, and the memory per record of a 1,000,000-record zone
-# loaded into dnsd (heap in use after GC / records).
+# ours/Knot ratios, the memory per record of a 1,000,000-record zone
+# loaded into dnsd (heap in use after GC / records), and the edit-to-answer
+# time: artnetd's pieces in-process (SQLite, panel, HTTP API, zonesync,
+# dnsd), EDITS changes of one A record through POST
+# /api/dns/edit-primary-records, each followed by UDP queries until the new
+# address is answered (p50/p99/max from the call's return and from its
+# start), for a small zone, a 1,000-record zone, and a small zone beside
+# 100,000 records in other zones.
 #
 # Needs root or the packages dnsperf and knot (installed with apt-get when
 # missing), and Go.
@@ -25,6 +31,8 @@ CLIENTS=${CLIENTS:-4}          # dnsperf sockets (SO_REUSEPORT spreads them over
 OUTSTANDING=${OUTSTANDING:-200}
 RECORDS=${RECORDS:-1000}       # records in the benchmark zone
 MEM_RECORDS=${MEM_RECORDS:-1000000}
+EDITS=${EDITS:-500}            # API edits per edit-to-answer case
+EDIT_OTHER_ZONES=${EDIT_OTHER_ZONES:-1000,10000} # the 100,000 other records spread over this many zones (one case each)
 DNSD_ARGS=${DNSD_ARGS:-}      # extra flags for "dnsbench serve", e.g. -udp-workers 1
 ORIGIN=bench.test.
 
@@ -163,3 +171,5 @@ for phase in fixed max; do
 done
 echo
 "$work/dnsbench" mem -records "$MEM_RECORDS"
+echo
+"$work/dnsbench" edit -n "$EDITS" -other-zones "$EDIT_OTHER_ZONES" -other-records 100000 -max-time 10m -dir "$work"
