@@ -54,3 +54,9 @@ type RevDNSSubclassResponse struct {
 type RevDNSEditResponse struct {
 	Warnings []RevDNSWarning `json:"warnings"`
 }
+
+// Tasks of a RevDNSWarning: the change of the record that was not made.
+const (
+	RevDNSTaskEdit   = "edit"   // setting the PTR of the origin
+	RevDNSTaskDelete = "delete" // deleting it
+)

@@ -23,6 +23,8 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return adminImport(ctx, args[1:], stdout, stderr)
 	case "export":
 		return adminExport(ctx, args[1:], stdout, stderr)
+	case "zone":
+		return runZone(ctx, args[1:], stdout, stderr)
 	case "customer":
 		if len(args) > 1 {
 			switch args[1] {
@@ -67,12 +69,13 @@ func adminImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := inventory.Import(ctx, st, inv); err != nil {
 		return fmt.Errorf("%s: %w (nothing was imported)", fs.Arg(0), err)
 	}
-	services, emails := 0, 0
+	services, emails, zones := 0, 0, 0
 	for _, c := range inv.Customers {
 		services += len(c.Services)
 		emails += len(c.Emails)
+		zones += len(c.DNSZones)
 	}
-	fmt.Fprintf(stdout, "imported %d customers, %d services, %d e-mails\n", len(inv.Customers), services, emails)
+	fmt.Fprintf(stdout, "imported %d customers, %d services, %d e-mails, %d DNS zones\n", len(inv.Customers), services, emails, zones)
 	return nil
 }
 

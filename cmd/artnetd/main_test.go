@@ -170,7 +170,19 @@ func TestImportExportRoundTrip(t *testing.T) {
 
 	db1 := sqliteDSN(t)
 	runOK(t, "admin", "import", "--db", db1, src)
+	// Besides the demo's zone and allowance, a zone read from a zone file
+	// and another allowance.
+	zoneFile := filepath.Join(dir, "shop.zone")
+	os.WriteFile(zoneFile, []byte(bindZone), 0o600)
+	runOK(t, "admin", "zone", "import", "--db", db1, "--customer", "19052", "--domain", "shop.example", zoneFile)
+	runOK(t, "admin", "zone", "allow", "--db", db1, "--customer", "19052", "--domain", "acme.example")
 	first := runOK(t, "admin", "export", "--db", db1)
+	for _, want := range []string{`"dns_zones": [`, `"domain": "acme.test"`, `"serial": 2025010101`, `"domain": "shop.example"`,
+		`"data1": "she said \"hi\" \\o/"`, `"dns_allowed_domains": [`, `"acme-shop.test"`, `"acme.example"`} {
+		if !strings.Contains(first, want) {
+			t.Errorf("export lacks %s:\n%s", want, first)
+		}
+	}
 
 	// Export → import into an empty database → export gives the same file, in
 	// JSON and in YAML.
@@ -193,6 +205,17 @@ func TestImportExportRoundTrip(t *testing.T) {
 	err = run(context.Background(), []string{"admin", "import", "--db", db3, badFile}, io.Discard, &errb)
 	if err == nil || !strings.Contains(err.Error(), "$.customers[0].services[5].details.shell") {
 		t.Fatalf("bad import error = %v", err)
+	}
+	if got := runOK(t, "admin", "export", "--db", db3); !strings.Contains(got, `"customers": []`) {
+		t.Fatalf("failed import left data behind:\n%s", got)
+	}
+	// A bad zone record is named by its JSON path.
+	badZone := strings.Replace(string(data), `"data1": "123.123.123.124"}`, `"data1": "123.123.123.300"}`, 1)
+	badZoneFile := filepath.Join(dir, "bad-zone.json")
+	os.WriteFile(badZoneFile, []byte(badZone), 0o600)
+	err = run(context.Background(), []string{"admin", "import", "--db", db3, badZoneFile}, io.Discard, &errb)
+	if err == nil || !strings.Contains(err.Error(), "$.customers[0].dns_zones[0].records[3].data1: ") {
+		t.Fatalf("bad zone import error = %v", err)
 	}
 	if got := runOK(t, "admin", "export", "--db", db3); !strings.Contains(got, `"customers": []`) {
 		t.Fatalf("failed import left data behind:\n%s", got)

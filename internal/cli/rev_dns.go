@@ -143,8 +143,8 @@ func newCmdRevDNSEdit(f *Factory, runF func(*RevDNSEditOptions) error) *cobra.Co
 
 A record that cannot be changed does not fail the command: it is left as it
 was and reported as a warning (on stderr, exit status 1).`
-	cmd.Example = `  artnet rev-dns details 501 --dns-subclass 124.123.123   # shows the serial
-  artnet rev-dns edit 501 --dns-subclass 124.123.123 --serial 42 \
+	cmd.Example = `  artnet rev-dns details 501 --dns-subclass 123.123.124   # shows the serial
+  artnet rev-dns edit 501 --dns-subclass 123.123.124 --serial 42 \
       --ptr 1=mail.example.com. --delete 2`
 	idFlag(cmd, sc, "subnetwork_id", &opts.SubnetworkID)
 	stringFlag(cmd, sc, "dns_subclass", &opts.DNSSubclass)

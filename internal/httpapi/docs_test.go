@@ -278,7 +278,7 @@ func TestAnswersMatchDocument(t *testing.T) {
 	zoneOf := make(map[string]string)
 	{
 		ctx := context.Background()
-		z, err := s.Panel.DNSAddPrimary(ctx, docsCustomerID, "acme.test")
+		z, err := s.Panel.DNSAddPrimary(ctx, docsCustomerID, "docs.acme.test")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -321,6 +321,10 @@ func TestAnswersMatchDocument(t *testing.T) {
 				params.Set("email_id", emailID)
 			} else if p.Required && p.Name == "zone_id" && zoneOf[c.Path()] != "" {
 				params.Set("zone_id", zoneOf[c.Path()])
+			} else if p.Required && p.Name == "subnetwork_id" {
+				params.Set("subnetwork_id", "501")
+			} else if p.Required && p.Name == "dns_subclass" {
+				params.Set("dns_subclass", "123.123.124")
 			} else if p.Required {
 				t.Fatalf("%s: required parameter %s not handled by the test", c.Path(), p.Name)
 			}
@@ -348,7 +352,7 @@ func TestAnswersMatchDocument(t *testing.T) {
 	call("services/details", url.Values{"service_id": {"999999999"}})
 	call("customer/email-details", url.Values{"email_id": {"x"}})
 	call("dns/details-primary", url.Values{"zone_id": {zoneOf["dns/details-secoundary"]}})
-	call("rev-dns/list", nil)
+	call("firewall/list", nil)
 	call("services/list", url.Values{"api_key": {"wrong"}})
 }
 

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,18 +40,21 @@ const (
 	domainB  = 30002
 	emailB   = 900
 	zoneB    = 40001
-	// Customer A's primary zone acme.test (zone_id 1 of the isolation
-	// walk) and its serial.
+	// Customer A's primary zone acme.test of the demo inventory (zone_id 1
+	// of the isolation walk) and its serial.
 	zoneA       = 1
 	zoneASerial = 2025010101
 )
 
-// zoneARecords are the records of A's zone in newEnv.
+// zoneARecords are the records of A's zone in the demo inventory
+// (internal/demo/demo.json); newEnv checks that they still are.
 var zoneARecords = []store.ZoneRecord{
 	{Name: "@", TTL: 3600, Type: "A", Data1: "123.123.123.123"},
 	{Name: "www", TTL: 3600, Type: "CNAME", Data1: "@"},
 	{Name: "@", TTL: 3600, Type: "MX", Data1: "10", Data2: "mail.acme.test."},
 	{Name: "mail", TTL: 300, Type: "A", Data1: "123.123.123.124"},
+	{Name: "@", TTL: 3600, Type: "AAAA", Data1: "2a01:1234:5678::10"},
+	{Name: "@", TTL: 3600, Type: "TXT", Data1: "v=spf1 mx a ip4:123.123.123.124 -all"},
 }
 
 const inventoryB = `{"customers":[{
@@ -67,7 +71,9 @@ const inventoryB = `{"customers":[{
                  "parent_service_id": 0, "ip": "", "custom_description": null},
      "details": {"domain_name": "beta-secret.test", "manageable": true}}
   ],
-  "emails": [{"id": 900, "time": 1700000000, "address": "jan@beta.test", "subject": "B secret subject", "body": "B secret body"}]
+  "emails": [{"id": 900, "time": 1700000000, "address": "jan@beta.test", "subject": "B secret subject", "body": "B secret body"}],
+  "dns_zones": [{"id": 40001, "domain": "beta-secret.test", "type": "primary", "serial": 2025010101,
+                 "records": [{"name": "@", "ttl": 3600, "type": "A", "data1": "10.9.9.9"}]}]
 }]}`
 
 type testEnv struct {
@@ -133,22 +139,13 @@ func newEnv(t *testing.T) *testEnv {
 	if err := inventory.Import(ctx, st, inv); err != nil {
 		t.Fatal(err)
 	}
-	// A's primary zone 1 with records; B's primary zone of its own domain.
-	for _, z := range []struct {
-		zone store.Zone
-		recs []store.ZoneRecord
-	}{
-		{store.Zone{ID: zoneA, CustomerID: idA, Domain: "acme.test", Type: store.ZoneTypePrimary, Serial: 2025010100}, zoneARecords},
-		{store.Zone{ID: zoneB, CustomerID: idB, Domain: "beta-secret.test", Type: store.ZoneTypePrimary, Serial: 2025010100},
-			[]store.ZoneRecord{{Name: "@", TTL: 3600, Type: "A", Data1: "10.9.9.9"}}},
-	} {
-		if err := st.ZoneCreate(ctx, &z.zone); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.ZoneRecordsReplace(ctx, store.ZoneRecordsReplaceParams{CustomerID: z.zone.CustomerID, ZoneID: z.zone.ID,
-			ExpectSerial: z.zone.Serial, NewSerial: zoneASerial, Records: z.recs}); err != nil {
-			t.Fatal(err)
-		}
+	// A's primary zone 1 comes with the demo inventory, B's primary zone of
+	// its own domain with inventoryB.
+	if z, err := st.ZoneGet(ctx, idA, zoneA); err != nil || z.Domain != "acme.test" || z.Serial != zoneASerial {
+		t.Fatalf("the demo inventory's zone %d: %+v, %v", zoneA, z, err)
+	}
+	if recs, err := st.ZoneRecords(ctx, idA, zoneA); err != nil || !reflect.DeepEqual(recs, zoneARecords) {
+		t.Fatalf("the demo zone's records changed (update zoneARecords):\n%+v, %v", recs, err)
 	}
 	buf := &syncBuffer{}
 	api := httpapi.New(panel.New(st), slog.New(slog.NewJSONHandler(buf, nil)))

@@ -2,7 +2,9 @@
 // everything they own, in JSON or YAML, with the field names of the API's
 // own answers (a customer as /customer/details returns it, a service as
 // /services/details returns it with the module's service_details object
-// under "details", e-mails as /customer/email-details returns them).
+// under "details", e-mails as /customer/email-details returns them, DNS
+// zones as /dns/details-primary and /dns/details-secoundary return them
+// (dns.go), plus the domains the operator allowed the customer to host).
 //
 // Import validates the whole file first and reports the JSON path of the
 // first offending value; it then writes everything in one transaction, so a
@@ -19,6 +21,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -47,6 +50,12 @@ type Customer struct {
 	Reseller  bool           `json:"reseller"`
 	Services  []Service      `json:"services"`
 	Emails    []artnet.Email `json:"emails"`
+	// DNSZones are the customer's zones on the panel's name servers, as
+	// /dns/details-primary and /dns/details-secoundary show them (dns.go).
+	DNSZones []DNSZone `json:"dns_zones"`
+	// DNSAllowedDomains are the domains the operator allowed the customer
+	// to host zones for (with their subdomains) without a domain service.
+	DNSAllowedDomains []string `json:"dns_allowed_domains"`
 }
 
 // Service is one service entry: the /services/details object and the
@@ -124,6 +133,16 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 					return storeError(fmt.Sprintf("%s.emails[%d].id", p, j), "e-mail", r.emails[j].ID, err)
 				}
 			}
+			for j := range r.zones {
+				if err := importZone(ctx, tx, fmt.Sprintf("%s.dns_zones[%d]", p, j), r.customer.ID, &r.zones[j]); err != nil {
+					return err
+				}
+			}
+			for _, d := range r.allowances {
+				if err := tx.AllowanceAdd(ctx, r.customer.ID, d); err != nil {
+					return fmt.Errorf("%s.dns_allowed_domains: %w", p, err)
+				}
+			}
 		}
 		// Parents are checked once every service of the file exists.
 		for i, r := range rows {
@@ -153,15 +172,19 @@ func storeError(path, what string, id int64, err error) error {
 }
 
 type customerRows struct {
-	customer store.Customer
-	services []store.Service
-	emails   []store.Email
+	customer   store.Customer
+	services   []store.Service
+	emails     []store.Email
+	zones      []zoneRows
+	allowances []string
 }
 
 // prepare validates inv and converts it to store rows.
 func prepare(inv Inventory) ([]customerRows, error) {
 	rows := make([]customerRows, len(inv.Customers))
-	seen := map[string]map[int64]string{"customer": {}, "service": {}, "e-mail": {}}
+	seen := map[string]map[int64]string{"customer": {}, "service": {}, "e-mail": {}, "zone": {}}
+	domains := map[string]string{} // zone domain -> path of its first zone
+	now := time.Now()
 	unique := func(kind string, id int64, path string) error {
 		if id == 0 {
 			return nil
@@ -205,6 +228,26 @@ func prepare(inv Inventory) ([]customerRows, error) {
 				ID: m.ID, Time: m.Time.Seconds(), Address: m.Address, Subject: m.Subject, Body: m.Body,
 			})
 		}
+		for j, ze := range e.DNSZones {
+			zp := fmt.Sprintf("%s.dns_zones[%d]", p, j)
+			z, err := zoneRow(zp, ze, now)
+			if err != nil {
+				return nil, err
+			}
+			if err := unique("zone", z.zone.ID, zp+".id"); err != nil {
+				return nil, err
+			}
+			if first, ok := domains[z.zone.Domain]; ok {
+				return nil, pathError(zp+".domain", "zone %s is also at %s", z.zone.Domain, first)
+			}
+			domains[z.zone.Domain] = zp
+			rows[i].zones = append(rows[i].zones, z)
+		}
+		allowed, err := allowanceRows(p+".dns_allowed_domains", e.DNSAllowedDomains)
+		if err != nil {
+			return nil, err
+		}
+		rows[i].allowances = allowed
 	}
 	return rows, nil
 }
@@ -317,11 +360,16 @@ func serviceRow(p string, e Service) (store.Service, error) {
 	return panel.ServiceFromWire(0, w, details), nil
 }
 
-// Export reads every customer with its services and e-mails, in id order.
+// Export reads every customer with its services, e-mails, DNS zones and
+// allowed domains, in id order.
 func Export(ctx context.Context, s store.Store) (Inventory, error) {
 	customers, err := s.CustomerList(ctx)
 	if err != nil {
 		return Inventory{}, fmt.Errorf("list customers: %w", err)
+	}
+	zonesOf, err := exportZones(ctx, s)
+	if err != nil {
+		return Inventory{}, err
 	}
 	inv := Inventory{Customers: make([]Customer, 0, len(customers))}
 	for _, c := range customers {
@@ -354,6 +402,15 @@ func Export(ctx context.Context, s store.Store) (Inventory, error) {
 		for _, m := range emails {
 			e.Emails = append(e.Emails, artnet.Email{ID: m.ID, Time: artnet.Unix(m.Time), Address: m.Address, Subject: m.Subject, Body: m.Body})
 		}
+		e.DNSZones = zonesOf[c.ID]
+		if e.DNSZones == nil {
+			e.DNSZones = []DNSZone{}
+		}
+		allowed, err := s.AllowanceList(ctx, c.ID)
+		if err != nil {
+			return Inventory{}, fmt.Errorf("list allowed domains of customer %d: %w", c.ID, err)
+		}
+		e.DNSAllowedDomains = append([]string{}, allowed...)
 		inv.Customers = append(inv.Customers, e)
 	}
 	return inv, nil

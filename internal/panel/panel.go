@@ -97,6 +97,10 @@ type Panel struct {
 	LookupHost func(ctx context.Context, host string) ([]string, error)
 	// Zones is told about every committed zone change. Nil: nobody.
 	Zones ZonePublisher
+	// Registry changes domain delegations (/domain/edit-dns-servers). Nil:
+	// no registry is called; the new DNS servers are only recorded in the
+	// domain's details (what registry.Simulator does, without the memory).
+	Registry Registry
 }
 
 // New returns a Panel over s with the real clock.

@@ -14,29 +14,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/miekg/dns"
 
-	"github.com/artnet-panel/artnet-panel/artnet"
 	"github.com/artnet-panel/artnet-panel/internal/dnsd"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store"
+	"github.com/artnet-panel/artnet-panel/internal/zonefile"
 )
 
 // SOA holds the SOA fields of every hosted zone except the serial.
-type SOA struct {
-	MName   string // primary name server, e.g. "ns1.artnet.pl"
-	RName   string // responsible mailbox in DNS form, e.g. "hostmaster.artnet.pl"
-	TTL     uint32
-	Refresh uint32
-	Retry   uint32
-	Expire  uint32
-	Minimum uint32 // negative-caching TTL (RFC 2308)
-}
+type SOA = zonefile.SOA
 
 // DefaultSOA returns the SOA fields used when the operator sets none.
 func DefaultSOA() SOA {
@@ -147,101 +137,28 @@ func (s *Syncer) loadZone(ctx context.Context, domain string) (dnsd.Zone, uint32
 	return dz, uint32(z.Serial), ok, err
 }
 
-// build converts a stored zone to the records the server answers from.
-// Secondary zones are not built here (they are served from their
-// transferred content); ok is false for them.
+// build converts a stored zone to the records the server answers from
+// (zonefile.RRs: the SOA, the apex NS set, then the records). Secondary
+// zones are not built here (they are served from their transferred
+// content); ok is false for them.
 func (s *Syncer) build(z store.Zone, recs []store.ZoneRecord) (dnsd.Zone, bool, error) {
 	if z.Type != store.ZoneTypePrimary {
 		return dnsd.Zone{}, false, nil
 	}
-	origin := dns.Fqdn(strings.ToLower(z.Domain))
-	served, err := panel.ServedRecords(z.Domain, recs)
-	if err != nil {
-		return dnsd.Zone{}, false, err
-	}
 	soa := s.SOA
-	if soa.MName == "" {
+	if soa.RName == "" {
 		soa = DefaultSOA()
 	}
-	rrs := make([]dns.RR, 0, len(served)+3)
-	rrs = append(rrs, &dns.SOA{
-		Hdr: dns.RR_Header{Name: origin, Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: soa.TTL},
-		Ns:  dns.Fqdn(soa.MName), Mbox: dns.Fqdn(soa.RName), Serial: uint32(z.Serial),
-		Refresh: soa.Refresh, Retry: soa.Retry, Expire: soa.Expire, Minttl: soa.Minimum,
-	})
 	nameservers := s.Nameservers
 	if len(nameservers) == 0 {
 		nameservers = panel.DefaultNameservers
 	}
-	for _, ns := range nameservers {
-		rrs = append(rrs, &dns.NS{Hdr: dns.RR_Header{Name: origin, Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: soa.TTL}, Ns: dns.Fqdn(ns)})
+	rrs, err := zonefile.RRs(zonefile.Zone{Domain: z.Domain, Serial: z.Serial, SOA: soa,
+		Nameservers: nameservers, Records: recs})
+	if err != nil {
+		return dnsd.Zone{}, false, err
 	}
-	for i, r := range served {
-		rr, err := toRR(r)
-		if err != nil {
-			return dnsd.Zone{}, false, fmt.Errorf("zone %s record %d: %w", z.Domain, i, err)
-		}
-		rrs = append(rrs, rr)
-	}
-	return dnsd.Zone{Origin: origin, Records: rrs}, true, nil
-}
-
-// toRR converts one served record (absolute names) to a miekg/dns RR, per
-// the data1..data4 layout of panel.DNSRecordLayouts.
-func toRR(r panel.ServedRecord) (dns.RR, error) {
-	hdr := dns.RR_Header{Name: r.Owner, Class: dns.ClassINET, Ttl: r.TTL}
-	num := func(i, bits int) (uint64, error) { return strconv.ParseUint(r.Data[i], 10, bits) }
-	switch r.Type {
-	case artnet.DNSRecordA:
-		ip := net.ParseIP(r.Data[0]).To4()
-		if ip == nil {
-			return nil, fmt.Errorf("bad IPv4 address %q", r.Data[0])
-		}
-		hdr.Rrtype = dns.TypeA
-		return &dns.A{Hdr: hdr, A: ip}, nil
-	case artnet.DNSRecordAAAA:
-		ip := net.ParseIP(r.Data[0])
-		if ip == nil || ip.To4() != nil {
-			return nil, fmt.Errorf("bad IPv6 address %q", r.Data[0])
-		}
-		hdr.Rrtype = dns.TypeAAAA
-		return &dns.AAAA{Hdr: hdr, AAAA: ip}, nil
-	case artnet.DNSRecordCNAME:
-		hdr.Rrtype = dns.TypeCNAME
-		return &dns.CNAME{Hdr: hdr, Target: r.Data[0]}, nil
-	case artnet.DNSRecordNS:
-		hdr.Rrtype = dns.TypeNS
-		return &dns.NS{Hdr: hdr, Ns: r.Data[0]}, nil
-	case artnet.DNSRecordMX:
-		pref, err := num(0, 16)
-		if err != nil {
-			return nil, fmt.Errorf("bad MX priority %q", r.Data[0])
-		}
-		hdr.Rrtype = dns.TypeMX
-		return &dns.MX{Hdr: hdr, Preference: uint16(pref), Mx: r.Data[1]}, nil
-	case artnet.DNSRecordTXT:
-		hdr.Rrtype = dns.TypeTXT
-		return &dns.TXT{Hdr: hdr, Txt: panel.SplitTXT(r.Data[0])}, nil
-	case artnet.DNSRecordSRV:
-		var v [3]uint64
-		for i := range v {
-			n, err := num(i, 16)
-			if err != nil {
-				return nil, fmt.Errorf("bad SRV data%d %q", i+1, r.Data[i])
-			}
-			v[i] = n
-		}
-		hdr.Rrtype = dns.TypeSRV
-		return &dns.SRV{Hdr: hdr, Priority: uint16(v[0]), Weight: uint16(v[1]), Port: uint16(v[2]), Target: r.Data[3]}, nil
-	case artnet.DNSRecordCAA:
-		flags, err := num(0, 8)
-		if err != nil {
-			return nil, fmt.Errorf("bad CAA flags %q", r.Data[0])
-		}
-		hdr.Rrtype = dns.TypeCAA
-		return &dns.CAA{Hdr: hdr, Flag: uint8(flags), Tag: r.Data[1], Value: r.Data[2]}, nil
-	}
-	return nil, fmt.Errorf("unsupported type %q", r.Type)
+	return dnsd.Zone{Origin: dns.Fqdn(strings.ToLower(z.Domain)), Records: rrs}, true, nil
 }
 
 func (s *Syncer) logger() *slog.Logger {
