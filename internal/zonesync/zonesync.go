@@ -68,6 +68,17 @@ func (s *Syncer) Load(ctx context.Context) error {
 			zones = append(zones, dz)
 		}
 	}
+	reverse, err := s.Store.PTRsAll(ctx)
+	if err != nil {
+		return fmt.Errorf("load reverse zones: %w", err)
+	}
+	served, err := panel.RevDNSServable(ctx, s.Store, reverse)
+	if err != nil {
+		return fmt.Errorf("load reverse zones: %w", err)
+	}
+	for _, rz := range served {
+		zones = append(zones, s.buildReverse(rz))
+	}
 	snap, err := dnsd.NewSnapshot(zones)
 	if err != nil {
 		return fmt.Errorf("build snapshot: %w", err)
@@ -120,8 +131,23 @@ func (s *Syncer) ZoneChanged(ctx context.Context, domain string) {
 
 const dnsNotifyTimeout = 30e9 // 30 s
 
-// loadZone reads one zone and its records from the store.
+// loadZone reads one zone and its records from the store: a customer's
+// zone, or a reverse zone (in-addr.arpa, ip6.arpa) of the PTR records.
 func (s *Syncer) loadZone(ctx context.Context, domain string) (dnsd.Zone, uint32, bool, error) {
+	if name := strings.ToLower(strings.TrimSuffix(domain, ".")); strings.HasSuffix(name, ".in-addr.arpa") || strings.HasSuffix(name, ".ip6.arpa") {
+		z, err := s.Store.ReverseZoneGet(ctx, name)
+		if errors.Is(err, store.ErrNotFound) {
+			return dnsd.Zone{}, 0, false, nil
+		}
+		if err != nil {
+			return dnsd.Zone{}, 0, false, err
+		}
+		served, err := panel.RevDNSServable(ctx, s.Store, []store.ReverseZone{z})
+		if err != nil {
+			return dnsd.Zone{}, 0, false, err
+		}
+		return s.buildReverse(served[0]), uint32(served[0].Serial), true, nil
+	}
 	z, err := s.Store.ZoneByDomain(ctx, domain)
 	if errors.Is(err, store.ErrNotFound) {
 		return dnsd.Zone{}, 0, false, nil
@@ -145,6 +171,37 @@ func (s *Syncer) build(z store.Zone, recs []store.ZoneRecord) (dnsd.Zone, bool, 
 	if z.Type != store.ZoneTypePrimary {
 		return dnsd.Zone{}, false, nil
 	}
+	soa, nameservers := s.soaAndNS()
+	rrs, err := zonefile.RRs(zonefile.Zone{Domain: z.Domain, Serial: z.Serial, SOA: soa,
+		Nameservers: nameservers, Records: recs})
+	if err != nil {
+		return dnsd.Zone{}, false, err
+	}
+	return dnsd.Zone{Origin: dns.Fqdn(strings.ToLower(z.Domain)), Records: rrs}, true, nil
+}
+
+// buildReverse builds a reverse zone: SOA, apex NS and the PTR records.
+func (s *Syncer) buildReverse(z panel.ServedReverseZone) dnsd.Zone {
+	origin := dns.Fqdn(z.Name)
+	soa, nameservers := s.soaAndNS()
+	rrs := make([]dns.RR, 0, 1+len(nameservers)+len(z.PTRs))
+	rrs = append(rrs, &dns.SOA{
+		Hdr: dns.RR_Header{Name: origin, Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: soa.TTL},
+		Ns:  dns.Fqdn(nameservers[0]), Mbox: dns.Fqdn(soa.RName), Serial: uint32(z.Serial),
+		Refresh: soa.Refresh, Retry: soa.Retry, Expire: soa.Expire, Minttl: soa.Minimum,
+	})
+	for _, ns := range nameservers {
+		rrs = append(rrs, &dns.NS{Hdr: dns.RR_Header{Name: origin, Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: soa.TTL}, Ns: dns.Fqdn(ns)})
+	}
+	for _, p := range z.PTRs {
+		rrs = append(rrs, &dns.PTR{Hdr: dns.RR_Header{Name: p.Owner, Rrtype: dns.TypePTR, Class: dns.ClassINET, Ttl: soa.TTL}, Ptr: p.Target})
+	}
+	return dnsd.Zone{Origin: origin, Records: rrs}
+}
+
+// soaAndNS returns the configured SOA fields and name servers, with the
+// defaults filled in.
+func (s *Syncer) soaAndNS() (SOA, []string) {
 	soa := s.SOA
 	if soa.RName == "" {
 		soa = DefaultSOA()
@@ -153,12 +210,7 @@ func (s *Syncer) build(z store.Zone, recs []store.ZoneRecord) (dnsd.Zone, bool, 
 	if len(nameservers) == 0 {
 		nameservers = panel.DefaultNameservers
 	}
-	rrs, err := zonefile.RRs(zonefile.Zone{Domain: z.Domain, Serial: z.Serial, SOA: soa,
-		Nameservers: nameservers, Records: recs})
-	if err != nil {
-		return dnsd.Zone{}, false, err
-	}
-	return dnsd.Zone{Origin: dns.Fqdn(strings.ToLower(z.Domain)), Records: rrs}, true, nil
+	return soa, nameservers
 }
 
 func (s *Syncer) logger() *slog.Logger {

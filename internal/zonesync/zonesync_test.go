@@ -12,7 +12,9 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/dnsd"
+	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
@@ -178,5 +180,37 @@ func TestLoadServesExistingZones(t *testing.T) {
 	}
 	if got := srv.Snapshot().Zones(); len(got) != 1 || got[0] != "example.test." {
 		t.Fatalf("zones %v", got)
+	}
+}
+
+func TestReverseZonesAreServed(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	inv, err := demo.Inventory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inventory.Import(ctx, e.p.Store, inv); err != nil {
+		t.Fatal(err)
+	}
+	// The demo customer's dedicated server has 123.123.124.0/29 (subnetwork 501).
+	cust := inv.Customers[0].Customer.ID
+	warnings, err := e.p.RevDNSEdit(ctx, cust, 501, "123.123.124", 0, []panel.PTRInput{
+		{Origin: "2", PTR: "mail.acme.test"},
+	})
+	if err != nil || len(warnings) != 0 {
+		t.Fatalf("edit: %v %v", warnings, err)
+	}
+	r := e.query(t, "2.124.123.123.in-addr.arpa.", dns.TypePTR)
+	if got := answers(r); got != "2.124.123.123.in-addr.arpa. 3600 IN PTR mail.acme.test." || !r.Authoritative {
+		t.Fatalf("PTR answer:\n%s\n%v", got, r)
+	}
+	// A fresh node loads the same reverse zone.
+	srv := dnsd.NewServer(dnsd.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err := (&zonesync.Syncer{Store: e.p.Store, Server: srv}).Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := srv.Snapshot().Serial("124.123.123.in-addr.arpa."); !ok {
+		t.Fatalf("reverse zone not loaded: %v", srv.Snapshot().Zones())
 	}
 }
