@@ -12,6 +12,20 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 go vet ./...
+
+# Real peers of the DNS tests: dig (dnsutils), kdig (knot-dnsutils) and
+# knotd (knot). Installed from Debian when missing and we are root; the
+# tests skip loudly when they cannot be had.
+need=()
+command -v dig >/dev/null || need+=(dnsutils)
+command -v kdig >/dev/null || need+=(knot-dnsutils)
+command -v knotd >/dev/null || [ -x /usr/sbin/knotd ] || need+=(knot)
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
+    { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; } ||
+    echo "test.sh: could not install ${need[*]}; the DNS peer tests will SKIP" >&2
+fi
 # The end-to-end HTTP suite runs a second time on PostgreSQL.
 exec scripts/pgtest.sh bash -c '
   set -e
