@@ -18,6 +18,7 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/dnsd"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/secondary"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/artnet-panel/artnet-panel/internal/store/postgres"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
@@ -105,14 +106,24 @@ type DNSConfig struct {
 	SOA         zonesync.SOA   // SOA fields but the serial
 	AXFRAllowed []netip.Prefix // who may transfer zones
 	Notify      []string       // secondaries told about changes ("host:port")
+	// PrivateMasters lets secondary zones transfer from loopback and
+	// private addresses (tests, lab setups); off, a customer cannot point
+	// a master name at the operator's internal hosts.
+	PrivateMasters bool
 }
 
 // startDNS loads the zones and starts the DNS server; the panel then
 // publishes every zone change to it.
 func (m *Main) startDNS(p *panel.Panel) error {
-	m.dns = dnsd.NewServer(dnsd.Config{AXFRAllowed: m.DNS.AXFRAllowed, Logger: m.Logger})
-	sync := &zonesync.Syncer{Store: m.store, Server: m.dns, Nameservers: m.DNS.Nameservers,
-		SOA: m.DNS.SOA, NotifyTargets: m.DNS.Notify, Logger: m.Logger}
+	sync := &zonesync.Syncer{Store: m.store, Nameservers: m.DNS.Nameservers,
+		SOA: m.DNS.SOA, NotifyTargets: m.DNS.Notify, Logger: m.Logger, Secondary: m.secondaryZone}
+	allow := secondary.PublicMaster
+	if m.DNS.PrivateMasters {
+		allow = secondary.DefaultAllowMaster
+	}
+	worker := &secondary.Worker{Store: m.store, Logger: m.Logger, AllowMaster: allow, Publish: sync.ZoneChanged}
+	m.dns = dnsd.NewServer(dnsd.Config{AXFRAllowed: m.DNS.AXFRAllowed, Logger: m.Logger, OnNotify: worker.Notified})
+	sync.Server = m.dns
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := sync.Load(ctx); err != nil {
 		cancel()
@@ -123,11 +134,40 @@ func (m *Main) startDNS(p *panel.Panel) error {
 		return fmt.Errorf("dns: %w", err)
 	}
 	m.stop = cancel
-	p.Zones = sync
+	go worker.Run(ctx)
+	p.Zones = publishers{sync, wakeWorker{worker}}
 	udp, _ := m.dns.Addrs()
 	m.Logger.Info("dns listening", "addr", udp.String(), "zones", len(m.dns.Snapshot().Zones()))
 	return nil
 }
+
+// secondaryZone returns the served form of a secondary zone: what the
+// worker last transferred, unless it expired.
+func (m *Main) secondaryZone(ctx context.Context, z store.Zone) (dnsd.Zone, bool, error) {
+	c, err := m.store.SecondaryZoneContent(ctx, z.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return dnsd.Zone{}, false, nil
+	}
+	if err != nil {
+		return dnsd.Zone{}, false, err
+	}
+	return secondary.ServedZone(c)
+}
+
+// publishers tells several ZonePublishers about each change.
+type publishers []panel.ZonePublisher
+
+func (ps publishers) ZoneChanged(ctx context.Context, domain string) {
+	for _, p := range ps {
+		p.ZoneChanged(ctx, domain)
+	}
+}
+
+// wakeWorker makes the secondary-zone worker look at the zones at once
+// after any change (a new secondary zone is transferred right away).
+type wakeWorker struct{ w *secondary.Worker }
+
+func (ww wakeWorker) ZoneChanged(context.Context, string) { ww.w.Wake() }
 
 // DNSAddress returns the DNS server's UDP address ("" when it is off).
 func (m *Main) DNSAddress() string {
@@ -178,6 +218,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	nameservers := fs.String("dns-nameservers", env("ARTNETD_DNS_NAMESERVERS", strings.Join(panel.DefaultNameservers, ",")), "name servers of every hosted zone (NS records), comma separated")
 	mbox := fs.String("dns-soa-mbox", env("ARTNETD_DNS_SOA_MBOX", zonesync.DefaultSOA().RName), "SOA RNAME: the zones' responsible mailbox in DNS form")
 	axfr := fs.String("dns-axfr-allow", env("ARTNETD_DNS_AXFR_ALLOW", ""), "prefixes allowed to transfer zones (AXFR), comma separated")
+	fs.BoolVar(&m.DNS.PrivateMasters, "dns-allow-private-masters", envBool("ARTNETD_DNS_ALLOW_PRIVATE_MASTERS"), "let secondary zones transfer from loopback and private addresses")
 	notify := fs.String("dns-notify", env("ARTNETD_DNS_NOTIFY", ""), "secondaries (host:port) sent NOTIFY after every change, comma separated")
 	fs.BoolVar(&m.Demo, "demo", envBool("ARTNETD_DEMO"), "seed a demo customer into an empty database")
 	if err := fs.Parse(args); err != nil {

@@ -20,12 +20,9 @@ import "context"
 type SecondaryStore interface {
 	// SecondaryZonesDue returns at most limit secondary zones (limit <= 0:
 	// all) whose next check is due at now (NextCheck <= now; a zone never
-	// checked is due), the most overdue first (NextCheck, then id).
+	// checked is due), the most overdue first (NextCheck, then id). A
+	// worker passes a time ahead of the clock to learn when to wake up.
 	SecondaryZonesDue(ctx context.Context, now int64, limit int) ([]SecondaryState, error)
-	// SecondaryNextCheck returns the earliest NextCheck of all secondary
-	// zones (0 for a zone never checked); ok is false when there is no
-	// secondary zone.
-	SecondaryNextCheck(ctx context.Context) (next int64, ok bool, err error)
 	// SecondaryTransferStore replaces the transferred content of the zone
 	// t.ZoneID with t, atomically: the records, the SOA timers, the
 	// zone's Serial (= t.Serial), RefreshedAt and UpdatedAt (= t.At),

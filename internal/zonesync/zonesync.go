@@ -44,6 +44,10 @@ type Syncer struct {
 	// change of a zone.
 	NotifyTargets []string
 	Logger        *slog.Logger
+	// Secondary, when set, gives the served form of a secondary zone (its
+	// transferred content); ok is false while it has none or has expired.
+	// Nil: secondary zones are not served.
+	Secondary func(ctx context.Context, z store.Zone) (zone dnsd.Zone, ok bool, err error)
 
 	mu sync.Mutex // serialises snapshot updates
 }
@@ -58,7 +62,7 @@ func (s *Syncer) Load(ctx context.Context) error {
 	}
 	zones := make([]dnsd.Zone, 0, len(all))
 	for _, z := range all {
-		dz, ok, err := s.build(z.Zone, z.Records)
+		dz, ok, err := s.build(ctx, z.Zone, z.Records)
 		if err != nil {
 			// One broken zone must not take every other zone down.
 			s.logger().Error("zone not served", "zone", z.Domain, "err", err)
@@ -159,17 +163,20 @@ func (s *Syncer) loadZone(ctx context.Context, domain string) (dnsd.Zone, uint32
 	if err != nil {
 		return dnsd.Zone{}, 0, false, err
 	}
-	dz, ok, err := s.build(z, recs)
+	dz, ok, err := s.build(ctx, z, recs)
 	return dz, uint32(z.Serial), ok, err
 }
 
-// build converts a stored zone to the records the server answers from
-// (zonefile.RRs: the SOA, the apex NS set, then the records). Secondary
-// zones are not built here (they are served from their transferred
-// content); ok is false for them.
-func (s *Syncer) build(z store.Zone, recs []store.ZoneRecord) (dnsd.Zone, bool, error) {
-	if z.Type != store.ZoneTypePrimary {
-		return dnsd.Zone{}, false, nil
+// build converts a stored zone to the records the server answers from: a
+// primary zone through zonefile.RRs (the SOA, the apex NS set, then the
+// records), a secondary zone through s.Secondary. ok is false for a zone
+// that is not to be served.
+func (s *Syncer) build(ctx context.Context, z store.Zone, recs []store.ZoneRecord) (dnsd.Zone, bool, error) {
+	if z.Type == store.ZoneTypeSecondary {
+		if s.Secondary == nil {
+			return dnsd.Zone{}, false, nil
+		}
+		return s.Secondary(ctx, z)
 	}
 	soa, nameservers := s.soaAndNS()
 	rrs, err := zonefile.RRs(zonefile.Zone{Domain: z.Domain, Serial: z.Serial, SOA: soa,

@@ -57,17 +57,6 @@ func (db *DB) SecondaryZonesDue(ctx context.Context, now int64, limit int) ([]st
 	return list, db.interpretError(rows.Err())
 }
 
-// SecondaryNextCheck implements store.Store.
-func (db *DB) SecondaryNextCheck(ctx context.Context) (int64, bool, error) {
-	var next sql.NullInt64
-	err := db.reader().QueryRowContext(ctx, "SELECT MIN(COALESCE(s.next_check, 0))"+
-		" FROM dns_zones z LEFT JOIN dns_secondary s ON s.zone_id = z.id WHERE "+isSecondary).Scan(&next)
-	if err != nil {
-		return 0, false, db.interpretError(err)
-	}
-	return next.Int64, next.Valid, nil
-}
-
 // secondaryExists returns store.ErrNotFound unless zoneID is a secondary
 // zone. q is the transaction.
 func (db *DB) secondaryExists(ctx context.Context, q querier, zoneID int64) error {
