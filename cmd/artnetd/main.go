@@ -1,14 +1,15 @@
 // Command artnetd is the Artnet Customers Panel API server and its operator
 // tool.
 //
-//	artnetd serve [--db DSN] [--http ADDR] [--dns ADDR] [--demo]
+//	artnetd serve [--db DSN] [--http ADDR] [--dns ADDR] [--demo] [--dns-* ...]
 //	artnetd admin import [--db DSN] FILE
 //	artnetd admin export [--db DSN] [--format json|yaml]
 //	artnetd admin customer create [--db DSN] --name NAME [--email EMAIL]
 //	artnetd admin customer api-access [--db DSN] --id N --enable|--disable
+//	artnetd admin zone import|export|allow [--db DSN] ...
 //
 // Every flag has an ARTNETD_* environment equivalent (ARTNETD_DB,
-// ARTNETD_HTTP, ARTNETD_DNS, ARTNETD_DEMO). The default database is the
+// ARTNETD_HTTP, ARTNETD_DNS, ARTNETD_DEMO, ARTNETD_DNS_NAMESERVERS, ...). The default database is the
 // embedded SQLite file ./artnet.db.
 package main
 
@@ -37,10 +38,15 @@ var errUsage = errors.New("usage")
 
 const usage = `usage:
   artnetd serve [--db DSN] [--http ADDR] [--dns ADDR] [--demo]
+                [--dns-nameservers LIST] [--dns-soa-mbox MBOX] [--dns-axfr-allow PREFIXES]
+                [--dns-notify HOST:PORT,...] [--dns-allow-private-masters]
   artnetd admin import [--db DSN] FILE
   artnetd admin export [--db DSN] [--format json|yaml]
   artnetd admin customer create [--db DSN] --name NAME [--email EMAIL] [--language pl|en] [--currency PLN]
   artnetd admin customer api-access [--db DSN] --id N (--enable | --disable)
+  artnetd admin zone import [--db DSN] --customer ID --domain DOMAIN FILE|-
+  artnetd admin zone export [--db DSN] --domain DOMAIN
+  artnetd admin zone allow [--db DSN] --customer ID --domain DOMAIN
 
 DSN: sqlite:PATH (default sqlite:./artnet.db) or postgres://USER@HOST:PORT/DB
 `
