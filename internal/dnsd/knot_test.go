@@ -1,7 +1,6 @@
 package dnsd
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -9,31 +8,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
 )
-
-// syncBuffer collects a subprocess's output for the test log.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestKnotSecondary runs Knot DNS (knotd) as a secondary of our zone: it
 // transfers the zone at start, then, after a change and a NOTIFY sent with

@@ -1,9 +1,9 @@
 package secondary
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"github.com/artnet-panel/artnet-panel/internal/testpeer"
 	"net"
 	"os"
 	"os/exec"
@@ -287,123 +287,13 @@ zone:
 	}
 }
 
-// syncBuffer collects a subprocess's output for the test log.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
+// Peer helpers shared with other packages' tests (internal/testpeer).
 var (
-	aptMu      sync.Mutex
-	aptUpdated bool
-	aptTried   = map[string]bool{}
+	needTool = testpeer.NeedTool
+	lookTool = testpeer.LookTool
+	skipLoud = testpeer.SkipLoud
+	freePort = testpeer.FreePort
 )
 
-// needTool returns the path of bin, installing the Debian package pkg with
-// apt-get when it is missing and the test runs as root (as CI does). It
-// skips the test, loudly, when the binary cannot be had.
-func needTool(t testing.TB, bin, pkg string) string {
-	t.Helper()
-	if p := lookTool(bin); p != "" {
-		return p
-	}
-	aptMu.Lock()
-	defer aptMu.Unlock()
-	if p := lookTool(bin); p != "" {
-		return p
-	}
-	apt, err := exec.LookPath("apt-get")
-	if err != nil || os.Geteuid() != 0 {
-		skipLoud(t, "%s is not installed and apt-get cannot install %s here (not root, or no apt-get)", bin, pkg)
-	}
-	if !aptTried[pkg] {
-		aptTried[pkg] = true
-		install := func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, apt, "install", "-y", "--no-install-recommends", pkg)
-			cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-			out, err := cmd.CombinedOutput()
-			if err != nil {
-				t.Logf("apt-get install %s: %v\n%s", pkg, err, tail(out, 2000))
-			}
-			return err
-		}
-		if install() != nil && !aptUpdated {
-			aptUpdated = true
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-			out, err := exec.CommandContext(ctx, apt, "update").CombinedOutput()
-			cancel()
-			if err != nil {
-				t.Logf("apt-get update: %v\n%s", err, tail(out, 2000))
-			}
-			install()
-		}
-	}
-	p := lookTool(bin)
-	if p == "" {
-		skipLoud(t, "%s is missing and apt-get install %s did not provide it", bin, pkg)
-	}
-	return p
-}
-
-// lookTool finds bin in PATH or in the sbin directories (knotd lives in
-// /usr/sbin, which a non-root PATH may lack).
-func lookTool(bin string) string {
-	if p, err := exec.LookPath(bin); err == nil {
-		return p
-	}
-	for _, dir := range []string{"/usr/sbin", "/sbin", "/usr/local/sbin"} {
-		if p, err := exec.LookPath(dir + "/" + bin); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-func skipLoud(t testing.TB, format string, args ...any) {
-	t.Helper()
-	msg := "SKIP: " + fmt.Sprintf(format, args...)
-	fmt.Fprintln(os.Stderr, "\n*** "+msg+" ***")
-	t.Skip(msg)
-}
-
-func tail(b []byte, n int) string {
-	if len(b) > n {
-		b = b[len(b)-n:]
-	}
-	return string(b)
-}
-
-// freePort returns a port free for both UDP and TCP on 127.0.0.1 at the
-// time of the call.
-func freePort(t testing.TB) int {
-	t.Helper()
-	for range 50 {
-		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := pc.LocalAddr().(*net.UDPAddr).Port
-		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		pc.Close()
-		if err == nil {
-			ln.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port")
-	return 0
-}
+// syncBuffer collects a subprocess's output for the test log.
+type syncBuffer = testpeer.Buffer
