@@ -178,7 +178,9 @@ func TestImportExportRoundTrip(t *testing.T) {
 	runOK(t, "admin", "zone", "allow", "--db", db1, "--customer", "19052", "--domain", "acme.example")
 	first := runOK(t, "admin", "export", "--db", db1)
 	for _, want := range []string{`"dns_zones": [`, `"domain": "acme.test"`, `"serial": 2025010101`, `"domain": "shop.example"`,
-		`"data1": "she said \"hi\" \\o/"`, `"dns_allowed_domains": [`, `"acme-shop.test"`, `"acme.example"`} {
+		`"data1": "she said \"hi\" \\o/"`, `"dns_allowed_domains": [`, `"acme-shop.test"`, `"acme.example"`,
+		`"rev_dns": [`, `"subnetwork_id": 504`, `"dns_subclass": "123.123.123"`, `"prefix": "123.123.123"`,
+		`"origin": "124"`, `"ptr": "mail.acme.test"`, `"address": "123.123.123.124"`} {
 		if !strings.Contains(first, want) {
 			t.Errorf("export lacks %s:\n%s", want, first)
 		}
@@ -216,6 +218,17 @@ func TestImportExportRoundTrip(t *testing.T) {
 	err = run(context.Background(), []string{"admin", "import", "--db", db3, badZoneFile}, io.Discard, &errb)
 	if err == nil || !strings.Contains(err.Error(), "$.customers[0].dns_zones[0].records[3].data1: ") {
 		t.Fatalf("bad zone import error = %v", err)
+	}
+	if got := runOK(t, "admin", "export", "--db", db3); !strings.Contains(got, `"customers": []`) {
+		t.Fatalf("failed import left data behind:\n%s", got)
+	}
+	// A PTR record outside the customer's subnetwork is named by its JSON path.
+	badPTR := strings.Replace(string(data), `"origin": "124"`, `"origin": "125"`, 1)
+	badPTRFile := filepath.Join(dir, "bad-ptr.json")
+	os.WriteFile(badPTRFile, []byte(badPTR), 0o600)
+	err = run(context.Background(), []string{"admin", "import", "--db", db3, badPTRFile}, io.Discard, &errb)
+	if err == nil || !strings.Contains(err.Error(), "$.customers[0].rev_dns[0].ptr_records[0].origin: ") {
+		t.Fatalf("bad PTR import error = %v", err)
 	}
 	if got := runOK(t, "admin", "export", "--db", db3); !strings.Contains(got, `"customers": []`) {
 		t.Fatalf("failed import left data behind:\n%s", got)

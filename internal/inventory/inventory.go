@@ -4,7 +4,9 @@
 // /services/details returns it with the module's service_details object
 // under "details", e-mails as /customer/email-details returns them, DNS
 // zones as /dns/details-primary and /dns/details-secoundary return them
-// (dns.go), plus the domains the operator allowed the customer to host).
+// (dns.go), plus the domains the operator allowed the customer to host, and
+// the PTR records of its subnetworks as /rev-dns/details returns them
+// (revdns.go)).
 //
 // Import validates the whole file first and reports the JSON path of the
 // first offending value; it then writes everything in one transaction, so a
@@ -56,6 +58,9 @@ type Customer struct {
 	// DNSAllowedDomains are the domains the operator allowed the customer
 	// to host zones for (with their subdomains) without a domain service.
 	DNSAllowedDomains []string `json:"dns_allowed_domains"`
+	// RevDNS are the customer's configured reverse DNS subclasses, as
+	// /rev-dns/details shows them (revdns.go).
+	RevDNS []RevDNSSubclass `json:"rev_dns"`
 }
 
 // Service is one service entry: the /services/details object and the
@@ -114,6 +119,7 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 	if err != nil {
 		return err
 	}
+	now := time.Now()
 	return s.InTx(ctx, func(tx store.Store) error {
 		for i := range rows {
 			r := &rows[i]
@@ -142,6 +148,10 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 				if err := tx.AllowanceAdd(ctx, r.customer.ID, d); err != nil {
 					return fmt.Errorf("%s.dns_allowed_domains: %w", p, err)
 				}
+			}
+			// The customer's services are written: its subnetworks are known.
+			if err := importRevDNS(ctx, tx, p+".rev_dns", r.customer.ID, inv.Customers[i].RevDNS, now); err != nil {
+				return err
 			}
 		}
 		// Parents are checked once every service of the file exists.
@@ -360,8 +370,8 @@ func serviceRow(p string, e Service) (store.Service, error) {
 	return panel.ServiceFromWire(0, w, details), nil
 }
 
-// Export reads every customer with its services, e-mails, DNS zones and
-// allowed domains, in id order.
+// Export reads every customer with its services, e-mails, DNS zones,
+// allowed domains and reverse DNS, in id order.
 func Export(ctx context.Context, s store.Store) (Inventory, error) {
 	customers, err := s.CustomerList(ctx)
 	if err != nil {
@@ -411,6 +421,9 @@ func Export(ctx context.Context, s store.Store) (Inventory, error) {
 			return Inventory{}, fmt.Errorf("list allowed domains of customer %d: %w", c.ID, err)
 		}
 		e.DNSAllowedDomains = append([]string{}, allowed...)
+		if e.RevDNS, err = exportRevDNS(ctx, s, c.ID); err != nil {
+			return Inventory{}, err
+		}
 		inv.Customers = append(inv.Customers, e)
 	}
 	return inv, nil
