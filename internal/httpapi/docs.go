@@ -112,7 +112,6 @@ func serveDocument(w http.ResponseWriter, r *http.Request, contentType string, b
 // docsFailed answers a catalogue the generator rejects (a bug the openapi
 // tests catch first) with the internal-error envelope, logged.
 func (s *Server) docsFailed(w http.ResponseWriter, r *http.Request, err error) {
-	x := &exchange{requestID: requestID(r), status: http.StatusInternalServerError}
-	w.Header().Set("X-Request-Id", x.requestID)
+	x := &exchange{requestID: responseID(w, r), status: http.StatusInternalServerError}
 	s.writeError(w, x, apperr.Internal(apperr.CodeInternal, errors.Join(errors.New("build API documentation"), err)))
 }

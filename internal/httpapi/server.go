@@ -65,8 +65,23 @@ func New(p *panel.Panel, logger *slog.Logger) *Server {
 	return s
 }
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP implements http.Handler. Every response carries X-Request-Id:
+// the client's, when it sent a short safe one, or a new random id.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Request-Id", requestID(r))
+	s.mux.ServeHTTP(w, r)
+}
+
+// responseID returns the request id ServeHTTP put on the response (or sets
+// one, for a handler called directly).
+func responseID(w http.ResponseWriter, r *http.Request) string {
+	id := w.Header().Get("X-Request-Id")
+	if id == "" {
+		id = requestID(r)
+		w.Header().Set("X-Request-Id", id)
+	}
+	return id
+}
 
 // Implemented reports whether the command has landed (the others answer
 // not-implemented).
@@ -93,17 +108,15 @@ type exchange struct {
 }
 
 func (s *Server) serveUnknown(w http.ResponseWriter, r *http.Request) {
-	x := &exchange{requestID: requestID(r), status: http.StatusOK}
+	x := &exchange{requestID: responseID(w, r), status: http.StatusOK}
 	start := time.Now()
-	w.Header().Set("X-Request-Id", x.requestID)
 	s.writeError(w, x, apperr.New(apperr.CodeUnknownCommand))
 	s.logAccess(r, x, start)
 }
 
 func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	x := &exchange{requestID: requestID(r), status: http.StatusOK}
-	w.Header().Set("X-Request-Id", x.requestID)
+	x := &exchange{requestID: responseID(w, r), status: http.StatusOK}
 	defer s.logAccess(r, x, start)
 	defer func() {
 		// A bug must not cost the client its connection or leak a trace:

@@ -210,3 +210,17 @@ func TestBruteForceProtection(t *testing.T) {
 		t.Fatalf("MaxFailures=2: third attempt got %d", a.status)
 	}
 }
+
+func TestEveryResponseHasARequestID(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/healthz", "/api/openapi.json", "/api/docs", "/nosuch"} {
+		resp, err := http.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if len(resp.Header.Get("X-Request-Id")) < 8 {
+			t.Errorf("GET %s: no X-Request-Id", path)
+		}
+	}
+}
