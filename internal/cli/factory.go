@@ -214,14 +214,26 @@ func (f *Factory) Client(cmd *cobra.Command) (*artnet.Client, error) {
 	return f.client, nil
 }
 
-// Lang returns the language of error texts: --lang, else pl when LANG
-// starts with "pl", else en.
+// Lang returns the language of error texts: --lang; else LANG when it
+// names Polish or English; else the customer's own language (asked of the
+// server once, only when an error is to be printed and the credentials
+// work); else en.
 func (f *Factory) Lang() string {
 	if f.flags.lang != "" {
 		return f.flags.lang
 	}
-	if strings.HasPrefix(strings.ToLower(f.Getenv("LANG")), "pl") {
+	switch lang := strings.ToLower(f.Getenv("LANG")); {
+	case strings.HasPrefix(lang, "pl"):
 		return "pl"
+	case strings.HasPrefix(lang, "en"):
+		return "en"
+	}
+	if f.client != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if lang, err := f.client.Customer.GetLanguage(ctx); err == nil && (lang == "pl" || lang == "en") {
+			return lang
+		}
 	}
 	return "en"
 }

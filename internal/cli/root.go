@@ -66,7 +66,7 @@ $XDG_CONFIG_HOME/artnet/config.yaml, else ~/.config/artnet/config.yaml.
 
 Output is a table for people; -o json and -o yaml print the API's answer
 objects as documented. Errors go to stderr as "error: <code>: <description>"
-in Polish or English (--lang, default from LANG). Exit status: 0 on
+in Polish or English (--lang; default from LANG, else the customer's language). Exit status: 0 on
 success, 1 when the command failed, 2 for a usage error.
 
 Destructive commands (power off, delete, regenerate-api-key, ...) ask
@@ -113,7 +113,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 	pf.StringVar(&f.flags.endpoint, "endpoint", "", "API base URL, e.g. http://127.0.0.1:8080/api (env ARTNET_ENDPOINT; default "+artnet.DefaultEndpoint+")")
 	pf.StringVar(&f.flags.context, "context", "", "context of the configuration file to use (env ARTNET_CONTEXT; default: the current context)")
 	pf.StringVarP(&f.flags.output, "output", "o", formatTable, "output format: table, json or yaml")
-	pf.StringVar(&f.flags.lang, "lang", "", "language of error messages: pl or en (default: pl when LANG starts with pl, else en)")
+	pf.StringVar(&f.flags.lang, "lang", "", "language of error messages: pl or en (default: from LANG when it names pl or en, else the customer's language)")
 	pf.BoolVar(&f.flags.debug, "debug", false, "log each API exchange to stderr (secrets redacted)")
 	pf.DurationVar(&f.flags.timeout, "timeout", 0, "give up after this long, e.g. 30s (default: no limit)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))

@@ -179,11 +179,24 @@ func TestErrorsInTheUsersLanguage(t *testing.T) {
 			t.Fatalf("LANG=%s %s: stdout %q stderr %q, want stderr %q", c.lang, c.flag, r.stdout, r.stderr, c.want)
 		}
 	}
+	// When LANG names neither language, the customer's own language decides.
+	env := s.env(t)
+	env["LANG"] = "C.UTF-8"
+	invocation{env: env}.run(t, "customer", "change-language", "pl").wantCode(t, 0)
+	r := invocation{env: env}.run(t, "services", "details", "99999").wantCode(t, exitError)
+	if r.stderr != "error: authorization-failed: Błąd autoryzacji\n" {
+		t.Fatalf("customer language pl, LANG=C: stderr %q", r.stderr)
+	}
+	env["LANG"] = "en_GB.UTF-8"
+	r = invocation{env: env}.run(t, "services", "details", "99999").wantCode(t, exitError)
+	if r.stderr != "error: authorization-failed: Authorization failed\n" {
+		t.Fatalf("LANG=en_GB wins over the customer's language: stderr %q", r.stderr)
+	}
 
 	// A wrong key.
-	env := s.env(t)
+	env = s.env(t)
 	env["ARTNET_API_KEY"] = "WRONGkeyWRONGkeyWRONGkeyWRONGkeyWRONGkey"
-	r := invocation{env: env}.run(t, "customer", "details").wantCode(t, exitError)
+	r = invocation{env: env}.run(t, "customer", "details").wantCode(t, exitError)
 	if !strings.HasPrefix(r.stderr, "error: authorization-failed: ") {
 		t.Fatalf("stderr %q", r.stderr)
 	}
