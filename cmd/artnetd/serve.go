@@ -110,6 +110,9 @@ type DNSConfig struct {
 	// private addresses (tests, lab setups); off, a customer cannot point
 	// a master name at the operator's internal hosts.
 	PrivateMasters bool
+	// Follow is how often the DNS change log is polled for changes made
+	// through other nodes on the same database (0: not at all).
+	Follow time.Duration
 }
 
 // startDNS loads the zones and starts the DNS server; the panel then
@@ -135,6 +138,7 @@ func (m *Main) startDNS(p *panel.Panel) error {
 	}
 	m.stop = cancel
 	go worker.Run(ctx)
+	go sync.Follow(ctx, m.DNS.Follow)
 	p.Zones = publishers{sync, wakeWorker{worker}}
 	udp, _ := m.dns.Addrs()
 	m.Logger.Info("dns listening", "addr", udp.String(), "zones", len(m.dns.Snapshot().Zones()))
@@ -220,6 +224,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	axfr := fs.String("dns-axfr-allow", env("ARTNETD_DNS_AXFR_ALLOW", ""), "prefixes allowed to transfer zones (AXFR), comma separated")
 	fs.BoolVar(&m.DNS.PrivateMasters, "dns-allow-private-masters", envBool("ARTNETD_DNS_ALLOW_PRIVATE_MASTERS"), "let secondary zones transfer from loopback and private addresses")
 	notify := fs.String("dns-notify", env("ARTNETD_DNS_NOTIFY", ""), "secondaries (host:port) sent NOTIFY after every change, comma separated")
+	follow := fs.String("dns-follow", env("ARTNETD_DNS_FOLLOW", "1s"), "how often the DNS change log is polled for changes made through other nodes (0: off)")
 	fs.BoolVar(&m.Demo, "demo", envBool("ARTNETD_DEMO"), "seed a demo customer into an empty database")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -231,6 +236,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		m.DNS.SOA.MName = m.DNS.Nameservers[0]
 	}
 	m.DNS.Notify = splitList(*notify)
+	var err error
+	if m.DNS.Follow, err = time.ParseDuration(*follow); err != nil || m.DNS.Follow < 0 {
+		return fmt.Errorf("--dns-follow %q: want a duration such as 1s, or 0 for off", *follow)
+	}
 	for _, s := range splitList(*axfr) {
 		pfx, err := netip.ParsePrefix(s)
 		if err != nil {

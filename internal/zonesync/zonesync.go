@@ -4,6 +4,10 @@
 // zone from the store, installs a new snapshot (answered by the very next
 // query) and sends NOTIFY to the configured secondaries.
 //
+// Changes made through other nodes (other artnetd processes on the same
+// database) reach this one through the store's DNS change log, which
+// Follow polls; only the node that made a change sends NOTIFY.
+//
 // SOA and apex NS records are not stored with the zones: they are built
 // here from the zone's serial and the configured name servers and SOA
 // fields.
@@ -16,6 +20,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/miekg/dns"
 
@@ -50,12 +55,39 @@ type Syncer struct {
 	Secondary func(ctx context.Context, z store.Zone) (zone dnsd.Zone, ok bool, err error)
 
 	mu sync.Mutex // serialises snapshot updates
+
+	followMu   sync.Mutex // serialises Load and FollowOnce
+	last       int64      // the last change of the log applied
+	followedAt time.Time  // when the log was last read successfully
+	prunedAt   time.Time  // when old changes were last pruned
 }
+
+const (
+	// changeLogKeep is how long changes stay in the log.
+	changeLogKeep = 24 * time.Hour
+	// pruneEvery is how often a follower prunes the log.
+	pruneEvery = time.Hour
+	// followBatch is the number of changes read at a time.
+	followBatch = 1000
+)
 
 var _ panel.ZonePublisher = (*Syncer)(nil)
 
-// Load reads every zone from the store and installs the snapshot.
+// Load reads every zone from the store and installs the snapshot. Follow
+// then applies the changes logged since.
 func (s *Syncer) Load(ctx context.Context) error {
+	s.followMu.Lock()
+	defer s.followMu.Unlock()
+	return s.load(ctx)
+}
+
+func (s *Syncer) load(ctx context.Context) error {
+	// The position in the change log is read before the zones: a change
+	// committed in between is applied once more by Follow, never missed.
+	last, err := s.Store.DNSChangesLast(ctx)
+	if err != nil {
+		return fmt.Errorf("load zones: %w", err)
+	}
 	all, err := s.Store.ZonesAll(ctx)
 	if err != nil {
 		return fmt.Errorf("load zones: %w", err)
@@ -88,8 +120,9 @@ func (s *Syncer) Load(ctx context.Context) error {
 		return fmt.Errorf("build snapshot: %w", err)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.Server.SetSnapshot(snap)
+	s.mu.Unlock()
+	s.last, s.followedAt = last, time.Now()
 	return nil
 }
 
@@ -98,6 +131,13 @@ func (s *Syncer) Load(ctx context.Context) error {
 // that no longer exists stops being served. Then it sends NOTIFY to the
 // secondaries in the background.
 func (s *Syncer) ZoneChanged(ctx context.Context, domain string) {
+	s.reload(ctx, domain, true)
+}
+
+// reload installs the current state of the zone domain and, when notify is
+// set, sends NOTIFY to the secondaries (only the node that made the change
+// does).
+func (s *Syncer) reload(ctx context.Context, domain string, notify bool) {
 	origin := dns.Fqdn(strings.ToLower(domain))
 	dz, serial, ok, err := s.loadZone(ctx, domain)
 	if err != nil {
@@ -122,7 +162,7 @@ func (s *Syncer) ZoneChanged(ctx context.Context, domain string) {
 		s.logger().Error("install snapshot", "zone", domain, "err", err)
 		return
 	}
-	if ok && len(s.NotifyTargets) > 0 {
+	if notify && ok && len(s.NotifyTargets) > 0 {
 		go func() {
 			nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dnsNotifyTimeout)
 			defer cancel()
@@ -134,6 +174,69 @@ func (s *Syncer) ZoneChanged(ctx context.Context, domain string) {
 }
 
 const dnsNotifyTimeout = 30e9 // 30 s
+
+// Follow applies the changes of the store's DNS change log every every
+// (FollowOnce) until ctx is done, so that changes made through other nodes
+// are served here too. every <= 0: it returns at once.
+func (s *Syncer) Follow(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := s.FollowOnce(ctx); err != nil && ctx.Err() == nil {
+			s.logger().Error("follow dns changes", "err", err)
+		}
+	}
+}
+
+// FollowOnce reloads every zone named in the change log since the last
+// change applied (or since Load), once each, without sending NOTIFY (the
+// node that made the change did). About once an hour it prunes the
+// changes older than a day; a node that could not read the log for that
+// long reloads every zone instead.
+func (s *Syncer) FollowOnce(ctx context.Context) error {
+	s.followMu.Lock()
+	defer s.followMu.Unlock()
+	now := time.Now()
+	if now.Sub(s.followedAt) > changeLogKeep-pruneEvery {
+		// Changes this node has not seen may have been pruned.
+		return s.load(ctx)
+	}
+	for {
+		changes, err := s.Store.DNSChangesSince(ctx, s.last, followBatch)
+		if err != nil {
+			return fmt.Errorf("read dns changes: %w", err)
+		}
+		seen := make(map[string]bool, len(changes))
+		for _, c := range changes {
+			if !seen[c.Domain] {
+				seen[c.Domain] = true
+				s.reload(ctx, c.Domain, false)
+			}
+		}
+		if len(changes) > 0 {
+			s.last = changes[len(changes)-1].ID
+		}
+		if len(changes) < followBatch {
+			break
+		}
+	}
+	s.followedAt = now
+	if now.Sub(s.prunedAt) >= pruneEvery {
+		s.prunedAt = now
+		if err := s.Store.DNSChangesPrune(ctx, now.Add(-changeLogKeep).Unix()); err != nil {
+			return fmt.Errorf("prune dns changes: %w", err)
+		}
+	}
+	return nil
+}
 
 // loadZone reads one zone and its records from the store: a customer's
 // zone, or a reverse zone (in-addr.arpa, ip6.arpa) of the PTR records.

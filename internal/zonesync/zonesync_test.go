@@ -214,3 +214,124 @@ func TestReverseZonesAreServed(t *testing.T) {
 		t.Fatalf("reverse zone not loaded: %v", srv.Snapshot().Zones())
 	}
 }
+
+// TestFollowServesChangesOfOtherNodes runs two nodes on one SQLite file: a
+// change made through node A's panel is served by node B after B follows
+// the change log.
+func TestFollowServesChangesOfOtherNodes(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shared.db")
+	open := func() store.Store {
+		st, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+	stA, stB := open(), open()
+	node := func(st store.Store) (*zonesync.Syncer, string) {
+		srv := dnsd.NewServer(dnsd.Config{Logger: slog.New(slog.DiscardHandler)})
+		sctx, cancel := context.WithCancel(ctx)
+		t.Cleanup(func() { cancel(); <-srv.Done() })
+		if err := srv.Start(sctx, "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		sync := &zonesync.Syncer{Store: st, Server: srv, Logger: slog.New(slog.DiscardHandler)}
+		if err := sync.Load(ctx); err != nil {
+			t.Fatal(err)
+		}
+		udp, _ := srv.Addrs()
+		return sync, udp.String()
+	}
+	syncA, addrA := node(stA)
+	syncB, addrB := node(stB)
+
+	c := store.Customer{Name: "Zone Owner", Language: "pl", Currency: "PLN", APIAccess: true}
+	if err := stA.CustomerCreate(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	p := panel.New(stA)
+	p.Zones = syncA
+	p.Now = func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }
+	if err := p.AllowDomain(ctx, c.ID, "example.test"); err != nil {
+		t.Fatal(err)
+	}
+	a, b := &env{addr: addrA}, &env{addr: addrB}
+
+	z, err := p.DNSAddPrimary(ctx, c.ID, "example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.DNSEditPrimaryRecords(ctx, c.ID, z.ID, "2026112701", []panel.DNSRecordInput{
+		{Name: "www", TTL: ttl(300), Type: "A", Data1: "192.0.2.80"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	const want = "www.example.test. 300 IN A 192.0.2.80"
+	if got := answers(a.query(t, "www.example.test.", dns.TypeA)); got != want {
+		t.Fatalf("node A: %q", got)
+	}
+	if r := b.query(t, "www.example.test.", dns.TypeA); r.Rcode != dns.RcodeRefused {
+		t.Fatalf("node B serves the zone before following: %v", r)
+	}
+	if err := syncB.FollowOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := answers(b.query(t, "www.example.test.", dns.TypeA)); got != want {
+		t.Fatalf("node B after FollowOnce: %q", got)
+	}
+	// Following again changes nothing; node A following its own changes
+	// serves the same.
+	for _, s := range []*zonesync.Syncer{syncB, syncA} {
+		if err := s.FollowOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := answers(a.query(t, "www.example.test.", dns.TypeA)); got != want {
+		t.Fatalf("node A after FollowOnce: %q", got)
+	}
+
+	// A deletion through A stops B serving the zone after its next tick.
+	if err := p.DNSDeleteZone(ctx, c.ID, z.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := answers(b.query(t, "www.example.test.", dns.TypeA)); got != want {
+		t.Fatalf("node B before following the deletion: %q", got)
+	}
+	if err := syncB.FollowOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := b.query(t, "www.example.test.", dns.TypeA); r.Rcode != dns.RcodeRefused {
+		t.Fatalf("node B still serves the deleted zone: %v", r)
+	}
+}
+
+// TestFollowTicks checks that Follow applies changes on its own.
+func TestFollowTicks(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	e := newEnv(t)
+	srv := dnsd.NewServer(dnsd.Config{Logger: slog.New(slog.DiscardHandler)})
+	follower := &zonesync.Syncer{Store: e.p.Store, Server: srv, Logger: slog.New(slog.DiscardHandler)}
+	if err := follower.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { follower.Follow(ctx, 10*time.Millisecond); close(done) }()
+	if _, err := e.p.DNSAddPrimary(ctx, e.cust, "example.test"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, ok := srv.Snapshot().Serial("example.test."); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("follower never served the new zone: %v", srv.Snapshot().Zones())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
+}

@@ -53,15 +53,24 @@ func scanZone(s scanner, z *store.Zone) error {
 		&z.CreatedAt, &z.UpdatedAt, &z.RefreshedAt)
 }
 
-// ZoneCreate implements store.Store.
+// ZoneCreate implements store.Store. The zone is logged in dns_changes in
+// the same transaction.
 func (db *DB) ZoneCreate(ctx context.Context, z *store.Zone) error {
+	if db.tx == nil {
+		id := z.ID
+		err := db.InTx(ctx, func(tx store.Store) error { return tx.ZoneCreate(ctx, z) })
+		if err != nil {
+			z.ID = id // not created: an assigned id was rolled back
+		}
+		return err
+	}
 	args := []any{z.CustomerID, z.Domain, z.Type, z.MasterNameserver, z.Serial, z.CreatedAt, z.UpdatedAt, z.RefreshedAt}
 	if z.ID == 0 {
 		q := "INSERT INTO dns_zones (" + strings.TrimPrefix(zoneCols, "id, ") + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
-		return db.interpretError(db.writer().QueryRowContext(ctx, q, args...).Scan(&z.ID))
-	}
-	if db.c.d.SyncIDSQL != "" && z.ID > 0 && db.tx == nil {
-		return db.InTx(ctx, func(tx store.Store) error { return tx.ZoneCreate(ctx, z) })
+		if err := db.tx.QueryRowContext(ctx, q, args...).Scan(&z.ID); err != nil {
+			return db.interpretError(err)
+		}
+		return db.logDNSChange(ctx, db.tx, z.Domain)
 	}
 	if db.c.d.SyncIDSQL != "" && z.ID > 0 {
 		if _, err := db.tx.ExecContext(ctx, db.c.d.SyncIDSQL, "dns_zones", z.ID); err != nil {
@@ -69,8 +78,10 @@ func (db *DB) ZoneCreate(ctx context.Context, z *store.Zone) error {
 		}
 	}
 	q := "INSERT INTO dns_zones (" + zoneCols + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-	_, err := db.writer().ExecContext(ctx, q, append([]any{z.ID}, args...)...)
-	return db.interpretError(err)
+	if _, err := db.tx.ExecContext(ctx, q, append([]any{z.ID}, args...)...); err != nil {
+		return db.interpretError(err)
+	}
+	return db.logDNSChange(ctx, db.tx, z.Domain)
 }
 
 // ZoneGet implements store.Store.
@@ -115,26 +126,26 @@ func (db *DB) ZoneList(ctx context.Context, customerID int64) ([]store.Zone, err
 }
 
 // ZoneDelete implements store.Store. The records go with the zone (ON
-// DELETE CASCADE).
+// DELETE CASCADE); the zone is logged in dns_changes in the same
+// transaction.
 func (db *DB) ZoneDelete(ctx context.Context, customerID, id int64) error {
-	res, err := db.writer().ExecContext(ctx, "DELETE FROM dns_zones WHERE id = $1 AND customer_id = $2", id, customerID)
-	if err != nil {
-		return db.interpretError(err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return store.ErrNotFound
-	}
-	return nil
+	return db.InTx(ctx, func(t store.Store) error {
+		tx := t.(*DB).tx
+		var domain string
+		err := tx.QueryRowContext(ctx, "DELETE FROM dns_zones WHERE id = $1 AND customer_id = $2 RETURNING domain",
+			id, customerID).Scan(&domain)
+		if err != nil {
+			return db.interpretError(err) // ErrNotFound for no row
+		}
+		return db.logDNSChange(ctx, tx, domain)
+	})
 }
 
 // ZoneRecordsReplace implements store.Store. The serial is swapped by one
 // conditional UPDATE, which also locks the zone's row: in PostgreSQL a
 // concurrent replacement waits for it and then finds the serial changed; in
-// SQLite writers are serialised anyway.
+// SQLite writers are serialised anyway. The zone is logged in dns_changes
+// in the same transaction.
 func (db *DB) ZoneRecordsReplace(ctx context.Context, p store.ZoneRecordsReplaceParams) error {
 	return db.InTx(ctx, func(t store.Store) error {
 		tx := t.(*DB).tx
@@ -183,7 +194,7 @@ func (db *DB) ZoneRecordsReplace(ctx context.Context, p store.ZoneRecordsReplace
 				return db.interpretError(err)
 			}
 		}
-		return nil
+		return db.logZoneChange(ctx, tx, p.ZoneID)
 	})
 }
 

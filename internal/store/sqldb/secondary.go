@@ -57,17 +57,20 @@ func (db *DB) SecondaryZonesDue(ctx context.Context, now int64, limit int) ([]st
 	return list, db.interpretError(rows.Err())
 }
 
-// secondaryExists returns store.ErrNotFound unless zoneID is a secondary
-// zone. q is the transaction.
-func (db *DB) secondaryExists(ctx context.Context, q querier, zoneID int64) error {
-	var one int
-	err := q.QueryRowContext(ctx, "SELECT 1 FROM dns_zones z WHERE z.id = $1 AND "+isSecondary, zoneID).Scan(&one)
-	return db.interpretError(err)
+// secondaryExpired returns whether the secondary zone zoneID is marked
+// expired, or store.ErrNotFound unless it is a secondary zone. q is the
+// transaction.
+func (db *DB) secondaryExpired(ctx context.Context, q querier, zoneID int64) (bool, error) {
+	var expired bool
+	err := q.QueryRowContext(ctx, "SELECT COALESCE(s.expired, FALSE) FROM dns_zones z"+
+		" LEFT JOIN dns_secondary s ON s.zone_id = z.id WHERE z.id = $1 AND "+isSecondary, zoneID).Scan(&expired)
+	return expired, db.interpretError(err)
 }
 
 // SecondaryTransferStore implements store.Store. The conditional UPDATE of
 // the zone's row is the compare-and-swap and locks the row (see
-// ZoneRecordsReplace).
+// ZoneRecordsReplace). The zone is logged in dns_changes in the same
+// transaction.
 func (db *DB) SecondaryTransferStore(ctx context.Context, t store.SecondaryTransfer) error {
 	if t.At == 0 {
 		return errors.New("store: SecondaryTransferStore: At is 0")
@@ -91,7 +94,7 @@ func (db *DB) SecondaryTransferStore(ctx context.Context, t store.SecondaryTrans
 			return err
 		}
 		if n == 0 {
-			if err := db.secondaryExists(ctx, tx, t.ZoneID); err != nil {
+			if _, err := db.secondaryExpired(ctx, tx, t.ZoneID); err != nil {
 				return err
 			}
 			return store.ErrStale
@@ -105,39 +108,50 @@ func (db *DB) SecondaryTransferStore(ctx context.Context, t store.SecondaryTrans
 			t.ZoneID, t.Refresh, t.Retry, t.Expire, t.At, t.Next); err != nil {
 			return db.interpretError(err)
 		}
-		_, err = tx.ExecContext(ctx, "INSERT INTO dns_secondary_content (zone_id, records) VALUES ($1, $2)"+
-			" ON CONFLICT (zone_id) DO UPDATE SET records = excluded.records", t.ZoneID, records)
-		return db.interpretError(err)
+		if _, err = tx.ExecContext(ctx, "INSERT INTO dns_secondary_content (zone_id, records) VALUES ($1, $2)"+
+			" ON CONFLICT (zone_id) DO UPDATE SET records = excluded.records", t.ZoneID, records); err != nil {
+			return db.interpretError(err)
+		}
+		return db.logZoneChange(ctx, tx, t.ZoneID)
 	})
 }
 
-// SecondaryCheckOK implements store.Store.
+// SecondaryCheckOK implements store.Store. Clearing the expired flag is
+// logged in dns_changes in the same transaction.
 func (db *DB) SecondaryCheckOK(ctx context.Context, zoneID, at, next int64) error {
 	return db.InTx(ctx, func(s store.Store) error {
 		tx := s.(*DB).tx
-		if err := db.secondaryExists(ctx, tx, zoneID); err != nil {
+		wasExpired, err := db.secondaryExpired(ctx, tx, zoneID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO dns_secondary (zone_id, checked_at, next_check) VALUES ($1, $2, $3)"+
+		if _, err := tx.ExecContext(ctx, "INSERT INTO dns_secondary (zone_id, checked_at, next_check) VALUES ($1, $2, $3)"+
 			" ON CONFLICT (zone_id) DO UPDATE SET checked_at = excluded.checked_at, next_check = excluded.next_check,"+
 			" failures = 0, failed_at = 0, last_error = '', expired = FALSE",
-			zoneID, at, next)
-		return db.interpretError(err)
+			zoneID, at, next); err != nil {
+			return db.interpretError(err)
+		}
+		if wasExpired { // served again
+			return db.logZoneChange(ctx, tx, zoneID)
+		}
+		return nil
 	})
 }
 
 // SecondaryCheckFailed implements store.Store. The expiry is decided in
 // the same statement that counts the failure, from the stored CheckedAt
 // and Expire, so that a concurrent success is never overridden by a stale
-// decision.
+// decision. Marking the zone expired is logged in dns_changes in the same
+// transaction.
 func (db *DB) SecondaryCheckFailed(ctx context.Context, zoneID, at, next int64, reason string) (bool, error) {
 	var expired bool
 	err := db.InTx(ctx, func(s store.Store) error {
 		tx := s.(*DB).tx
-		if err := db.secondaryExists(ctx, tx, zoneID); err != nil {
+		wasExpired, err := db.secondaryExpired(ctx, tx, zoneID)
+		if err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, "INSERT INTO dns_secondary (zone_id, next_check, failures, failed_at, last_error)"+
+		err = tx.QueryRowContext(ctx, "INSERT INTO dns_secondary (zone_id, next_check, failures, failed_at, last_error)"+
 			" VALUES ($1, $2, 1, $3, $4)"+
 			" ON CONFLICT (zone_id) DO UPDATE SET next_check = excluded.next_check,"+
 			" failures = dns_secondary.failures + 1, failed_at = excluded.failed_at, last_error = excluded.last_error,"+
@@ -145,7 +159,13 @@ func (db *DB) SecondaryCheckFailed(ctx context.Context, zoneID, at, next int64, 
 			" AND EXISTS (SELECT 1 FROM dns_secondary_content c WHERE c.zone_id = dns_secondary.zone_id)))"+
 			" RETURNING expired",
 			zoneID, next, at, reason).Scan(&expired)
-		return db.interpretError(err)
+		if err != nil {
+			return db.interpretError(err)
+		}
+		if expired && !wasExpired { // no longer served
+			return db.logZoneChange(ctx, tx, zoneID)
+		}
+		return nil
 	})
 	return expired, err
 }
