@@ -8,11 +8,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/artnet-panel/artnet-panel/internal/testpeer"
 )
 
 // TestDiffKnot is a differential test against Knot DNS: one realistic zone
@@ -547,52 +548,25 @@ zone:
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	cmd := exec.CommandContext(ctx, knotd, "-c", confPath)
-	logs := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatalf("start knotd: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop := func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-		cancel()
-	}
+	t.Cleanup(cancel)
+	knot := testpeer.Start(ctx, t, knotd, "-c", confPath)
 
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	c := &dns.Client{Net: "udp", Timeout: 300 * time.Millisecond}
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case err := <-exited:
-			cancel()
-			return "", fmt.Errorf("knotd exited: %v\n%s", err, logs.String())
+		case err := <-knot.Exited:
+			return "", fmt.Errorf("knotd exited: %v\n%s", err, knot.Logs.String())
 		default:
 		}
 		r, _, err := c.Exchange(newQuery(origin, dns.TypeSOA), addr)
 		if err == nil && r.Rcode == dns.RcodeSuccess && r.Authoritative && len(r.Answer) == 1 {
-			t.Cleanup(func() {
-				stop()
-				if t.Failed() || testing.Verbose() {
-					t.Logf("knotd log:\n%s", logs.String())
-				}
-			})
 			return addr, nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	stop()
-	return "", fmt.Errorf("knotd does not serve %s on %s after 15 s:\n%s", origin, addr, logs.String())
+	return "", fmt.Errorf("knotd does not serve %s on %s after 15 s:\n%s", origin, addr, knot.Logs.String())
 }
 
 // TestDiffRules checks the normalisation rules of TestDiffKnot on made-up

@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/artnet-panel/artnet-panel/internal/testpeer"
 )
 
 // TestKnotSecondary runs Knot DNS (knotd) as a secondary of our zone: it
@@ -76,28 +76,7 @@ zone:
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, knotd, "-c", confPath)
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start knotd: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() || testing.Verbose() {
-			t.Logf("knotd log:\n%s", logs.String())
-		}
-	}()
+	knot := testpeer.Start(ctx, t, knotd, "-c", confPath)
 
 	knotAddr := fmt.Sprintf("127.0.0.1:%d", port)
 	// waitFor polls Knot until it serves serial and www's address is want.
@@ -108,8 +87,8 @@ zone:
 		var last string
 		for time.Now().Before(deadline) {
 			select {
-			case err := <-exited:
-				t.Fatalf("knotd exited: %v\n%s", err, logs.String())
+			case err := <-knot.Exited:
+				t.Fatalf("knotd exited: %v\n%s", err, knot.Logs.String())
 			default:
 			}
 			r, _, err := c.Exchange(newQuery("example.com.", dns.TypeSOA), knotAddr)

@@ -185,28 +185,7 @@ zone:
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(ctx, knotd, "-c", confPath)
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start knotd: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() || testing.Verbose() {
-			t.Logf("knotd log:\n%s", logs.String())
-		}
-	}()
+	knot := testpeer.Start(ctx, t, knotd, "-c", confPath)
 
 	// serves polls addr until it answers serial for example.com and www's
 	// address want.
@@ -217,8 +196,8 @@ zone:
 		var last string
 		for time.Now().Before(deadline) {
 			select {
-			case err := <-exited:
-				t.Fatalf("knotd exited: %v\n%s", err, logs.String())
+			case err := <-knot.Exited:
+				t.Fatalf("knotd exited: %v\n%s", err, knot.Logs.String())
 			default:
 			}
 			q := new(dns.Msg)
@@ -269,10 +248,10 @@ zone:
 		out, err := exec.CommandContext(ctx, knotc, "-c", confPath, "zone-reload", "example.com.").CombinedOutput()
 		if err != nil {
 			t.Logf("knotc zone-reload: %v: %s; falling back to SIGHUP", err, out)
-			cmd.Process.Signal(syscall.SIGHUP)
+			knot.Signal(syscall.SIGHUP)
 		}
 	} else {
-		cmd.Process.Signal(syscall.SIGHUP)
+		knot.Signal(syscall.SIGHUP)
 	}
 	serves("knotd", knotAddr, 2025030102, "192.0.2.81")
 	serves("our server", ours.String(), 2025030102, "192.0.2.81")

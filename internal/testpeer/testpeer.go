@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -135,4 +136,52 @@ func (s *Buffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Daemon is a peer process started by Start.
+type Daemon struct {
+	// Logs collects the process's standard output and error.
+	Logs *Buffer
+	// Exited receives the process's exit status when it ends.
+	Exited <-chan error
+
+	cmd *exec.Cmd
+}
+
+// Signal sends sig to the process (e.g. SIGHUP to reload).
+func (d *Daemon) Signal(sig os.Signal) error { return d.cmd.Process.Signal(sig) }
+
+// Start runs bin with args until the test ends (or ctx ends): at cleanup
+// it sends SIGTERM, kills the process after 10 s, and logs its output when
+// the test failed or runs verbosely.
+func Start(ctx context.Context, t testing.TB, bin string, args ...string) *Daemon {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	logs := &Buffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	exited := make(chan error, 1)
+	done := make(chan error, 1)
+	go func() {
+		err := cmd.Wait()
+		exited <- err
+		done <- err
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() || testing.Verbose() {
+			t.Logf("%s log:\n%s", bin, logs.String())
+		}
+	})
+	return &Daemon{Logs: logs, Exited: exited, cmd: cmd}
 }
