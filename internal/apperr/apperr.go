@@ -30,9 +30,11 @@ type Error struct {
 
 // ItemError names the item of a list parameter that failed validation.
 type ItemError struct {
-	Index   string `json:"index"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
+	// Direction is the traffic direction of a firewall rule ("in", "out").
+	Direction string `json:"direction,omitempty"`
+	Index     string `json:"index"`
+	Field     string `json:"field,omitempty"`
+	Message   string `json:"message"`
 }
 
 // Unwrap returns the internal cause, if any.

@@ -69,6 +69,7 @@ const (
 	CodeMalformedRequest    = "malformed-request"
 	CodeMethodNotAllowed    = "method-not-allowed"
 	CodeServiceUnavailable  = "service-unavailable"
+	CodeNothingToConfirm    = "nothing-to-confirm"
 )
 
 // Description is an error text in both languages of the panel.
@@ -145,6 +146,7 @@ var Descriptions = map[string]Description{
 	CodeMalformedRequest:    {"Niepoprawny format żądania", "Malformed request"},
 	CodeMethodNotAllowed:    {"Niedozwolona metoda HTTP (użyj POST)", "HTTP method not allowed (use POST)"},
 	CodeServiceUnavailable:  {"Usługa chwilowo niedostępna", "Service temporarily unavailable"},
+	CodeNothingToConfirm:    {"Brak zmian do potwierdzenia (zmiany zapisano bez confirm_within, zostały już potwierdzone albo czas na potwierdzenie minął i przywrócono poprzednie reguły)", "Nothing to confirm (the rules were saved without confirm_within, are already confirmed, or the time to confirm ran out and the previous rules came back)"},
 }
 
 // Describe returns the two-language description of code, with the detail of

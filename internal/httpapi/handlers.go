@@ -102,6 +102,7 @@ func (s *Server) routes() map[string]handlerFunc {
 	s.addDNSRoutes(h)
 	s.addRevDNSRoutes(h)
 	s.addDomainRoutes(h)
+	s.addFirewallRoutes(h)
 	return h
 }
 

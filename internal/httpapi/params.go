@@ -90,6 +90,9 @@ func checkLevel(cmd spec.Command, decl []spec.Param, v *form.Value, prefix strin
 			}
 			continue
 		}
+		if p.CheckedByHandler {
+			continue
+		}
 		if err := checkValue(cmd, p, child, name); err != nil {
 			return err
 		}

@@ -76,9 +76,12 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
+	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
+	"github.com/artnet-panel/artnet-panel/internal/firewall"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
@@ -101,6 +104,25 @@ type Panel struct {
 	// no registry is called; the new DNS servers are only recorded in the
 	// domain's details (what registry.Simulator does, without the memory).
 	Registry Registry
+	// Firewall is this node's firewall device: every firewall and iLO
+	// change is applied to it before the change commits. Nil: changes are
+	// only stored, for the nodes that apply the firewall (their
+	// FirewallReconcile follows the store).
+	Firewall firewall.Device
+	// ILOAccessTTL is how long an iLO opening lasts (0: DefaultILOAccessTTL).
+	ILOAccessTTL time.Duration
+	// Logger records operator events (expiries, reverts). Nil: discarded.
+	Logger *slog.Logger
+
+	fwMu sync.Mutex // serialises firewall changes in this process
+}
+
+// logger returns p.Logger or a discarding one.
+func (p *Panel) logger() *slog.Logger {
+	if p.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return p.Logger
 }
 
 // New returns a Panel over s with the real clock.

@@ -1071,9 +1071,25 @@ var catalogue = []Command{
 			opt("rules", Object, "firewall rules by traffic direction",
 				opt("in", ObjectList, "array describing single firewall rule for incomoing traffic; index N have to be unique for single firewall rule within request", firewallRuleParams()...),
 				opt("out", ObjectList, "array describing single firewall rule for outgoing traffic; index N have to be unique for single firewall rule within request", firewallRuleParams()...),
-			),
+			).checkedByHandler(),
+			// Extension: commit-confirmed rules (firewall/save-confirm).
+			opt("confirm_within", Number, "seconds (30 - 3600) within which /firewall/save-confirm must follow, or the previous rules come back by themselves; not sent: the rules stay").extension(),
 		},
-		Errors: []string{apperr.CodeInvalidRulesetID, apperr.CodeTooManyRules, apperr.CodeRulesSyntaxError, apperr.CodeInternalFirewallError},
+		Errors: []string{
+			apperr.CodeInvalidRulesetID, apperr.CodeTooManyRules, apperr.CodeRulesSyntaxError, apperr.CodeInternalFirewallError,
+			apperr.CodeIncorrectParamValue, // added: confirm_within out of range
+		},
+	},
+	{
+		Module:    "firewall",
+		Name:      "save-confirm",
+		Summary:   "confirms a commit-confirmed save",
+		Doc:       "Keeps the rules of the last /firewall/save sent with confirm_within. Without it before the deadline, the rules in force before that save come back by themselves.",
+		Extension: true,
+		Params: []Param{
+			req("ruleset_id", String, "ruleset identifier"),
+		},
+		Errors: []string{apperr.CodeInvalidRulesetID, apperr.CodeNothingToConfirm, apperr.CodeInternalFirewallError},
 	},
 
 	// Module offer-dedicated.
@@ -1640,6 +1656,20 @@ var modules = []Module{
 // req returns a required parameter.
 func req(name string, t ParamType, doc string, children ...Param) Param {
 	return Param{Name: name, Type: t, Required: true, Doc: doc, Children: children}
+}
+
+// checkedByHandler marks a parameter whose value the command's handler
+// checks itself, reporting every problem at once (firewall/save rules:
+// rules-syntax-error with errors_details).
+func (p Param) checkedByHandler() Param {
+	p.CheckedByHandler = true
+	return p
+}
+
+// extension marks a parameter this server adds to a documented command.
+func (p Param) extension() Param {
+	p.Extension = true
+	return p
 }
 
 // opt returns an optional parameter.

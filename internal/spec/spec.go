@@ -51,6 +51,13 @@ type Param struct {
 	// AllowEmpty marks a Number whose documentation allows an empty string
 	// meaning "not set / not checked" (firewall ports and protocol).
 	AllowEmpty bool
+	// CheckedByHandler: the command's handler checks the value (types,
+	// ranges, required fields) and reports every problem at once; the
+	// router only passes it on.
+	CheckedByHandler bool
+	// Extension marks a parameter this server adds to a documented
+	// command (not in the original documentation).
+	Extension bool
 }
 
 // Field is one documented response field. Type is the type as documented
@@ -78,6 +85,9 @@ type Command struct {
 	Destructive bool
 	// ReadOnly commands change nothing and are safe to retry.
 	ReadOnly bool
+	// Extension marks a command this server adds to the documented API
+	// (firewall/save-confirm); clients of the original never call it.
+	Extension bool
 }
 
 // Module is one documented module (group of commands).

@@ -99,6 +99,7 @@ type Store interface {
 	SecondaryStore // secondary.go
 	DomainStore    // domain.go
 	DNSChangeStore // dnschanges.go
+	FirewallStore  // firewall.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error

@@ -1,0 +1,146 @@
+// Package driver is the seam between the panel and the devices it drives
+// (firewall, BGP, IPMI, SNMP, hypervisor, mail). The database holds the
+// desired state of each kind; a device driver only applies it. Each kind
+// has a small interface in the domain (firewall.Device, …), a simulator
+// and a real driver under internal/driver/, chosen by configuration.
+//
+// A command applies its change to the node's device inside the
+// transaction that stores it (panel code), so the call answers only once
+// the device has it, or answers the module's internal-*-error with the
+// database unchanged. The Reconciler here applies the whole desired state
+// of one kind at start, whenever the kind's generation in the database
+// moves (a change made through another node), and periodically, so a
+// restarted node, a node that missed a change or a device changed by hand
+// converges back.
+package driver
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Reconciler keeps one device kind in its desired state.
+type Reconciler struct {
+	// Kind names the driver kind in logs ("firewall").
+	Kind string
+	// Reconcile applies the whole desired state, idempotently.
+	Reconcile func(ctx context.Context) error
+	// Generation returns the kind's generation in the database
+	// (store.DriverGeneration); nil: not followed.
+	Generation func(ctx context.Context) (int64, error)
+	// Follow is how often Generation is read (default 1s). Each tick also
+	// calls Tick when set.
+	Follow time.Duration
+	// Tick runs on every Follow tick (deadlines: commit-confirmed
+	// reverts, expiries) and reports whether it changed the desired state.
+	Tick func(ctx context.Context) (bool, error)
+	// Interval is the period of a full reconcile (default 30s).
+	Interval time.Duration
+	// Logger records failures; nil discards them.
+	Logger *slog.Logger
+
+	kick chan struct{}
+}
+
+// Kick asks for a reconcile as soon as possible (it never blocks).
+func (r *Reconciler) Kick() {
+	select {
+	case r.kickChan() <- struct{}{}:
+	default:
+	}
+}
+
+func (r *Reconciler) kickChan() chan struct{} {
+	if r.kick == nil {
+		r.kick = make(chan struct{}, 1)
+	}
+	return r.kick
+}
+
+// Start makes the first reconcile and returns its error: a node whose
+// device cannot take the desired state should say so at start. It then
+// runs the loop in the background until ctx ends; done is closed when the
+// loop has stopped.
+func (r *Reconciler) Start(ctx context.Context) (done <-chan struct{}, err error) {
+	r.kickChan()
+	var gen int64
+	if r.Generation != nil {
+		if gen, err = r.Generation(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.Reconcile(ctx); err != nil {
+		return nil, err
+	}
+	d := make(chan struct{})
+	go func() {
+		defer close(d)
+		r.loop(ctx, gen)
+	}()
+	return d, nil
+}
+
+func (r *Reconciler) loop(ctx context.Context, gen int64) {
+	log := r.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	follow, interval := r.Follow, r.Interval
+	if follow <= 0 {
+		follow = time.Second
+	}
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
+	tick := time.NewTicker(follow)
+	defer tick.Stop()
+	full := time.NewTicker(interval)
+	defer full.Stop()
+	failed := false
+	run := func(why string) {
+		if err := r.Reconcile(ctx); err != nil {
+			if ctx.Err() == nil {
+				log.Error("reconcile failed", "kind", r.Kind, "why", why, "err", err)
+			}
+			failed = true
+			return
+		}
+		if failed {
+			log.Info("reconcile succeeded again", "kind", r.Kind, "why", why)
+		}
+		failed = false
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.kick:
+			run("kick")
+		case <-full.C:
+			run("periodic")
+		case <-tick.C:
+			changed := false
+			if r.Tick != nil {
+				c, err := r.Tick(ctx)
+				if err != nil && ctx.Err() == nil {
+					log.Error("deadline sweep failed", "kind", r.Kind, "err", err)
+				}
+				changed = c
+			}
+			if r.Generation != nil {
+				g, err := r.Generation(ctx)
+				if err != nil {
+					if ctx.Err() == nil {
+						log.Error("reading the generation failed", "kind", r.Kind, "err", err)
+					}
+				} else if g != gen {
+					gen, changed = g, true
+				}
+			}
+			if changed || failed {
+				run("changed")
+			}
+		}
+	}
+}
