@@ -32,6 +32,7 @@ type Main struct {
 	HTTPAddr string
 	DNSAddr  string
 	DNS      DNSConfig
+	Firewall FirewallConfig
 	Demo     bool
 	Stdout   io.Writer
 	Logger   *slog.Logger
@@ -39,6 +40,10 @@ type Main struct {
 	store  store.Store
 	dns    *dnsd.Server
 	stop   context.CancelFunc // stops the DNS server
+	// stopDrivers stops the device reconcilers; driversDone is closed
+	// when they have stopped.
+	stopDrivers context.CancelFunc
+	driversDone <-chan struct{}
 	api    *httpapi.Server
 	server *http.Server
 	ln     net.Listener
@@ -73,6 +78,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	p := panel.New(st)
 	p.Nameservers = m.DNS.Nameservers
+	p.Logger = m.Logger
+	if err := m.startFirewall(p); err != nil {
+		m.Close()
+		return err
+	}
 	if m.DNSAddr != "" {
 		if err := m.startDNS(p); err != nil {
 			m.Close()
@@ -204,6 +214,10 @@ func (m *Main) Close() error {
 		m.stop()
 		<-m.dns.Done()
 	}
+	if m.stopDrivers != nil {
+		m.stopDrivers()
+		<-m.driversDone
+	}
 	if m.store != nil {
 		if err := m.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
@@ -226,6 +240,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	notify := fs.String("dns-notify", env("ARTNETD_DNS_NOTIFY", ""), "secondaries (host:port) sent NOTIFY after every change, comma separated")
 	follow := fs.String("dns-follow", env("ARTNETD_DNS_FOLLOW", "1s"), "how often the DNS change log is polled for changes made through other nodes (0: off)")
 	fs.BoolVar(&m.Demo, "demo", envBool("ARTNETD_DEMO"), "seed a demo customer into an empty database")
+	fs.StringVar(&m.Firewall.Driver, "firewall", env("ARTNETD_FIREWALL", "sim"), "firewall device of this node: sim, nft or none (changes only stored; edge nodes apply them)")
+	fs.StringVar(&m.Firewall.Table, "firewall-table", env("ARTNETD_FIREWALL_TABLE", "artnet"), "nftables table of ours (family ip)")
+	fs.StringVar(&m.Firewall.NetNS, "firewall-netns", env("ARTNETD_FIREWALL_NETNS", ""), "network namespace (name or path) whose nftables we drive (empty: our own)")
+	iloTTL := fs.String("ilo-access-ttl", env("ARTNETD_ILO_ACCESS_TTL", "24h"), "how long an iLO / IPMI opening lasts")
+	reconcile := fs.String("firewall-reconcile", env("ARTNETD_FIREWALL_RECONCILE", "30s"), "period of the full firewall reconcile")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -239,6 +258,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var err error
 	if m.DNS.Follow, err = time.ParseDuration(*follow); err != nil || m.DNS.Follow < 0 {
 		return fmt.Errorf("--dns-follow %q: want a duration such as 1s, or 0 for off", *follow)
+	}
+	if m.Firewall.ILOAccessTTL, err = time.ParseDuration(*iloTTL); err != nil || m.Firewall.ILOAccessTTL <= 0 {
+		return fmt.Errorf("--ilo-access-ttl %q: want a positive duration such as 24h", *iloTTL)
+	}
+	if m.Firewall.Reconcile, err = time.ParseDuration(*reconcile); err != nil || m.Firewall.Reconcile <= 0 {
+		return fmt.Errorf("--firewall-reconcile %q: want a positive duration such as 30s", *reconcile)
 	}
 	for _, s := range splitList(*axfr) {
 		pfx, err := netip.ParsePrefix(s)

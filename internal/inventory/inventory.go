@@ -37,6 +37,8 @@ import (
 // Inventory is the whole file.
 type Inventory struct {
 	Customers []Customer `json:"customers"`
+	// FirewallRulesets are the external firewall's rulesets (firewall.go).
+	FirewallRulesets []FirewallRuleset `json:"firewall_rulesets,omitempty"`
 }
 
 // Customer is one customer entry.
@@ -68,6 +70,9 @@ type Customer struct {
 type Service struct {
 	Service artnet.Service  `json:"service"`
 	Details json.RawMessage `json:"details,omitempty"`
+	// ILODetails is the iLO / IPMI interface of a dedicated server, as
+	// /dedicated/ilo-details answers it (firewall.go).
+	ILODetails *artnet.ILODetails `json:"ilo_details,omitempty"`
 }
 
 // Parse reads an inventory from JSON or YAML (detected by content).
@@ -120,6 +125,26 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 		return err
 	}
 	now := time.Now()
+	serviceTypes := map[int64]string{}
+	for i, r := range rows {
+		for j, svc := range r.services {
+			if svc.ID != 0 {
+				serviceTypes[svc.ID] = svc.Type
+			}
+			if d := inv.Customers[i].Services[j].ILODetails; d != nil {
+				p := fmt.Sprintf("$.customers[%d].services[%d].ilo_details", i, j)
+				a, err := iloRow(p, svc, d, now)
+				if err != nil {
+					return err
+				}
+				rows[i].ilos = append(rows[i].ilos, iloEntry{service: j, access: a, path: p})
+			}
+		}
+	}
+	rulesets, err := rulesetRows(inv.FirewallRulesets, serviceTypes)
+	if err != nil {
+		return err
+	}
 	return s.InTx(ctx, func(tx store.Store) error {
 		for i := range rows {
 			r := &rows[i]
@@ -131,6 +156,13 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 				r.services[j].CustomerID = r.customer.ID
 				if err := tx.ServiceCreate(ctx, &r.services[j]); err != nil {
 					return storeError(fmt.Sprintf("%s.services[%d].service.id", p, j), "service", r.services[j].ID, err)
+				}
+			}
+			for _, e := range r.ilos {
+				e.access.ServiceID = r.services[e.service].ID
+				e.access.CustomerID = r.customer.ID
+				if err := tx.ILOSet(ctx, e.access); err != nil {
+					return fmt.Errorf("%s: %w", e.path, err)
 				}
 			}
 			for j := range r.emails {
@@ -152,6 +184,15 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 			// The customer's services are written: its subnetworks are known.
 			if err := importRevDNS(ctx, tx, p+".rev_dns", r.customer.ID, inv.Customers[i].RevDNS, now); err != nil {
 				return err
+			}
+		}
+		for i, r := range rulesets {
+			if err := tx.FirewallRulesetCreate(ctx, r); err != nil {
+				p := fmt.Sprintf("$.firewall_rulesets[%d]", i)
+				if errors.Is(err, store.ErrConflict) {
+					return pathError(p+".id", "ruleset %s, or one of its services' ruleset, already exists", r.ID)
+				}
+				return fmt.Errorf("%s: %w", p, err)
 			}
 		}
 		// Parents are checked once every service of the file exists.
@@ -181,7 +222,15 @@ func storeError(path, what string, id int64, err error) error {
 	return fmt.Errorf("%s: %w", path, err)
 }
 
+// iloEntry is the iLO row of the customer's service number service.
+type iloEntry struct {
+	service int
+	access  store.ILOAccess
+	path    string
+}
+
 type customerRows struct {
+	ilos       []iloEntry
 	customer   store.Customer
 	services   []store.Service
 	emails     []store.Email
@@ -381,7 +430,11 @@ func Export(ctx context.Context, s store.Store) (Inventory, error) {
 	if err != nil {
 		return Inventory{}, err
 	}
-	inv := Inventory{Customers: make([]Customer, 0, len(customers))}
+	rulesets, ilos, err := exportFirewall(ctx, s)
+	if err != nil {
+		return Inventory{}, err
+	}
+	inv := Inventory{Customers: make([]Customer, 0, len(customers)), FirewallRulesets: rulesets}
 	for _, c := range customers {
 		access := c.APIAccess
 		e := Customer{Customer: panel.CustomerToWire(c), APIAccess: &access, Reseller: c.Reseller,
@@ -402,7 +455,7 @@ func Export(ctx context.Context, s store.Store) (Inventory, error) {
 			if err != nil {
 				return Inventory{}, fmt.Errorf("encode details of service %d: %w", svc.ID, err)
 			}
-			e.Services = append(e.Services, Service{Service: panel.ServiceToWire(svc), Details: raw})
+			e.Services = append(e.Services, Service{Service: panel.ServiceToWire(svc), Details: raw, ILODetails: ilos[svc.ID]})
 		}
 		emails, err := s.EmailList(ctx, c.ID, 0, 0)
 		if err != nil {

@@ -539,7 +539,7 @@ func serverAddrs(svc store.Service) []netip.Addr {
 		if err != nil || !ip.Is4() {
 			continue
 		}
-		bits, err := strconv.Atoi(sn.MaskShort)
+		bits, err := strconv.Atoi(strings.TrimPrefix(sn.MaskShort, "/"))
 		if err != nil || bits < 24 || bits > 32 {
 			continue
 		}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/artnet-panel/artnet-panel/internal/driver"
+	"github.com/artnet-panel/artnet-panel/internal/driver/fwsim"
+	"github.com/artnet-panel/artnet-panel/internal/firewall"
+	"github.com/artnet-panel/artnet-panel/internal/panel"
+)
+
+// FirewallConfig chooses this node's firewall device.
+type FirewallConfig struct {
+	// Driver: "sim" (the in-memory simulator, the default), "nft"
+	// (nftables over netlink: this node is an edge node) or "none" (an
+	// API node: changes are stored, edge nodes apply them).
+	Driver string
+	Table  string // nftables table (nft)
+	NetNS  string // network namespace of the firewall (nft; "": ours)
+	// ILOAccessTTL is how long an iLO opening lasts (0: 24h).
+	ILOAccessTTL time.Duration
+	// Reconcile is the period of the full reconcile (0: 30s).
+	Reconcile time.Duration
+
+	sim *fwsim.Simulator // the simulator in use, for tests
+}
+
+// FirewallSimulator returns the simulator when the node runs one.
+func (m *Main) FirewallSimulator() *fwsim.Simulator { return m.Firewall.sim }
+
+// startFirewall sets the panel's firewall device and starts its
+// reconciler. Every node sweeps commit-confirmed deadlines and iLO
+// expiries; nodes with a device also apply the stored state at start,
+// when another node changes it, and every Reconcile period.
+func (m *Main) startFirewall(p *panel.Panel) error {
+	p.ILOAccessTTL = m.Firewall.ILOAccessTTL
+	var dev firewall.Device
+	switch m.Firewall.Driver {
+	case "", "sim":
+		m.Firewall.sim = &fwsim.Simulator{}
+		dev = m.Firewall.sim
+	case "nft":
+		d, err := newNFT(m.Firewall)
+		if err != nil {
+			return err
+		}
+		dev = d
+	case "none":
+	default:
+		return fmt.Errorf("--firewall %q: want sim, nft or none", m.Firewall.Driver)
+	}
+	p.Firewall = dev
+	r := &driver.Reconciler{
+		Kind:     "firewall",
+		Tick:     p.FirewallSweep,
+		Interval: m.Firewall.Reconcile,
+		Logger:   m.Logger,
+	}
+	if dev != nil {
+		r.Reconcile = p.FirewallReconcile
+		r.Generation = func(ctx context.Context) (int64, error) { return m.store.DriverGeneration(ctx, "firewall") }
+	} else {
+		r.Reconcile = func(ctx context.Context) error { _, err := p.FirewallSweep(ctx); return err }
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done, err := r.Start(ctx)
+	if err != nil {
+		cancel()
+		return fmt.Errorf("firewall (%s): first apply: %w", m.Firewall.Driver, err)
+	}
+	m.stopDrivers, m.driversDone = cancel, done
+	m.Logger.Info("firewall", "driver", m.Firewall.Driver, "table", m.Firewall.Table, "netns", m.Firewall.NetNS)
+	return nil
+}
