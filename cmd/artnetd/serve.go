@@ -37,17 +37,17 @@ type Main struct {
 	Stdout   io.Writer
 	Logger   *slog.Logger
 
-	store  store.Store
-	dns    *dnsd.Server
-	stop   context.CancelFunc // stops the DNS server
+	store store.Store
+	dns   *dnsd.Server
+	stop  context.CancelFunc // stops the DNS server
 	// stopDrivers stops the device reconcilers; driversDone is closed
 	// when they have stopped.
 	stopDrivers context.CancelFunc
 	driversDone <-chan struct{}
-	api    *httpapi.Server
-	server *http.Server
-	ln     net.Listener
-	done   chan error
+	api         *httpapi.Server
+	server      *http.Server
+	ln          net.Listener
+	done        chan error
 }
 
 // Run opens the database (applying migrations), seeds the demo data when
