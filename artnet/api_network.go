@@ -3,6 +3,7 @@ package artnet
 import (
 	"context"
 	"strconv"
+	"time"
 )
 
 // IPBlackholingAPI is the ip-blackholing module: dropping all traffic to an
@@ -332,13 +333,35 @@ type FirewallSaveOpts struct {
 	// In and Out replace the rules for incoming and outgoing traffic, in
 	// order. Empty lists save an empty ruleset.
 	In, Out []FirewallRule
+	// ConfirmWithin, when not zero, makes the save commit-confirmed: unless
+	// SaveConfirm follows within this time, the rules in force before the
+	// save come back by themselves. Whole seconds from 30s to 1h; sent as
+	// confirm_within (seconds).
+	//
+	// This is an extension of this server (artnetd), not in the original
+	// API documentation.
+	ConfirmWithin time.Duration
 }
 
-// Validate checks the ruleset id and each rule's policy, protocol, masks
-// and ports.
+// Limits of FirewallSaveOpts.ConfirmWithin.
+const (
+	MinFirewallConfirmWithin = 30 * time.Second
+	MaxFirewallConfirmWithin = time.Hour
+)
+
+// Validate checks the ruleset id, ConfirmWithin and each rule's policy,
+// protocol, masks and ports.
 func (o FirewallSaveOpts) Validate() error {
 	if err := requireString("ruleset_id", o.RulesetID); err != nil {
 		return err
+	}
+	if o.ConfirmWithin != 0 {
+		if o.ConfirmWithin < MinFirewallConfirmWithin || o.ConfirmWithin > MaxFirewallConfirmWithin {
+			return invalid("confirm_within", "must be from %s to %s, got %s", MinFirewallConfirmWithin, MaxFirewallConfirmWithin, o.ConfirmWithin)
+		}
+		if o.ConfirmWithin%time.Second != 0 {
+			return invalid("confirm_within", "must be whole seconds, got %s", o.ConfirmWithin)
+		}
 	}
 	for _, dir := range []struct {
 		name  string
@@ -399,6 +422,9 @@ func numberOrEmpty(field, s string, lo, hi int) error {
 
 func (o FirewallSaveOpts) form() *Form {
 	f := (&Form{}).Add("ruleset_id", o.RulesetID)
+	if o.ConfirmWithin != 0 {
+		f.AddInt("confirm_within", int64(o.ConfirmWithin/time.Second))
+	}
 	for _, dir := range []struct {
 		name  string
 		rules []FirewallRule
@@ -432,10 +458,26 @@ func (o FirewallSaveOpts) form() *Form {
 
 // Save replaces a ruleset's rules (/firewall/save). On error nothing is
 // saved; a rules-syntax-error names the offending rules in
-// Error.ErrorsDetails.
+// Error.ErrorsDetails. With opts.ConfirmWithin (an extension of this
+// server) the save must be confirmed with SaveConfirm in time.
 func (m *FirewallAPI) Save(ctx context.Context, opts FirewallSaveOpts) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
 	return m.c.do(ctx, "firewall/save", opts.form(), nil)
+}
+
+// SaveConfirm keeps the rules of the last Save of the ruleset sent with
+// ConfirmWithin (/firewall/save-confirm). Without it before the deadline,
+// the rules in force before that save come back by themselves. It fails
+// with ErrCodeNothingToConfirm when there is no save waiting: saved
+// without ConfirmWithin, already confirmed, or the deadline passed.
+//
+// This is an extension of this server (artnetd), not in the original API
+// documentation; the original service answers unknown-command.
+func (m *FirewallAPI) SaveConfirm(ctx context.Context, rulesetID string) error {
+	if err := requireString("ruleset_id", rulesetID); err != nil {
+		return err
+	}
+	return m.c.do(ctx, "firewall/save-confirm", (&Form{}).Add("ruleset_id", rulesetID), nil)
 }

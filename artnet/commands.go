@@ -13,18 +13,26 @@ type Command struct {
 	// Destructive commands lose data, interrupt a running machine or
 	// invalidate credentials (a CLI should ask before running them).
 	Destructive bool
+	// Extension commands are added by this server (artnetd) and are not in
+	// the original API documentation (firewall/save-confirm); the original
+	// service answers them unknown-command.
+	Extension bool
 }
 
+// commandKind is a set of flags; a command without readOnly or destructive
+// is a write.
 type commandKind int
 
 const (
-	write commandKind = iota
-	readOnly
-	destructive
+	write       commandKind = 0
+	readOnly    commandKind = 1 << 0
+	destructive commandKind = 1 << 1
+	extension   commandKind = 1 << 2 // added by this server, not documented
 )
 
-// commandTable lists the 93 documented commands in documentation order. A
-// test checks it against the server's catalogue.
+// commandTable lists the 93 documented commands in documentation order, and
+// after its module's commands each extension of this server. A test checks
+// it against the server's catalogue.
 var commandTable = []struct {
 	path string
 	kind commandKind
@@ -135,6 +143,7 @@ var commandTable = []struct {
 	{"firewall/enable", write},
 	{"firewall/disable", write},
 	{"firewall/save", write},
+	{"firewall/save-confirm", write | extension},
 
 	// offer-dedicated
 	{"offer-dedicated/custom-offer", readOnly},
@@ -166,12 +175,19 @@ var commandTable = []struct {
 var commandIndex = func() map[string]Command {
 	m := make(map[string]Command, len(commandTable))
 	for _, c := range commandTable {
-		m[c.path] = Command{Path: c.path, ReadOnly: c.kind == readOnly, Destructive: c.kind == destructive}
+		m[c.path] = Command{
+			Path:        c.path,
+			ReadOnly:    c.kind&readOnly != 0,
+			Destructive: c.kind&destructive != 0,
+			Extension:   c.kind&extension != 0,
+		}
 	}
 	return m
 }()
 
-// Commands returns every documented command, in documentation order.
+// Commands returns every command, in documentation order: the documented
+// ones and this server's extensions (Command.Extension), each after the
+// commands of its module.
 func Commands() []Command {
 	out := make([]Command, 0, len(commandTable))
 	for _, c := range commandTable {

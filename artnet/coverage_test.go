@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
 	"github.com/artnet-panel/artnet-panel/internal/form"
@@ -142,8 +143,11 @@ func calls(c *artnet.Client) map[string]func(context.Context) error {
 		"firewall/disable": func(ctx context.Context) error { return c.Firewall.Disable(ctx, "fw-12345") },
 		"firewall/save": func(ctx context.Context) error {
 			return c.Firewall.Save(ctx, artnet.FirewallSaveOpts{RulesetID: "fw-12345",
-				In: []artnet.FirewallRule{rule, {Policy: artnet.FirewallDrop}}, Out: []artnet.FirewallRule{{Policy: artnet.FirewallAccept}}})
+				In: []artnet.FirewallRule{rule, {Policy: artnet.FirewallDrop}}, Out: []artnet.FirewallRule{{Policy: artnet.FirewallAccept}},
+				ConfirmWithin: 2 * time.Minute})
 		},
+		// Extension: confirms the save above (the catalogue puts it after).
+		"firewall/save-confirm": func(ctx context.Context) error { return c.Firewall.SaveConfirm(ctx, "fw-12345") },
 
 		"offer-dedicated/custom-offer":  func(ctx context.Context) error { return ignore(c.OfferDedicated.CustomOffer(ctx)) },
 		"offer-dedicated/express-offer": func(ctx context.Context) error { return ignore(c.OfferDedicated.ExpressOffer(ctx)) },
@@ -196,17 +200,31 @@ func calls(c *artnet.Client) map[string]func(context.Context) error {
 }
 
 // TestCommandTable checks the SDK's command table against the server's
-// catalogue: the same 93 paths in the same order, the same flags.
+// catalogue: the same paths (93 documented, then this server's
+// extensions) in the same order, the same flags.
 func TestCommandTable(t *testing.T) {
 	cmds := artnet.Commands()
 	all := spec.All()
-	if len(all) != 93 || len(cmds) != len(all) {
-		t.Fatalf("SDK knows %d commands, catalogue has %d (want 93)", len(cmds), len(all))
+	documented, extensions := 0, 0
+	for _, c := range cmds {
+		if c.Extension {
+			extensions++
+		} else {
+			documented++
+		}
+	}
+	if documented != 93 || extensions == 0 || len(cmds) != len(all) {
+		t.Fatalf("SDK knows %d commands (%d documented, %d extensions), catalogue has %d (want 93 documented and the extensions)",
+			len(cmds), documented, extensions, len(all))
+	}
+	if c, ok := artnet.LookupCommand("firewall/save-confirm"); !ok || !c.Extension || c.ReadOnly || c.Destructive {
+		t.Errorf("firewall/save-confirm: %+v, %v", c, ok)
 	}
 	for i, sc := range all {
 		c := cmds[i]
-		if c.Path != sc.Path() || c.ReadOnly != sc.ReadOnly || c.Destructive != sc.Destructive {
-			t.Errorf("command %d: SDK %+v, catalogue %s ReadOnly=%v Destructive=%v", i, c, sc.Path(), sc.ReadOnly, sc.Destructive)
+		if c.Path != sc.Path() || c.ReadOnly != sc.ReadOnly || c.Destructive != sc.Destructive || c.Extension != sc.Extension {
+			t.Errorf("command %d: SDK %+v, catalogue %s ReadOnly=%v Destructive=%v Extension=%v",
+				i, c, sc.Path(), sc.ReadOnly, sc.Destructive, sc.Extension)
 		}
 		if got, ok := artnet.LookupCommand(sc.Path()); !ok || got != c {
 			t.Errorf("LookupCommand(%s) = %+v, %v", sc.Path(), got, ok)

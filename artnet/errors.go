@@ -81,6 +81,9 @@ const (
 	ErrCodeMalformedRequest    = "malformed-request"      // HTTP 400
 	ErrCodeMethodNotAllowed    = "method-not-allowed"     // HTTP 405
 	ErrCodeServiceUnavailable  = "service-unavailable"
+
+	// Codes of this server's extensions (not in the original documentation).
+	ErrCodeNothingToConfirm = "nothing-to-confirm" // /firewall/save-confirm with no save waiting
 )
 
 // errorCodes lists the ErrCode constants (for the tests).
@@ -105,6 +108,7 @@ var errorCodes = []string{
 	ErrCodeUnknownCommand, ErrCodeNotImplemented, ErrCodeInternalError, ErrCodeTooManyFailedLogins,
 	ErrCodeRequestTooLarge, ErrCodeTooManyParameters, ErrCodeMalformedRequest, ErrCodeMethodNotAllowed,
 	ErrCodeServiceUnavailable,
+	ErrCodeNothingToConfirm,
 }
 
 // Error is an error answered by the API ({"success": false, "error": {...}}).
@@ -134,17 +138,21 @@ func (e *Error) Error() string {
 // ErrorDetail is one entry of errors_details: the index of the offending
 // item of a list parameter, the field, and what is wrong with it.
 type ErrorDetail struct {
-	Index   string `json:"index"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
+	// Direction is the traffic direction of a firewall rule ("in" or
+	// "out") in the errors_details of /firewall/save; empty otherwise.
+	Direction string `json:"direction,omitempty"`
+	Index     string `json:"index"`
+	Field     string `json:"field,omitempty"`
+	Message   string `json:"message"`
 }
 
 // UnmarshalJSON reads an entry whose index is a string or a number.
 func (d *ErrorDetail) UnmarshalJSON(b []byte) error {
 	var raw struct {
-		Index   json.RawMessage `json:"index"`
-		Field   string          `json:"field"`
-		Message string          `json:"message"`
+		Direction string          `json:"direction"`
+		Index     json.RawMessage `json:"index"`
+		Field     string          `json:"field"`
+		Message   string          `json:"message"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
@@ -157,7 +165,7 @@ func (d *ErrorDetail) UnmarshalJSON(b []byte) error {
 	} else if idx == "null" {
 		idx = ""
 	}
-	*d = ErrorDetail{Index: idx, Field: raw.Field, Message: raw.Message}
+	*d = ErrorDetail{Direction: raw.Direction, Index: idx, Field: raw.Field, Message: raw.Message}
 	return nil
 }
 

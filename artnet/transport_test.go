@@ -205,13 +205,13 @@ func TestMalformedAnswers(t *testing.T) {
 func TestErrorEnvelope(t *testing.T) {
 	f := newFake(t, fakeAnswer{status: 200, body: `{"success":false,"error":{"code":"rules-syntax-error",` +
 		`"description":{"pl":"Błąd składni reguł","en":"Rules syntax error"},` +
-		`"errors_details":[{"index":"in.2","field":"policy","message":"bad policy"},{"index":3,"message":"m"}]}}`})
+		`"errors_details":[{"direction":"in","index":"2","field":"policy","message":"bad policy"},{"index":3,"message":"m"}]}}`})
 	err := f.client().Firewall.Save(context.Background(), artnet.FirewallSaveOpts{RulesetID: "fw-1"})
 	e := wantCode(t, err, artnet.ErrCodeRulesSyntaxError)
 	if err.Error() != "artnet: rules-syntax-error: Rules syntax error" {
 		t.Fatalf("message %q", err.Error())
 	}
-	want := []artnet.ErrorDetail{{Index: "in.2", Field: "policy", Message: "bad policy"}, {Index: "3", Message: "m"}}
+	want := []artnet.ErrorDetail{{Direction: "in", Index: "2", Field: "policy", Message: "bad policy"}, {Index: "3", Message: "m"}}
 	if len(e.ErrorsDetails) != 2 || e.ErrorsDetails[0] != want[0] || e.ErrorsDetails[1] != want[1] {
 		t.Fatalf("details = %+v", e.ErrorsDetails)
 	}
@@ -313,7 +313,20 @@ func TestValidationSendsNothing(t *testing.T) {
 			return c.Firewall.Save(ctx, artnet.FirewallSaveOpts{RulesetID: "fw", In: []artnet.FirewallRule{{Policy: "DROP",
 				Destination: artnet.FirewallAddress{Port: artnet.FirewallPort{Begin: "90", End: "80"}}}}})
 		},
-		"express order": func() error { return ignore(c.OfferDedicated.ExpressOrder(ctx, 0)) },
+		"firewall confirm_within short": func() error {
+			return c.Firewall.Save(ctx, artnet.FirewallSaveOpts{RulesetID: "fw", ConfirmWithin: 29 * time.Second})
+		},
+		"firewall confirm_within long": func() error {
+			return c.Firewall.Save(ctx, artnet.FirewallSaveOpts{RulesetID: "fw", ConfirmWithin: time.Hour + time.Second})
+		},
+		"firewall confirm_within fraction": func() error {
+			return c.Firewall.Save(ctx, artnet.FirewallSaveOpts{RulesetID: "fw", ConfirmWithin: 90*time.Second + time.Millisecond})
+		},
+		"firewall confirm_within negative": func() error {
+			return c.Firewall.Save(ctx, artnet.FirewallSaveOpts{RulesetID: "fw", ConfirmWithin: -time.Minute})
+		},
+		"firewall save-confirm id": func() error { return c.Firewall.SaveConfirm(ctx, " ") },
+		"express order":            func() error { return ignore(c.OfferDedicated.ExpressOrder(ctx, 0)) },
 		"cloud password": func() error {
 			return c.CloudInstance.PowerOn(ctx, artnet.InstanceAuth{InstanceID: 1})
 		},
