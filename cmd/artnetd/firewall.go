@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/driver"
 	"github.com/artnet-panel/artnet-panel/internal/driver/fwsim"
 	"github.com/artnet-panel/artnet-panel/internal/firewall"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
 // FirewallConfig chooses this node's firewall device.
@@ -23,6 +25,12 @@ type FirewallConfig struct {
 	ILOAccessTTL time.Duration
 	// Reconcile is the period of the full reconcile (0: 30s).
 	Reconcile time.Duration
+	// EdgeWait is how long an API node (Driver "none") waits for the edge
+	// nodes to apply a change before undoing it (0: 5s).
+	EdgeWait time.Duration
+	// Node names this node in the edge acknowledgements (driver_acks).
+	// Empty: host name and HTTP address.
+	Node string
 
 	sim *fwsim.Simulator // the simulator in use, for tests
 }
@@ -48,6 +56,10 @@ func (m *Main) startFirewall(p *panel.Panel) error {
 		}
 		dev = d
 	case "none":
+		p.EdgeWait = m.Firewall.EdgeWait
+		if p.EdgeWait <= 0 {
+			p.EdgeWait = 5 * time.Second
+		}
 	default:
 		return fmt.Errorf("--firewall %q: want sim, nft or none", m.Firewall.Driver)
 	}
@@ -59,8 +71,22 @@ func (m *Main) startFirewall(p *panel.Panel) error {
 		Logger:   m.Logger,
 	}
 	if dev != nil {
+		node := m.Firewall.Node
+		if node == "" {
+			host, _ := os.Hostname()
+			node = host + "/" + m.HTTPAddr
+		}
 		r.Reconcile = p.FirewallReconcile
 		r.Generation = func(ctx context.Context) (int64, error) { return m.store.DriverGeneration(ctx, "firewall") }
+		r.Ack = func(ctx context.Context, gen int64, err error) {
+			a := store.DriverAck{Kind: "firewall", Node: node, Gen: gen, At: time.Now().Unix()}
+			if err != nil {
+				a.Error = err.Error()
+			}
+			if aerr := m.store.DriverAckSet(ctx, a); aerr != nil {
+				m.Logger.Error("firewall: recording what this node applied", "err", aerr)
+			}
+		}
 	} else {
 		r.Reconcile = func(ctx context.Context) error { _, err := p.FirewallSweep(ctx); return err }
 	}

@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/demo"
@@ -44,6 +45,8 @@ type Main struct {
 	// when they have stopped.
 	stopDrivers context.CancelFunc
 	driversDone <-chan struct{}
+	closeOnce   sync.Once
+	closeErr    error
 	api         *httpapi.Server
 	server      *http.Server
 	ln          net.Listener
@@ -196,8 +199,14 @@ func (m *Main) DNSAddress() string {
 func (m *Main) Addr() string { return m.ln.Addr().String() }
 
 // Close stops accepting requests, lets in-flight ones finish (up to 30
-// seconds), and closes the database.
+// seconds), and closes the database. Calls after the first return its
+// result.
 func (m *Main) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.close() })
+	return m.closeErr
+}
+
+func (m *Main) close() error {
 	var errs []error
 	if m.server != nil {
 		m.api.Ready.Store(false)
@@ -244,6 +253,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&m.Firewall.Table, "firewall-table", env("ARTNETD_FIREWALL_TABLE", "artnet"), "nftables table of ours (family ip)")
 	fs.StringVar(&m.Firewall.NetNS, "firewall-netns", env("ARTNETD_FIREWALL_NETNS", ""), "network namespace (name or path) whose nftables we drive (empty: our own)")
 	iloTTL := fs.String("ilo-access-ttl", env("ARTNETD_ILO_ACCESS_TTL", "24h"), "how long an iLO / IPMI opening lasts")
+	edgeWait := fs.String("firewall-edge-wait", env("ARTNETD_FIREWALL_EDGE_WAIT", "5s"), "with --firewall none: how long a change waits for the edge nodes to apply it")
+	fs.StringVar(&m.Firewall.Node, "node-name", env("ARTNETD_NODE_NAME", ""), "this node's name in what edge nodes report (default: host name/HTTP address)")
 	reconcile := fs.String("firewall-reconcile", env("ARTNETD_FIREWALL_RECONCILE", "30s"), "period of the full firewall reconcile")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -261,6 +272,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if m.Firewall.ILOAccessTTL, err = time.ParseDuration(*iloTTL); err != nil || m.Firewall.ILOAccessTTL <= 0 {
 		return fmt.Errorf("--ilo-access-ttl %q: want a positive duration such as 24h", *iloTTL)
+	}
+	if m.Firewall.EdgeWait, err = time.ParseDuration(*edgeWait); err != nil || m.Firewall.EdgeWait <= 0 {
+		return fmt.Errorf("--firewall-edge-wait %q: want a positive duration such as 5s", *edgeWait)
 	}
 	if m.Firewall.Reconcile, err = time.ParseDuration(*reconcile); err != nil || m.Firewall.Reconcile <= 0 {
 		return fmt.Errorf("--firewall-reconcile %q: want a positive duration such as 30s", *reconcile)

@@ -29,14 +29,20 @@ type Reconciler struct {
 	// Generation returns the kind's generation in the database
 	// (store.DriverGeneration); nil: not followed.
 	Generation func(ctx context.Context) (int64, error)
-	// Follow is how often Generation is read (default 1s). Each tick also
-	// calls Tick when set.
+	// Follow is how often Generation is read (default 200ms: one
+	// primary-key read).
 	Follow time.Duration
-	// Tick runs on every Follow tick (deadlines: commit-confirmed
-	// reverts, expiries) and reports whether it changed the desired state.
-	Tick func(ctx context.Context) (bool, error)
+	// Tick runs every TickEvery (default 1s) for deadlines
+	// (commit-confirmed reverts, expiries) and reports whether it changed
+	// the desired state.
+	Tick      func(ctx context.Context) (bool, error)
+	TickEvery time.Duration
 	// Interval is the period of a full reconcile (default 30s).
 	Interval time.Duration
+	// Ack, when set, is told after every reconcile the generation read
+	// before it and its error (nil: applied); nodes without a device wait
+	// for these (store.DriverAckSet).
+	Ack func(ctx context.Context, gen int64, err error)
 	// Logger records failures; nil discards them.
 	Logger *slog.Logger
 
@@ -70,7 +76,9 @@ func (r *Reconciler) Start(ctx context.Context) (done <-chan struct{}, err error
 			return nil, err
 		}
 	}
-	if err := r.Reconcile(ctx); err != nil {
+	err = r.Reconcile(ctx)
+	r.ack(ctx, gen, err)
+	if err != nil {
 		return nil, err
 	}
 	d := make(chan struct{})
@@ -86,20 +94,34 @@ func (r *Reconciler) loop(ctx context.Context, gen int64) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	follow, interval := r.Follow, r.Interval
+	follow, interval, every := r.Follow, r.Interval, r.TickEvery
 	if follow <= 0 {
-		follow = time.Second
+		follow = 200 * time.Millisecond
+	}
+	if every <= 0 {
+		every = time.Second
 	}
 	if interval <= 0 {
 		interval = 30 * time.Second
 	}
 	tick := time.NewTicker(follow)
 	defer tick.Stop()
+	deadlines := time.NewTicker(every)
+	defer deadlines.Stop()
 	full := time.NewTicker(interval)
 	defer full.Stop()
 	failed := false
+	var lastRun time.Time
 	run := func(why string) {
-		if err := r.Reconcile(ctx); err != nil {
+		lastRun = time.Now()
+		if r.Generation != nil {
+			if g, err := r.Generation(ctx); err == nil {
+				gen = g
+			}
+		}
+		err := r.Reconcile(ctx)
+		r.ack(ctx, gen, err)
+		if err != nil {
 			if ctx.Err() == nil {
 				log.Error("reconcile failed", "kind", r.Kind, "why", why, "err", err)
 			}
@@ -119,15 +141,19 @@ func (r *Reconciler) loop(ctx context.Context, gen int64) {
 			run("kick")
 		case <-full.C:
 			run("periodic")
+		case <-deadlines.C:
+			if r.Tick == nil {
+				continue
+			}
+			changed, err := r.Tick(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Error("deadline sweep failed", "kind", r.Kind, "err", err)
+			}
+			if changed {
+				run("deadline")
+			}
 		case <-tick.C:
 			changed := false
-			if r.Tick != nil {
-				c, err := r.Tick(ctx)
-				if err != nil && ctx.Err() == nil {
-					log.Error("deadline sweep failed", "kind", r.Kind, "err", err)
-				}
-				changed = c
-			}
 			if r.Generation != nil {
 				g, err := r.Generation(ctx)
 				if err != nil {
@@ -135,12 +161,22 @@ func (r *Reconciler) loop(ctx context.Context, gen int64) {
 						log.Error("reading the generation failed", "kind", r.Kind, "err", err)
 					}
 				} else if g != gen {
-					gen, changed = g, true
+					changed = true
 				}
 			}
-			if changed || failed {
+			switch {
+			case changed:
 				run("changed")
+			case failed && time.Since(lastRun) >= time.Second:
+				run("retry")
 			}
 		}
+	}
+}
+
+// ack reports a reconcile's outcome when Ack is set.
+func (r *Reconciler) ack(ctx context.Context, gen int64, err error) {
+	if r.Ack != nil && ctx.Err() == nil {
+		r.Ack(ctx, gen, err)
 	}
 }

@@ -129,13 +129,14 @@ func (p *Panel) FirewallDetails(ctx context.Context, customerID int64, id string
 // rules stay as they are. Errors: invalid-ruleset-id,
 // internal-firewall-error.
 func (p *Panel) FirewallSetEnabled(ctx context.Context, customerID int64, id string, enabled bool) error {
-	return p.firewallChange(ctx, apperr.CodeInternalFirewallError, func(tx store.Store) error {
+	return p.firewallChange(ctx, apperr.CodeInternalFirewallError, func(tx store.Store) (undoFunc, error) {
 		r, err := p.ruleset(ctx, tx, customerID, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		undo := p.undoRuleset(customerID, r)
 		r.Enabled = enabled
-		return tx.FirewallRulesetUpdate(ctx, customerID, r)
+		return undo, tx.FirewallRulesetUpdate(ctx, customerID, r)
 	})
 }
 
@@ -147,22 +148,23 @@ func (p *Panel) FirewallSave(ctx context.Context, customerID int64, in FirewallS
 	if in.ConfirmWithin != 0 && (in.ConfirmWithin < MinConfirmWithin || in.ConfirmWithin > MaxConfirmWithin) {
 		return apperr.Errorf(apperr.CodeIncorrectParamValue, "confirm_within: must be %d to %d seconds", MinConfirmWithin, MaxConfirmWithin)
 	}
-	return p.firewallChange(ctx, apperr.CodeInternalFirewallError, func(tx store.Store) error {
+	return p.firewallChange(ctx, apperr.CodeInternalFirewallError, func(tx store.Store) (undoFunc, error) {
 		r, err := p.ruleset(ctx, tx, customerID, in.RulesetID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if len(in.In) > r.MaxRules || len(in.Out) > r.MaxRules {
-			return apperr.Errorf(apperr.CodeTooManyRules, "at most %d rules in each direction", r.MaxRules)
+			return nil, apperr.Errorf(apperr.CodeTooManyRules, "at most %d rules in each direction", r.MaxRules)
 		}
 		rules, err := ParseFirewallRules(in.In, in.Out)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		raw, err := json.Marshal(rules)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		undo := p.undoRuleset(customerID, r)
 		if in.ConfirmWithin > 0 {
 			if r.ConfirmDeadline == 0 {
 				r.RollbackRules = r.Rules
@@ -172,7 +174,7 @@ func (p *Panel) FirewallSave(ctx context.Context, customerID int64, in FirewallS
 			r.ConfirmDeadline, r.RollbackRules = 0, nil
 		}
 		r.Rules = raw
-		return tx.FirewallRulesetUpdate(ctx, customerID, r)
+		return undo, tx.FirewallRulesetUpdate(ctx, customerID, r)
 	})
 }
 
@@ -180,16 +182,17 @@ func (p *Panel) FirewallSave(ctx context.Context, customerID int64, in FirewallS
 // of a commit-confirmed save. Errors: invalid-ruleset-id,
 // nothing-to-confirm.
 func (p *Panel) FirewallSaveConfirm(ctx context.Context, customerID int64, id string) error {
-	return p.firewallChange(ctx, apperr.CodeInternalFirewallError, func(tx store.Store) error {
+	return p.firewallChange(ctx, apperr.CodeInternalFirewallError, func(tx store.Store) (undoFunc, error) {
 		r, err := p.ruleset(ctx, tx, customerID, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if r.ConfirmDeadline == 0 || r.ConfirmDeadline <= p.now().Unix() {
-			return apperr.New(apperr.CodeNothingToConfirm)
+			return nil, apperr.New(apperr.CodeNothingToConfirm)
 		}
+		undo := p.undoRuleset(customerID, r)
 		r.ConfirmDeadline, r.RollbackRules = 0, nil
-		return tx.FirewallRulesetUpdate(ctx, customerID, r)
+		return undo, tx.FirewallRulesetUpdate(ctx, customerID, r)
 	})
 }
 
@@ -569,22 +572,42 @@ type errDevice struct{ err error }
 func (e errDevice) Error() string { return "firewall device: " + e.err.Error() }
 func (e errDevice) Unwrap() error { return e.err }
 
+// undoFunc puts back what a firewall change replaced (used when no edge
+// node applied it in time).
+type undoFunc func(ctx context.Context) error
+
+// undoRuleset returns an undo that stores r (as read before a change)
+// again.
+func (p *Panel) undoRuleset(customerID int64, r store.FirewallRuleset) undoFunc {
+	return func(ctx context.Context) error { return p.Store.FirewallRulesetUpdate(ctx, customerID, r) }
+}
+
 // firewallChange runs change in a transaction and, on this node's
 // firewall device (Panel.Firewall), applies the desired state the
 // transaction leaves, before committing. A device failure rolls the
 // change back and answers deviceCode; application errors of change are
 // returned as they are. Changes of the firewall are serialised in this
 // process so the device ends in the order of the commits.
-func (p *Panel) firewallChange(ctx context.Context, deviceCode string, change func(tx store.Store) error) error {
+//
+// A node without a device (an API node) with EdgeWait set commits, then
+// waits until every edge node applied the new generation
+// (waitForEdges); when one fails or none does in time, change's undo puts
+// the previous state back and the call answers deviceCode.
+func (p *Panel) firewallChange(ctx context.Context, deviceCode string, change func(tx store.Store) (undoFunc, error)) error {
 	p.fwMu.Lock()
 	defer p.fwMu.Unlock()
 	applied := false
+	var undo undoFunc
+	var gen int64
 	err := p.Store.InTx(ctx, func(tx store.Store) error {
-		if err := change(tx); err != nil {
+		u, err := change(tx)
+		if err != nil {
 			return err
 		}
+		undo = u
 		if p.Firewall == nil {
-			return nil
+			gen, err = tx.DriverGeneration(ctx, "firewall")
+			return err
 		}
 		st, err := FirewallState(ctx, tx, p.now())
 		if err != nil {
@@ -597,7 +620,19 @@ func (p *Panel) firewallChange(ctx context.Context, deviceCode string, change fu
 		return nil
 	})
 	if err == nil {
-		return nil
+		if p.Firewall != nil || p.EdgeWait <= 0 {
+			return nil
+		}
+		werr := p.waitForEdges(ctx, gen)
+		if werr == nil {
+			return nil
+		}
+		if undo != nil {
+			if uerr := undo(context.WithoutCancel(ctx)); uerr != nil {
+				werr = errors.Join(werr, fmt.Errorf("undo: %w", uerr))
+			}
+		}
+		return apperr.Internal(deviceCode, werr)
 	}
 	if applied {
 		// The device has the new state but the commit failed: put the
@@ -615,6 +650,53 @@ func (p *Panel) firewallChange(ctx context.Context, deviceCode string, change fu
 		return apperr.Internal(deviceCode, err)
 	}
 	return apperr.Internal(apperr.CodeInternal, err)
+}
+
+// EdgeFresh is how recent an edge node's last acknowledgement must be for
+// an API node to count it as alive (edge nodes acknowledge at least every
+// --firewall-reconcile period).
+const EdgeFresh = 2 * time.Minute
+
+// waitForEdges waits up to EdgeWait until every live edge node (an
+// acknowledgement within EdgeFresh) has applied generation gen. It fails
+// when there is no live edge node, when one reports an error at gen or
+// later, or at the deadline.
+func (p *Panel) waitForEdges(ctx context.Context, gen int64) error {
+	deadline := time.Now().Add(p.EdgeWait)
+	for {
+		acks, err := p.Store.DriverAcks(ctx, "firewall")
+		if err != nil {
+			return err
+		}
+		live, done := 0, 0
+		fresh := time.Now().Add(-EdgeFresh).Unix()
+		for _, a := range acks {
+			if a.At < fresh {
+				continue
+			}
+			live++
+			if a.Gen >= gen {
+				if a.Error != "" {
+					return fmt.Errorf("edge node %s could not apply generation %d: %s", a.Node, a.Gen, a.Error)
+				}
+				done++
+			}
+		}
+		if live == 0 {
+			return errors.New("no edge node applies the firewall (no acknowledgement within " + EdgeFresh.String() + ")")
+		}
+		if done == live {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d of %d edge nodes applied generation %d within %s", done, live, gen, p.EdgeWait)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // applyFirewallLocked applies the stored state to the device; fwMu is held.

@@ -58,11 +58,12 @@ func (p *Panel) ILOAccessEnable(ctx context.Context, customerID, serviceID int64
 		ttl = DefaultILOAccessTTL
 	}
 	expires := p.now().Add(ttl).Unix()
-	err = p.firewallChange(ctx, apperr.CodeInternalOperationError, func(tx store.Store) error {
-		if _, err := p.iloAccess(ctx, tx, customerID, serviceID); err != nil {
-			return err
+	err = p.firewallChange(ctx, apperr.CodeInternalOperationError, func(tx store.Store) (undoFunc, error) {
+		before, err := p.iloAccess(ctx, tx, customerID, serviceID)
+		if err != nil {
+			return nil, err
 		}
-		return tx.ILOUpdateAccess(ctx, customerID, serviceID, remote.String(), expires)
+		return p.undoILO(customerID, serviceID, before), tx.ILOUpdateAccess(ctx, customerID, serviceID, remote.String(), expires)
 	})
 	if err == nil {
 		p.logger().Info("ilo access opened", "service_id", serviceID, "customer_id", customerID, "remote_ip", remote.String(),
@@ -77,11 +78,12 @@ func (p *Panel) ILOAccessDisable(ctx context.Context, customerID, serviceID int6
 	if _, err := p.iloAccess(ctx, p.Store, customerID, serviceID); err != nil {
 		return err
 	}
-	err := p.firewallChange(ctx, apperr.CodeInternalOperationError, func(tx store.Store) error {
-		if _, err := p.iloAccess(ctx, tx, customerID, serviceID); err != nil {
-			return err
+	err := p.firewallChange(ctx, apperr.CodeInternalOperationError, func(tx store.Store) (undoFunc, error) {
+		before, err := p.iloAccess(ctx, tx, customerID, serviceID)
+		if err != nil {
+			return nil, err
 		}
-		return tx.ILOUpdateAccess(ctx, customerID, serviceID, "", 0)
+		return p.undoILO(customerID, serviceID, before), tx.ILOUpdateAccess(ctx, customerID, serviceID, "", 0)
 	})
 	if err == nil {
 		p.logger().Info("ilo access closed", "service_id", serviceID, "customer_id", customerID)
@@ -117,4 +119,11 @@ func (p *Panel) iloAccess(ctx context.Context, st store.Store, customerID, servi
 		return store.ILOAccess{}, apperr.Internal(apperr.CodeInternal, err)
 	}
 	return a, nil
+}
+
+// undoILO returns an undo that puts an iLO opening back as before.
+func (p *Panel) undoILO(customerID, serviceID int64, before store.ILOAccess) undoFunc {
+	return func(ctx context.Context) error {
+		return p.Store.ILOUpdateAccess(ctx, customerID, serviceID, before.AccessIP, before.ExpiresAt)
+	}
 }

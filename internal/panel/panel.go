@@ -109,6 +109,10 @@ type Panel struct {
 	// only stored, for the nodes that apply the firewall (their
 	// FirewallReconcile follows the store).
 	Firewall firewall.Device
+	// EdgeWait, on a node without a Firewall, is how long a firewall or
+	// iLO change waits for the edge nodes to apply it before it is undone
+	// and answered with an internal error (0: it is not waited for).
+	EdgeWait time.Duration
 	// ILOAccessTTL is how long an iLO opening lasts (0: DefaultILOAccessTTL).
 	ILOAccessTTL time.Duration
 	// Logger records operator events (expiries, reverts). Nil: discarded.

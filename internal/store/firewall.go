@@ -52,6 +52,20 @@ type FirewallStore interface {
 	// DriverGeneration returns the generation of a driver kind's desired
 	// state: it grows with every committed write of that state.
 	DriverGeneration(ctx context.Context, kind string) (int64, error)
+	// DriverAckSet records what node last applied of kind: the generation
+	// it read before applying and the error text ("" = applied).
+	DriverAckSet(ctx context.Context, a DriverAck) error
+	// DriverAcks returns the acknowledgements of kind, by node.
+	DriverAcks(ctx context.Context, kind string) ([]DriverAck, error)
+}
+
+// DriverAck is what one node applying a driver kind last applied.
+type DriverAck struct {
+	Kind  string
+	Node  string
+	Gen   int64
+	Error string // "": applied
+	At    int64  // Unix seconds
 }
 
 // FirewallRuleset is a ruleset of the external firewall.

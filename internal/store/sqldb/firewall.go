@@ -37,6 +37,32 @@ func (db *DB) DriverGeneration(ctx context.Context, kind string) (int64, error) 
 	return gen, db.interpretError(err)
 }
 
+// DriverAckSet implements store.Store.
+func (db *DB) DriverAckSet(ctx context.Context, a store.DriverAck) error {
+	_, err := db.writer().ExecContext(ctx, "INSERT INTO driver_acks (kind, node, gen, error, at) VALUES ($1, $2, $3, $4, $5)"+
+		" ON CONFLICT (kind, node) DO UPDATE SET gen = excluded.gen, error = excluded.error, at = excluded.at",
+		a.Kind, a.Node, a.Gen, a.Error, a.At)
+	return db.interpretError(err)
+}
+
+// DriverAcks implements store.Store.
+func (db *DB) DriverAcks(ctx context.Context, kind string) ([]store.DriverAck, error) {
+	rows, err := db.reader().QueryContext(ctx, "SELECT kind, node, gen, error, at FROM driver_acks WHERE kind = $1 ORDER BY node", kind)
+	if err != nil {
+		return nil, db.interpretError(err)
+	}
+	defer rows.Close()
+	var list []store.DriverAck
+	for rows.Next() {
+		var a store.DriverAck
+		if err := rows.Scan(&a.Kind, &a.Node, &a.Gen, &a.Error, &a.At); err != nil {
+			return nil, err
+		}
+		list = append(list, a)
+	}
+	return list, db.interpretError(rows.Err())
+}
+
 // FirewallRulesetCreate implements store.Store.
 func (db *DB) FirewallRulesetCreate(ctx context.Context, r store.FirewallRuleset) error {
 	return db.InTx(ctx, func(tx store.Store) error {

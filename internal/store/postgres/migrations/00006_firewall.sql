@@ -43,7 +43,20 @@ CREATE TABLE driver_generations (
 
 INSERT INTO driver_generations (kind, gen) VALUES ('firewall', 0);
 
+-- What each node applying a kind last applied: the generation it read
+-- before applying and the error ('' = applied). API nodes without a
+-- device wait for these before they answer.
+CREATE TABLE driver_acks (
+    kind  TEXT    NOT NULL,
+    node  TEXT    NOT NULL,
+    gen   BIGINT  NOT NULL,
+    error TEXT    NOT NULL DEFAULT '',
+    at    BIGINT  NOT NULL,
+    PRIMARY KEY (kind, node)
+);
+
 -- +goose Down
+DROP TABLE driver_acks;
 DROP TABLE driver_generations;
 DROP TABLE ilo_access;
 DROP INDEX firewall_ruleset_services_ruleset;
