@@ -182,15 +182,22 @@ func (db *DB) FirewallRulesetUpdate(ctx context.Context, customerID int64, r sto
 
 // FirewallRulesetRevert implements store.Store.
 func (db *DB) FirewallRulesetRevert(ctx context.Context, id string, deadline int64) (bool, error) {
+	return db.swapFirewall(ctx, "UPDATE firewall_rulesets SET rules = rollback_rules, rollback_rules = NULL, confirm_deadline = 0"+
+		" WHERE id = $1 AND confirm_deadline = $2 AND $2 > 0 AND rollback_rules IS NOT NULL", id, deadline)
+}
+
+// swapFirewall runs a compare-and-swap UPDATE of the firewall's state and,
+// when it changed a row, raises the firewall generation in the same
+// transaction. It reports whether it changed a row.
+func (db *DB) swapFirewall(ctx context.Context, query string, args ...any) (bool, error) {
 	done := false
 	err := db.InTx(ctx, func(tx store.Store) error {
 		t := tx.(*DB)
-		res, err := t.tx.ExecContext(ctx, "UPDATE firewall_rulesets SET rules = rollback_rules, rollback_rules = NULL, confirm_deadline = 0"+
-			" WHERE id = $1 AND confirm_deadline = $2 AND $2 > 0 AND rollback_rules IS NOT NULL", id, deadline)
-		if err := affected(res, err); err != nil {
-			if err == store.ErrNotFound {
-				return nil
-			}
+		err := affected(t.tx.ExecContext(ctx, query, args...))
+		if err == store.ErrNotFound {
+			return nil
+		}
+		if err != nil {
 			return t.interpretError(err)
 		}
 		done = true
@@ -268,21 +275,8 @@ func (db *DB) ILOUpdateAccess(ctx context.Context, customerID, serviceID int64, 
 
 // ILOExpire implements store.Store.
 func (db *DB) ILOExpire(ctx context.Context, serviceID, expiresAt int64) (bool, error) {
-	done := false
-	err := db.InTx(ctx, func(tx store.Store) error {
-		t := tx.(*DB)
-		res, err := t.tx.ExecContext(ctx, "UPDATE ilo_access SET access_ip = '', expires_at = 0 WHERE service_id = $1 AND expires_at = $2 AND access_ip <> ''",
-			serviceID, expiresAt)
-		if err := affected(res, err); err != nil {
-			if err == store.ErrNotFound {
-				return nil
-			}
-			return t.interpretError(err)
-		}
-		done = true
-		return t.bumpGeneration(ctx, t.tx, "firewall")
-	})
-	return done, err
+	return db.swapFirewall(ctx, "UPDATE ilo_access SET access_ip = '', expires_at = 0 WHERE service_id = $1 AND expires_at = $2 AND access_ip <> ''",
+		serviceID, expiresAt)
 }
 
 // ILOAll implements store.Store.
