@@ -52,6 +52,20 @@ func flagName(param string) string { return strings.ReplaceAll(param, "_", "-") 
 // SERVICE_ID.
 func argName(param string) string { return strings.ToUpper(param) }
 
+// cliNames are the CLI names of the API commands whose name on the command
+// line differs from the API's (by path). The API name stays an alias.
+var cliNames = map[string]string{
+	"firewall/save-confirm": "confirm",
+}
+
+// cliName returns the name of the command of sc on the command line.
+func cliName(sc spec.Command) string {
+	if n, ok := cliNames[sc.Path()]; ok {
+		return n
+	}
+	return sc.Name
+}
+
 // newModuleCmd returns the group command of a module.
 func newModuleCmd(module string) *cobra.Command {
 	doc := ""
@@ -85,14 +99,20 @@ func apiCommand(f *Factory, module, name, use string, parse func(c *cobra.Comman
 	}
 	long = wrap(long, 76)
 	long += "\n\nAPI command: /" + sc.Path()
+	if sc.Extension {
+		long += "\n\nThis command is an extension of artnetd, not in the original API\ndocumentation."
+	}
 	if sc.Destructive {
 		long += "\n\nThis command is destructive: on a terminal it asks \"Are you sure? [y/N]\";\nwithout a terminal it refuses to run unless --yes is given."
 	}
 	cmd := &cobra.Command{
-		Use:         strings.TrimSpace(name + " " + use),
+		Use:         strings.TrimSpace(cliName(sc) + " " + use),
 		Short:       sc.Summary,
 		Long:        long,
 		Annotations: map[string]string{"api": sc.Path()},
+	}
+	if cliName(sc) != sc.Name {
+		cmd.Aliases = []string{sc.Name}
 	}
 	var yes bool
 	if sc.Destructive {
@@ -108,7 +128,7 @@ func apiCommand(f *Factory, module, name, use string, parse func(c *cobra.Comman
 				return err
 			}
 		}
-		f.progress.SetLabel("artnet " + sc.Module + " " + sc.Name)
+		f.progress.SetLabel(c.CommandPath())
 		return run()
 	}
 	return cmd

@@ -99,6 +99,10 @@ func writeAPIError(w io.Writer, e *artnet.Error, lang string) {
 	}
 	for _, d := range e.ErrorsDetails {
 		item := d.Index
+		if d.Direction != "" {
+			// A firewall rule: its direction and index, as in the rules file.
+			item = d.Direction + "[" + d.Index + "]"
+		}
 		if d.Field != "" {
 			item += " " + d.Field
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,7 @@ func newCmdFirewall(f *Factory) *cobra.Command {
 		newCmdFirewallEnable(f, nil),
 		newCmdFirewallDisable(f, nil),
 		newCmdFirewallSave(f, nil),
+		newCmdFirewallSaveConfirm(f, nil),
 	)
 	return cmd
 }
@@ -144,6 +146,9 @@ type FirewallSaveOptions struct {
 	Common
 	RulesetID string
 	Rules     artnet.FirewallRules
+	// ConfirmWithin makes the save commit-confirmed (an extension of
+	// artnetd): 0, or 30s to 1h in whole seconds.
+	ConfirmWithin time.Duration
 }
 
 const firewallRulesFormat = `The rules file (--rules-file, '-' for stdin) is JSON or YAML: the rules by
@@ -159,7 +164,12 @@ direction, in order (order is significant), each as firewall details shows it:
 policy is ACCEPT or DROP; protocol is a protocol number (RFC 1700: 6 TCP,
 17 UDP), empty or absent for any; an absent ip or port is not checked. The
 whole output of "firewall details -o json" is accepted too, so the rules can
-be fetched, edited and saved back. The rules replace all the ruleset's rules.`
+be fetched, edited and saved back. The rules replace all the ruleset's rules.
+
+With --confirm-within (an extension of artnetd, not in the original API
+documentation) the save is commit-confirmed: unless "artnet firewall confirm
+RULESET_ID" follows within that time, the rules in force before the save come
+back by themselves, so rules that lock you out undo themselves.`
 
 func newCmdFirewallSave(f *Factory, runF func(*FirewallSaveOptions) error) *cobra.Command {
 	opts := &FirewallSaveOptions{}
@@ -173,6 +183,13 @@ func newCmdFirewallSave(f *Factory, runF func(*FirewallSaveOptions) error) *cobr
 			}
 			if err := requireFlags(c, "rules-file"); err != nil {
 				return err
+			}
+			if c.Flags().Changed("confirm-within") {
+				d := opts.ConfirmWithin
+				if d < artnet.MinFirewallConfirmWithin || d > artnet.MaxFirewallConfirmWithin || d%time.Second != 0 {
+					return usageErrorf("--confirm-within: want whole seconds from %s to %s, got %s",
+						artnet.MinFirewallConfirmWithin, shortDuration(artnet.MaxFirewallConfirmWithin), d)
+				}
 			}
 			rules, err := readFirewallRulesFile(rulesFile, f.IO.In)
 			if err != nil {
@@ -190,9 +207,15 @@ func newCmdFirewallSave(f *Factory, runF func(*FirewallSaveOptions) error) *cobr
 	cmd.Args = cobra.MaximumNArgs(1)
 	cmd.Long += "\n\n" + firewallRulesFormat
 	cmd.Example = `  artnet firewall details fw-12345 -o json > rules.json   # edit rules.json, then:
-  artnet firewall save fw-12345 --rules-file rules.json`
+  artnet firewall save fw-12345 --rules-file rules.json
+
+  # commit-confirmed: the previous rules come back unless confirmed in 2 minutes
+  artnet firewall save fw-12345 --rules-file rules.json --confirm-within 2m
+  artnet firewall confirm fw-12345`
 	stringFlag(cmd, sc, "ruleset_id", &opts.RulesetID)
 	cmd.Flags().StringVar(&rulesFile, "rules-file", "", "JSON or YAML file of the rules ('-' for stdin)")
+	cmd.Flags().DurationVar(&opts.ConfirmWithin, "confirm-within", 0,
+		"commit-confirmed save (artnetd extension): the previous rules come back unless 'artnet firewall confirm' follows within this time, 30s to 1h, e.g. 2m")
 	return cmd
 }
 
@@ -201,8 +224,44 @@ func firewallSaveRun(o *FirewallSaveOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Firewall.Save(o.Ctx, artnet.FirewallSaveOpts{RulesetID: o.RulesetID, In: o.Rules.In, Out: o.Rules.Out}); err != nil {
+	if err := c.Firewall.Save(o.Ctx, artnet.FirewallSaveOpts{RulesetID: o.RulesetID, In: o.Rules.In, Out: o.Rules.Out,
+		ConfirmWithin: o.ConfirmWithin}); err != nil {
 		return err
 	}
-	return o.Done(fmt.Sprintf("Firewall %s: %d incoming and %d outgoing rules saved.", o.RulesetID, len(o.Rules.In), len(o.Rules.Out)))
+	msg := fmt.Sprintf("Firewall %s: %d incoming and %d outgoing rules saved.", o.RulesetID, len(o.Rules.In), len(o.Rules.Out))
+	if o.ConfirmWithin > 0 {
+		msg += fmt.Sprintf("\nConfirm them within %s with: artnet firewall confirm %s\n(otherwise the previous rules come back).",
+			shortDuration(o.ConfirmWithin), o.RulesetID)
+	}
+	return o.Done(msg)
+}
+
+// shortDuration formats d without zero units: 2m, 1h, 1m30s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+func newCmdFirewallSaveConfirm(f *Factory, runF func(*ArgOptions) error) *cobra.Command {
+	cmd := newArgCommand(f, "firewall", "save-confirm", "ruleset_id", runF, firewallSaveConfirmRun)
+	cmd.Example = `  artnet firewall save fw-12345 --rules-file rules.json --confirm-within 2m
+  artnet firewall confirm fw-12345`
+	return cmd
+}
+
+func firewallSaveConfirmRun(o *ArgOptions) error {
+	c, err := o.Client()
+	if err != nil {
+		return err
+	}
+	if err := c.Firewall.SaveConfirm(o.Ctx, o.Value); err != nil {
+		return err
+	}
+	return o.Done(fmt.Sprintf("Firewall %s: rules confirmed.", o.Value))
 }

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -260,6 +261,50 @@ func TestFirewallSaveRulesFile(t *testing.T) {
 	if !strings.Contains(r.stderr, "destinaton") {
 		t.Fatalf("stderr = %q", r.stderr)
 	}
+}
+
+func TestFirewallConfirmWithin(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "rules.json")
+	os.WriteFile(file, []byte(`{"in": [{"policy": "DROP"}]}`), 0o600)
+	save := func(args ...string) (*FirewallSaveOptions, result) {
+		var got *FirewallSaveOptions
+		r := noEnv(t).runWith(t, "firewall", func(f *Factory) *cobra.Command {
+			return newCmdFirewallSave(f, func(o *FirewallSaveOptions) error { got = o; return nil })
+		}, append([]string{"firewall", "save", "fw-1", "--rules-file", file}, args...)...)
+		return got, r
+	}
+	for arg, want := range map[string]time.Duration{"": 0, "2m": 2 * time.Minute, "30s": 30 * time.Second, "1h": time.Hour, "90s": 90 * time.Second} {
+		args := []string{}
+		if arg != "" {
+			args = append(args, "--confirm-within", arg)
+		}
+		got, r := save(args...)
+		r.wantCode(t, 0)
+		if got.ConfirmWithin != want {
+			t.Errorf("--confirm-within %q: %s, want %s", arg, got.ConfirmWithin, want)
+		}
+	}
+	for _, arg := range []string{"29s", "0", "61m", "1m30.5s", "-2m", "two minutes"} {
+		got, r := save("--confirm-within", arg)
+		r.wantCode(t, exitUsage)
+		if got != nil || !strings.Contains(r.stderr, "--confirm-within") {
+			t.Errorf("--confirm-within %q: run=%v, stderr %q", arg, got != nil, r.stderr)
+		}
+	}
+
+	// confirm takes the ruleset id; save-confirm (the API's name) is an alias.
+	for _, name := range []string{"confirm", "save-confirm"} {
+		var got *ArgOptions
+		noEnv(t).runWith(t, "firewall", func(f *Factory) *cobra.Command {
+			return newCmdFirewallSaveConfirm(f, func(o *ArgOptions) error { got = o; return nil })
+		}, "firewall", name, "fw-1").wantCode(t, 0)
+		if got == nil || got.Value != "fw-1" {
+			t.Errorf("firewall %s fw-1: %+v", name, got)
+		}
+	}
+	noEnv(t).runWith(t, "firewall", func(f *Factory) *cobra.Command {
+		return newCmdFirewallSaveConfirm(f, func(o *ArgOptions) error { t.Fatal("called"); return nil })
+	}, "firewall", "confirm").wantCode(t, exitUsage)
 }
 
 func TestMoreFlags(t *testing.T) {
