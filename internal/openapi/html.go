@@ -50,6 +50,9 @@ func DocsHTML(cmds []spec.Command, implemented func(path string) bool) ([]byte, 
 		if !dc.Implemented {
 			page.NotImplemented++
 		}
+		if dc.Extension {
+			page.Extensions++
+		}
 	}
 	var buf bytes.Buffer
 	if err := docsTemplate.Execute(&buf, page); err != nil {
@@ -64,6 +67,7 @@ type docsPage struct {
 	ServerCodes    []errorCode
 	Count          int
 	NotImplemented int
+	Extensions     int // extension commands (spec.Command.Extension)
 }
 
 type docsModule struct {
@@ -77,15 +81,18 @@ type docsCommand struct {
 	Anchor                             string
 	Path, Summary, Doc, ListOf         string
 	Implemented, ReadOnly, Destructive bool
-	Params                             []docsParam
-	Response                           []docsField
-	Codes                              []errorCode
-	Curl                               string
+	// Extension: added by artnetd, not in the original documentation.
+	Extension bool
+	Params    []docsParam
+	Response  []docsField
+	Codes     []errorCode
+	Curl      string
 }
 
 type docsParam struct {
 	Name, Type, Doc string
 	Required        bool
+	Extension       bool
 	Depth           int
 }
 
@@ -103,8 +110,9 @@ func docsCommandOf(c spec.Command, implemented bool) (docsCommand, error) {
 		Anchor: c.Module + "." + c.Name,
 		Path:   c.Path(), Summary: c.Summary, Doc: c.Doc, ListOf: c.ListOf,
 		Implemented: implemented, ReadOnly: c.ReadOnly, Destructive: c.Destructive,
-		Codes: codes,
-		Curl:  curlExample(c),
+		Extension: c.Extension,
+		Codes:     codes,
+		Curl:      curlExample(c),
 	}
 	dc.Params = append(dc.Params,
 		docsParam{Name: "id", Type: "number", Doc: "customer ID", Required: true},
@@ -128,7 +136,7 @@ func flattenParams(rows []docsParam, prefix string, params []spec.Param, depth i
 		case p.Type == spec.Bool:
 			typ += ` ("true"/"false", "1"/"0")`
 		}
-		row := docsParam{Name: name, Type: typ, Doc: p.Doc, Required: p.Required, Depth: depth}
+		row := docsParam{Name: name, Type: typ, Doc: p.Doc, Required: p.Required, Extension: p.Extension, Depth: depth}
 		switch p.Type {
 		case spec.List:
 			row.Name += "[]"
@@ -287,6 +295,7 @@ nav li li{font-size:.9em}
 .ni{background:#fde8e8;color:#9b1c1c;border:1px solid #f5b5b5}
 .ro{background:#e6f4ea;color:#1e6b34;border:1px solid #b7dfc2}
 .de{background:#fff4e0;color:#8a4b00;border:1px solid #f3cf94}
+.ext{background:#ece8fd;color:#4b2a9b;border:1px solid #c9bdf3}
 .type{color:#5b6675}
 .req{font-weight:600}
 .d1{padding-left:1.5rem}.d2{padding-left:3rem}.d3{padding-left:4.5rem}.d4{padding-left:6rem}
@@ -297,6 +306,7 @@ ul.fields{margin:.2rem 0;padding-left:1.2rem}
 <main>
 <h1>{{.Title}}</h1>
 <p>Reference of the {{.Count}} commands served by this <code>artnetd</code> (contract version {{.Version}}){{if .NotImplemented}}; {{.NotImplemented}} of them are <span class="badge ni">not implemented yet</span> and answer <code>not-implemented</code>{{end}}.
+{{if .Extensions}}{{.Extensions}} of them, and a few parameters of other commands, are <span class="badge ext">extension</span>s of <code>artnetd</code>, not in the original Artnet API documentation.{{end}}
 The machine-readable description is <a href="openapi.json">openapi.json</a> (OpenAPI 3.1).</p>
 
 <h2 id="wire">Requests and answers</h2>
@@ -309,7 +319,8 @@ Boolean parameters take <code>true</code>/<code>false</code> (or <code>1</code>/
 <p>An answered command gets HTTP 200 and a JSON object whether it succeeded or not; read <code>success</code>:</p>
 <pre>{"service": {...}, "success": true}
 {"success": false, "error": {"code": "invalid-id", "description": {"pl": "Niepoprawny identyfikator", "en": "Invalid ID"}}}</pre>
-<p>When single items of a list parameter fail validation, <code>error</code> also holds <code>errors_details</code>: <code>[{"index": "3", "field": "data1", "message": "..."}]</code>.
+<p>When single items of a list parameter fail validation, <code>error</code> also holds <code>errors_details</code>: <code>[{"index": "3", "field": "data1", "message": "..."}]</code>
+(for firewall rules also <code>"direction": "in"</code> or <code>"out"</code>).
 Transport failures carry the same envelope with HTTP 400, 405, 413, 429 or 500. Timestamps are Unix seconds.</p>
 <p>Besides its own codes (listed with each command), any command may answer these server codes:</p>
 <table>
@@ -322,7 +333,7 @@ Transport failures carry the same envelope with HTTP 400, 405, 413, 429 or 500. 
 <ul>
 {{range .Modules}}<li><a href="#module-{{.Name}}">{{.Name}}</a>
 <ul>
-{{range .Commands}}<li><a href="#{{.Anchor}}">{{.Path}}</a>{{if not .Implemented}} <span class="badge ni">not implemented yet</span>{{end}}</li>
+{{range .Commands}}<li><a href="#{{.Anchor}}">{{.Path}}</a>{{if .Extension}} <span class="badge ext">extension</span>{{end}}{{if not .Implemented}} <span class="badge ni">not implemented yet</span>{{end}}</li>
 {{end}}</ul></li>
 {{end}}</ul>
 </nav>
@@ -331,12 +342,14 @@ Transport failures carry the same envelope with HTTP 400, 405, 413, 429 or 500. 
 <h2 id="module-{{.Name}}">{{.Name}}</h2>
 {{if .Doc}}<p>{{.Doc}}</p>{{end}}
 {{range .Commands}}<article class="cmd" id="{{.Anchor}}">
-<h3><code class="path">POST /api/{{.Path}}</code>{{if not .Implemented}}<span class="badge ni">not implemented yet</span>{{end}}{{if .ReadOnly}}<span class="badge ro">read-only</span>{{end}}{{if .Destructive}}<span class="badge de">destructive</span>{{end}}</h3>
+<h3><code class="path">POST /api/{{.Path}}</code>{{if .Extension}}<span class="badge ext">extension</span>{{end}}{{if not .Implemented}}<span class="badge ni">not implemented yet</span>{{end}}{{if .ReadOnly}}<span class="badge ro">read-only</span>{{end}}{{if .Destructive}}<span class="badge de">destructive</span>{{end}}</h3>
 <p><strong>{{.Summary}}</strong>. {{.Doc}}{{if .ListOf}} The same as <code>services/list</code> with <code>service_type={{.ListOf}}</code>.{{end}}</p>
+{{if .Extension}}<p>An extension of <code>artnetd</code>: not in the original Artnet API documentation.</p>
+{{end}}
 <h4>Parameters</h4>
 <table>
 <tr><th>name</th><th>type</th><th>required</th><th>description</th></tr>
-{{range .Params}}<tr><td class="d{{.Depth}}"><code>{{.Name}}</code></td><td class="type">{{.Type}}</td><td>{{if .Required}}<span class="req">yes</span>{{else}}no{{end}}</td><td>{{.Doc}}</td></tr>
+{{range .Params}}<tr><td class="d{{.Depth}}"><code>{{.Name}}</code>{{if .Extension}}<span class="badge ext">extension</span>{{end}}</td><td class="type">{{.Type}}</td><td>{{if .Required}}<span class="req">yes</span>{{else}}no{{end}}</td><td>{{.Doc}}</td></tr>
 {{end}}</table>
 <h4>Response</h4>
 {{if .Response}}{{template "fields" .Response}}{{else}}<p>Only <code>"success": true</code>.</p>{{end}}

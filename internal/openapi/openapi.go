@@ -49,12 +49,17 @@ const description = "The API of `artnetd`, a server compatible with the Artnet C
 	"Every answered command gets HTTP 200 and a JSON object, whether it succeeded or not: clients read `success`, not the HTTP status.\n\n" +
 	"- Success: the command's documented response fields, plus `\"success\": true`.\n" +
 	"- Failure: `{\"success\": false, \"error\": {\"code\": \"...\", \"description\": {\"pl\": \"...\", \"en\": \"...\"}, \"errors_details\": [{\"index\": \"...\", \"field\": \"...\", \"message\": \"...\"}]}}`. " +
-	"`errors_details` is present only when single items of a list parameter failed validation. The descriptions may end with a detail (\": missing parameter zone_id\").\n\n" +
+	"`errors_details` is present only when single items of a list parameter failed validation; for firewall rules each entry also names the `direction` (`in` or `out`). " +
+	"The descriptions may end with a detail (\": missing parameter zone_id\").\n\n" +
 	"The codes each command may answer are listed in its error enum and, with their Polish and English texts, in `x-error-codes`. " +
 	"Transport failures carry the same envelope with another status: 400 `malformed-request`, 405 `method-not-allowed`, " +
 	"413 `request-too-large` or `too-many-parameters`, 429 `too-many-failed-logins`, 500 `internal-error` (a server fault). " +
 	"A path outside the catalogue answers `unknown-command`; a catalogued command this server does not implement yet (`x-implemented: false`) answers `not-implemented`.\n\n" +
-	"Timestamps are Unix seconds; amounts of money are JSON numbers with at most two decimals."
+	"Timestamps are Unix seconds; amounts of money are JSON numbers with at most two decimals.\n\n" +
+	"## Extensions\n\n" +
+	"A few commands and parameters are extensions of `artnetd`, not in the original Artnet API documentation " +
+	"(commit-confirmed firewall rules: `confirm_within` of `firewall/save` and `firewall/save-confirm`). " +
+	"Their operations and parameter schemas carry `x-extension: true`; clients written for the original API never send them."
 
 // Document returns the OpenAPI 3.1.0 document (indented JSON) describing
 // cmds. implemented reports whether a command ("module/command") is served;
@@ -170,7 +175,7 @@ func operation(cmd spec.Command, id string, implemented bool, schemas *object) (
 			)),
 		)),
 	})
-	return obj(
+	op := obj(
 		"tags", []any{cmd.Module},
 		"summary", cmd.Summary,
 		"description", operationDescription(cmd, implemented),
@@ -192,7 +197,12 @@ func operation(cmd spec.Command, id string, implemented bool, schemas *object) (
 		"x-read-only", cmd.ReadOnly,
 		"x-destructive", cmd.Destructive,
 		"x-error-codes", xcodes,
-	), nil
+	)
+	if cmd.Extension {
+		// Only on extensions: the documented operations stay as they were.
+		op.set("x-extension", true)
+	}
+	return op, nil
 }
 
 func operationDescription(cmd spec.Command, implemented bool) string {
@@ -206,11 +216,18 @@ func operationDescription(cmd spec.Command, implemented bool) string {
 	if cmd.Destructive {
 		d += "\n\nDestructive: loses data, interrupts a running machine or invalidates credentials."
 	}
+	if cmd.Extension {
+		d += "\n\n" + extensionNote
+	}
 	if !implemented {
 		d += "\n\n**Not implemented yet** on this server: answers `not-implemented`."
 	}
 	return d
 }
+
+// extensionNote ends the description of an extension command or
+// parameter.
+const extensionNote = "**Extension** of `artnetd`: not in the original Artnet API documentation."
 
 func ref(kind, name string) *object {
 	return obj("$ref", "#/components/"+kind+"/"+name)
@@ -319,7 +336,14 @@ func paramSchema(prefix string, p spec.Param) (*object, error) {
 	default:
 		return nil, fmt.Errorf("parameter %s: unknown type %v", name, p.Type)
 	}
-	return obj("description", doc).mergeAfter(s).set("x-form-name", name), nil
+	if p.Extension {
+		doc += " " + extensionNote
+	}
+	out := obj("description", doc).mergeAfter(s).set("x-form-name", name)
+	if p.Extension {
+		out.set("x-extension", true)
+	}
+	return out, nil
 }
 
 // objectSchema returns the object schema of the children of a parameter
@@ -462,6 +486,7 @@ func componentsObject(requests *object) (*object, error) {
 							"type", "object",
 							"required", []any{"index", "message"},
 							"properties", obj(
+								"direction", obj("type", "string", "enum", []any{"in", "out"}, "description", "traffic direction of the failed firewall rule (firewall/save only)"),
 								"index", obj("type", "string", "description", "index (key N) of the failed item"),
 								"field", obj("type", "string", "description", "field of the item, when one field is at fault"),
 								"message", obj("type", "string", "description", "what is wrong (English)"),

@@ -60,11 +60,19 @@ func TestDocumentIsValidOpenAPI(t *testing.T) {
 	}
 
 	cmds := spec.All()
-	if len(cmds) != 93 {
-		t.Fatalf("catalogue has %d commands, want 93", len(cmds))
+	documented, extensions := 0, 0
+	for _, c := range cmds {
+		if c.Extension {
+			extensions++
+		} else {
+			documented++
+		}
 	}
-	if n := m.Paths.PathItems.Len(); n != 93 {
-		t.Fatalf("document has %d paths, want 93", n)
+	if documented != 93 || extensions == 0 {
+		t.Fatalf("catalogue has %d documented commands (want 93) and %d extensions", documented, extensions)
+	}
+	if n := m.Paths.PathItems.Len(); n != documented+extensions {
+		t.Fatalf("document has %d paths, want %d (93 documented + %d extensions)", n, documented+extensions, extensions)
 	}
 	ids := make(map[string]string)
 	for _, c := range cmds {
@@ -110,6 +118,9 @@ func TestDocumentIsValidOpenAPI(t *testing.T) {
 			if _, ok := op.Extensions.Get(x); !ok {
 				t.Errorf("%s: no %s", c.Path(), x)
 			}
+		}
+		if _, ok := op.Extensions.Get("x-extension"); ok != c.Extension {
+			t.Errorf("%s: x-extension present=%v, extension=%v", c.Path(), ok, c.Extension)
 		}
 	}
 	if len(m.Tags) != len(spec.Modules()) {
@@ -269,6 +280,77 @@ func TestImplementedFlag(t *testing.T) {
 	}
 	if bytes.Contains(b, []byte(`"x-implemented": false`)) {
 		t.Fatal("nil implemented must mean every command is implemented")
+	}
+}
+
+// TestExtensions checks that what artnetd adds to the documented API is
+// marked x-extension and said so, and that nothing documented is.
+func TestExtensions(t *testing.T) {
+	doc := raw(t, document(t))
+	for _, c := range spec.All() {
+		op := at(t, doc, "paths", "/"+c.Path(), "post").(map[string]any)
+		desc := op["description"].(string)
+		if c.Extension {
+			if op["x-extension"] != true || !strings.Contains(desc, "**Extension** of `artnetd`") {
+				t.Errorf("%s: x-extension %v, description %q", c.Path(), op["x-extension"], desc)
+			}
+		} else if _, ok := op["x-extension"]; ok || strings.Contains(desc, "Extension") {
+			t.Errorf("%s: a documented command marked as an extension", c.Path())
+		}
+		// Parameters, at every depth.
+		schema := at(t, doc, "components", "schemas", strings.ToUpper(op["operationId"].(string)[:1])+op["operationId"].(string)[1:]+"Request")
+		var walk func(name string, params []spec.Param, props map[string]any)
+		walk = func(name string, params []spec.Param, props map[string]any) {
+			for _, p := range params {
+				ps, ok := props[p.Name].(map[string]any)
+				if !ok {
+					t.Fatalf("%s: no property %s%s", c.Path(), name, p.Name)
+				}
+				d, _ := ps["description"].(string)
+				if _, marked := ps["x-extension"]; marked != p.Extension || strings.Contains(d, "**Extension**") != p.Extension {
+					t.Errorf("%s: parameter %s%s: extension=%v, schema %v", c.Path(), name, p.Name, p.Extension, ps)
+				}
+				if len(p.Children) > 0 {
+					inner := ps
+					if p.Type == spec.ObjectList {
+						inner = ps["additionalProperties"].(map[string]any)
+					}
+					children, _ := inner["properties"].(map[string]any)
+					walk(name+p.Name+".", p.Children, children)
+				}
+			}
+		}
+		walk("", c.Params, at(t, schema, "properties").(map[string]any))
+	}
+	save := at(t, doc, "components", "schemas", "FirewallSaveRequest", "properties")
+	if at(t, save, "confirm_within", "x-extension") != true || at(t, save, "confirm_within", "type") != "integer" {
+		t.Errorf("confirm_within: %v", at(t, save, "confirm_within"))
+	}
+	if at(t, doc, "paths", "/firewall/save-confirm", "post", "x-extension") != true {
+		t.Error("firewall/save-confirm is not marked x-extension")
+	}
+	if !slices.Contains(toStrings(at(t, doc, "paths", "/firewall/save-confirm", "post", "responses", "200", "content",
+		"application/json", "schema", "oneOf", "1", "allOf", "1", "properties", "error", "properties", "code", "enum")), apperr.CodeNothingToConfirm) {
+		t.Error("firewall/save-confirm: nothing-to-confirm not in its codes")
+	}
+	item := at(t, doc, "components", "schemas", "ErrorEnvelope", "properties", "error", "properties", "errors_details", "items", "properties")
+	if !slices.Equal(toStrings(at(t, item, "direction", "enum")), []string{"in", "out"}) {
+		t.Errorf("errors_details direction: %v", at(t, item, "direction"))
+	}
+	if !strings.Contains(at(t, doc, "info", "description").(string), "x-extension") {
+		t.Error("info.description does not explain x-extension")
+	}
+
+	// The HTML page shows the badges.
+	b, err := openapi.DocsHTML(spec.All(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	if !strings.Contains(page, `firewall/save-confirm</a> <span class="badge ext">extension</span>`) ||
+		!strings.Contains(page, `<code>confirm_within</code><span class="badge ext">extension</span>`) ||
+		strings.Contains(page, `firewall/save</a> <span class="badge ext">`) {
+		t.Error("HTML page: extension badges wrong")
 	}
 }
 
