@@ -392,8 +392,8 @@ func (r FirewallRule) validate(prefix string) error {
 			return invalid(p+"[mask_short]", "must be between 0 and 32, got %d", a.addr.MaskShort)
 		}
 		if err := firstError(
-			numberOrEmpty(p+"[port][begin]", a.addr.Port.Begin, 0, 65535),
-			numberOrEmpty(p+"[port][end]", a.addr.Port.End, 0, 65535),
+			numberOrEmpty(p+"[port][begin]", a.addr.Port.Begin, 1, 65535),
+			numberOrEmpty(p+"[port][end]", a.addr.Port.End, 1, 65535),
 		); err != nil {
 			return err
 		}
