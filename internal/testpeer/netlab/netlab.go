@@ -1,0 +1,424 @@
+// Package netlab builds a small routed network out of Linux network
+// namespaces for tests and benchmarks of the firewall drivers:
+//
+//	client ns                 gateway ns (forwarding)            server ns
+//	192.0.2.2, 192.0.2.3 --- 192.0.2.1 | 198.51.100.1 --- 198.51.100.10, .11, .20
+//
+// The client and the server route everything through the gateway, so a
+// table applied in the gateway namespace filters all traffic between them.
+// Names are unique per lab (prefix + random), so labs of parallel tests do
+// not meet; Close (or the test's cleanup, with New) deletes them.
+//
+// Probes (Dial, UDPExchange, Ping) run on a fresh OS thread moved into the
+// namespace, so they need no helper binary; they use short timeouts, and
+// each uses a new source port or ICMP id unless told otherwise, so that
+// connection tracking sees a new connection every time.
+package netlab
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/artnet-panel/artnet-panel/internal/testpeer"
+)
+
+// The lab's addresses.
+var (
+	ClientAddr  = netip.MustParseAddr("192.0.2.2")
+	Client2Addr = netip.MustParseAddr("192.0.2.3") // a second client address (e.g. not an iLO remote)
+	GatewayC    = netip.MustParseAddr("192.0.2.1")
+	GatewayS    = netip.MustParseAddr("198.51.100.1")
+	ServerAddr  = netip.MustParseAddr("198.51.100.10")
+	Server2Addr = netip.MustParseAddr("198.51.100.11")
+	ILOAddr     = netip.MustParseAddr("198.51.100.20") // on the server ns, for iLO tests
+)
+
+// Lab is a set of three namespaces joined by veth pairs.
+type Lab struct {
+	// ClientNS, GatewayNS and ServerNS are namespace names (under
+	// /var/run/netns), usable with "ip netns exec" and nft.Driver.NetNS.
+	ClientNS, GatewayNS, ServerNS string
+
+	mu      sync.Mutex
+	closers []io.Closer
+	closed  bool
+}
+
+// New creates a lab for t and deletes it when t ends. It skips t, loudly,
+// when not root or when namespaces cannot be created; it installs iproute2
+// when ip is missing (as root).
+func New(t testing.TB) *Lab {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		skip(t, "not running as root")
+	}
+	testpeer.NeedTool(t, "ip", "iproute2")
+	l, err := Create("anl")
+	if err != nil {
+		if errors.Is(err, errNoNetNS) {
+			skip(t, "%v", err)
+		}
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Errorf("netlab cleanup: %v", err)
+		}
+	})
+	return l
+}
+
+func skip(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := "SKIP (needs root and network namespaces): " + fmt.Sprintf(format, args...)
+	fmt.Fprintln(os.Stderr, "\n*** "+msg+" ***")
+	t.Skip(msg)
+}
+
+var errNoNetNS = errors.New("cannot create network namespaces")
+
+// Create builds a lab whose namespaces are named prefix-RANDOM-{c,g,s}.
+// The caller must Close it. Errors wrapping errNoNetNS (tested by New)
+// mean the machine cannot make namespaces; others are setup failures.
+func Create(prefix string) (*Lab, error) {
+	var rb [4]byte
+	rand.Read(rb[:])
+	base := prefix + "-" + hex.EncodeToString(rb[:])
+	l := &Lab{ClientNS: base + "-c", GatewayNS: base + "-g", ServerNS: base + "-s"}
+	if out, err := exec.Command("ip", "netns", "add", l.ClientNS).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("%w: ip netns add: %v: %s", errNoNetNS, err, strings.TrimSpace(string(out)))
+	}
+	for _, ns := range []string{l.GatewayNS, l.ServerNS} {
+		if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("%w: ip netns add: %v: %s", errNoNetNS, err, strings.TrimSpace(string(out)))
+		}
+	}
+	c, g, s := l.ClientNS, l.GatewayNS, l.ServerNS
+	steps := [][]string{
+		{"-n", g, "link", "add", "gc", "type", "veth", "peer", "name", "cg", "netns", c},
+		{"-n", g, "link", "add", "gs", "type", "veth", "peer", "name", "sg", "netns", s},
+		{"-n", c, "addr", "add", ClientAddr.String() + "/24", "dev", "cg"},
+		{"-n", c, "addr", "add", Client2Addr.String() + "/24", "dev", "cg"},
+		{"-n", g, "addr", "add", GatewayC.String() + "/24", "dev", "gc"},
+		{"-n", g, "addr", "add", GatewayS.String() + "/24", "dev", "gs"},
+		{"-n", s, "addr", "add", ServerAddr.String() + "/24", "dev", "sg"},
+		{"-n", s, "addr", "add", Server2Addr.String() + "/24", "dev", "sg"},
+		{"-n", s, "addr", "add", ILOAddr.String() + "/24", "dev", "sg"},
+	}
+	for _, ns := range []string{c, g, s} {
+		steps = append(steps, []string{"-n", ns, "link", "set", "lo", "up"})
+	}
+	steps = append(steps,
+		[]string{"-n", c, "link", "set", "cg", "up"},
+		[]string{"-n", g, "link", "set", "gc", "up"},
+		[]string{"-n", g, "link", "set", "gs", "up"},
+		[]string{"-n", s, "link", "set", "sg", "up"},
+		[]string{"-n", c, "route", "add", "default", "via", GatewayC.String()},
+		[]string{"-n", s, "route", "add", "default", "via", GatewayS.String()},
+	)
+	for _, st := range steps {
+		if out, err := exec.Command("ip", st...).CombinedOutput(); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("netlab: ip %s: %v: %s", strings.Join(st, " "), err, strings.TrimSpace(string(out)))
+		}
+	}
+	err := l.Do(g, func() error {
+		return os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1\n"), 0)
+	})
+	if err != nil {
+		l.Close()
+		return nil, fmt.Errorf("netlab: ip_forward: %w", err)
+	}
+	return l, nil
+}
+
+// Close closes the lab's listeners and deletes its namespaces. It returns
+// the first error; closing twice does nothing.
+func (l *Lab) Close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	closers := l.closers
+	l.closers = nil
+	l.mu.Unlock()
+	for _, c := range closers {
+		c.Close()
+	}
+	var first error
+	for _, ns := range []string{l.ClientNS, l.GatewayNS, l.ServerNS} {
+		if _, err := os.Stat("/var/run/netns/" + ns); err != nil {
+			continue
+		}
+		if out, err := exec.Command("ip", "netns", "del", ns).CombinedOutput(); err != nil && first == nil {
+			first = fmt.Errorf("ip netns del %s: %v: %s", ns, err, strings.TrimSpace(string(out)))
+		}
+	}
+	return first
+}
+
+func (l *Lab) track(c io.Closer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		c.Close()
+		return
+	}
+	l.closers = append(l.closers, c)
+}
+
+// Exec runs a command inside ns ("ip netns exec ns args...") and returns
+// its combined output; the error tells the exit status.
+func (l *Lab) Exec(ns string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns}, args...)...).CombinedOutput()
+	if err != nil {
+		err = fmt.Errorf("ip netns exec %s %s: %v: %s", ns, strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+	}
+	return string(out), err
+}
+
+// Do runs fn on a new OS thread that has joined the network namespace ns
+// (a name under /var/run/netns), and returns its error. Sockets fn creates
+// belong to ns and keep working from any goroutine; goroutines fn starts
+// do not run in ns. The thread ends with fn.
+func (l *Lab) Do(ns string, fn func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		// Never unlocked: the runtime ends the thread with the goroutine,
+		// so no other goroutine runs in ns.
+		runtime.LockOSThread()
+		f, err := os.Open("/var/run/netns/" + ns)
+		if err != nil {
+			errc <- err
+			return
+		}
+		err = unix.Setns(int(f.Fd()), unix.CLONE_NEWNET)
+		f.Close()
+		if err != nil {
+			errc <- fmt.Errorf("setns %s: %w", ns, err)
+			return
+		}
+		errc <- fn()
+	}()
+	return <-errc
+}
+
+// Listen starts a TCP listener in ns on addr ("ip:port") that accepts
+// connections, reads until the peer closes (DialFrom resets its end) and
+// resets its own end, so no TIME_WAIT is left behind. It runs until the
+// lab is closed.
+func (l *Lab) Listen(ns, addr string) error {
+	var ln net.Listener
+	err := l.Do(ns, func() (err error) {
+		ln, err = net.Listen("tcp4", addr)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("netlab: listen %s in %s: %w", addr, ns, err)
+	}
+	l.track(ln)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				c.SetReadDeadline(time.Now().Add(10 * time.Second))
+				io.Copy(io.Discard, c)
+				c.(*net.TCPConn).SetLinger(0)
+				c.Close()
+			}()
+		}
+	}()
+	return nil
+}
+
+// ListenUDP starts a UDP echo server in ns on addr ("ip:port"; give a
+// specific address, so answers leave from the address asked). It runs
+// until the lab is closed.
+func (l *Lab) ListenUDP(ns, addr string) error {
+	var pc net.PacketConn
+	err := l.Do(ns, func() (err error) {
+		pc, err = net.ListenPacket("udp4", addr)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("netlab: listen udp %s in %s: %w", addr, ns, err)
+	}
+	l.track(pc)
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			pc.WriteTo(buf[:n], from)
+		}
+	}()
+	return nil
+}
+
+var nextPort atomic.Uint32
+
+func init() {
+	var b [2]byte
+	rand.Read(b[:])
+	nextPort.Store(32768 + uint32(binary.BigEndian.Uint16(b[:]))%8192)
+}
+
+// Port returns a source port not handed out before by this process (from
+// 32768 upwards, wrapping below 61000), so each probe is a new connection
+// for connection tracking.
+func Port() uint16 {
+	return uint16(32768 + (nextPort.Add(1)-32768)%(61000-32768))
+}
+
+// Dial connects over TCP from ns to addr ("ip:port") with a new source
+// port and the address the route chooses. Nil means connected; a dropped
+// SYN shows as a timeout error after timeout.
+func (l *Lab) Dial(ns, addr string, timeout time.Duration) error {
+	return l.DialFrom(ns, netip.AddrPortFrom(netip.IPv4Unspecified(), Port()), addr, timeout)
+}
+
+// DialFrom is Dial from the given local address and port (an unspecified
+// address lets the route choose; port 0 lets the kernel choose). The
+// connection is reset right away (SO_LINGER 0), so the same source port
+// can be used again at once.
+func (l *Lab) DialFrom(ns string, src netip.AddrPort, addr string, timeout time.Duration) error {
+	return l.Do(ns, func() error {
+		d := net.Dialer{
+			Timeout:   timeout,
+			LocalAddr: net.TCPAddrFromAddrPort(src),
+			Control: func(_, _ string, rc syscall.RawConn) error {
+				var serr error
+				rc.Control(func(fd uintptr) {
+					serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+				})
+				return serr
+			},
+		}
+		c, err := d.Dial("tcp4", addr)
+		if err != nil {
+			return err
+		}
+		c.(*net.TCPConn).SetLinger(0)
+		return c.Close()
+	})
+}
+
+// UDPExchange sends one datagram from src (as in DialFrom) in ns to addr
+// and waits up to timeout for the echo. Nil means the echo came back.
+func (l *Lab) UDPExchange(ns string, src netip.AddrPort, addr string, timeout time.Duration) error {
+	return l.Do(ns, func() error {
+		c, err := net.DialUDP("udp4", net.UDPAddrFromAddrPort(src), net.UDPAddrFromAddrPort(netip.MustParseAddrPort(addr)))
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		msg := []byte("netlab " + src.String())
+		if _, err := c.Write(msg); err != nil {
+			return err
+		}
+		c.SetReadDeadline(time.Now().Add(timeout))
+		buf := make([]byte, 2048)
+		n, err := c.Read(buf)
+		if err != nil {
+			return err
+		}
+		if string(buf[:n]) != string(msg) {
+			return fmt.Errorf("netlab: udp echo: got %q", buf[:n])
+		}
+		return nil
+	})
+}
+
+var nextID atomic.Uint32
+
+// Ping sends one ICMP echo request from ns to dst and reports whether the
+// reply arrived within 500 ms.
+func (l *Lab) Ping(ns string, dst netip.Addr) bool {
+	return l.PingFrom(ns, netip.Addr{}, dst, 500*time.Millisecond) == nil
+}
+
+// PingFrom sends one ICMP echo request (a new identifier each call) from
+// src (the zero Addr lets the route choose) in ns to dst over a raw
+// socket, and waits up to timeout for the matching reply. Nil means the
+// reply came.
+func (l *Lab) PingFrom(ns string, src, dst netip.Addr, timeout time.Duration) error {
+	id := uint16(nextID.Add(1)) ^ uint16(os.Getpid())
+	return l.Do(ns, func() error {
+		laddr := ""
+		if src.IsValid() {
+			laddr = src.String()
+		}
+		c, err := net.ListenPacket("ip4:icmp", laddr)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		req := make([]byte, 8, 24)
+		req[0] = 8 // echo request
+		binary.BigEndian.PutUint16(req[4:], id)
+		binary.BigEndian.PutUint16(req[6:], 1)
+		req = append(req, "netlab-ping-pad!"...)
+		binary.BigEndian.PutUint16(req[2:], checksum(req))
+		if _, err := c.WriteTo(req, &net.IPAddr{IP: dst.AsSlice()}); err != nil {
+			return err
+		}
+		deadline := time.Now().Add(timeout)
+		c.SetReadDeadline(deadline)
+		buf := make([]byte, 1500)
+		for {
+			n, from, err := c.ReadFrom(buf)
+			if err != nil {
+				return err
+			}
+			ip, _ := from.(*net.IPAddr)
+			if ip == nil || !ip.IP.Equal(dst.AsSlice()) || n < 8 {
+				continue
+			}
+			if buf[0] == 0 && binary.BigEndian.Uint16(buf[4:]) == id {
+				return nil
+			}
+		}
+	})
+}
+
+func checksum(b []byte) uint16 {
+	var sum uint32
+	for i := 0; i+1 < len(b); i += 2 {
+		sum += uint32(binary.BigEndian.Uint16(b[i:]))
+	}
+	if len(b)%2 == 1 {
+		sum += uint32(b[len(b)-1]) << 8
+	}
+	for sum>>16 != 0 {
+		sum = sum&0xffff + sum>>16
+	}
+	return ^uint16(sum)
+}
