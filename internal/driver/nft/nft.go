@@ -34,6 +34,7 @@ package nft
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -88,11 +89,11 @@ func (d *Driver) table() *nftables.Table {
 // Lo > Hi, ...) is left out. Errors: ctx done before the batch is sent; the namespace cannot be opened; the kernel
 // rejected the batch (the previous table is then left as it was).
 func (d *Driver) Apply(ctx context.Context, s firewall.State) error {
-	return d.run(ctx, func(c *nftables.Conn, t *nftables.Table) {
+	return d.run(ctx, func(c *nftables.Conn, t *nftables.Table) int {
 		c.AddTable(t) // create if missing, so the delete cannot fail
 		c.DelTable(t)
 		c.AddTable(t)
-		build(c, t, s)
+		return 3 + build(c, t, s)
 	})
 }
 
@@ -100,19 +101,20 @@ func (d *Driver) Apply(ctx context.Context, s firewall.State) error {
 // the gateway forwards everything again as far as we are concerned.
 // Errors are those of Apply.
 func (d *Driver) Remove(ctx context.Context) error {
-	return d.run(ctx, func(c *nftables.Conn, t *nftables.Table) {
+	return d.run(ctx, func(c *nftables.Conn, t *nftables.Table) int {
 		c.AddTable(t)
 		c.DelTable(t)
+		return 2
 	})
 }
 
-// run opens a connection in the namespace, queues one batch with fill and
-// sends it.
-func (d *Driver) run(ctx context.Context, fill func(*nftables.Conn, *nftables.Table)) error {
+// run queues one batch with fill (which returns how many messages it
+// queued) and sends it over a netlink socket in the namespace.
+func (d *Driver) run(ctx context.Context, fill func(*nftables.Conn, *nftables.Table) int) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("nft: not applied: %w", err)
 	}
-	opts := []nftables.ConnOption{nftables.AsLasting()}
+	var opts []nftables.ConnOption
 	if d.NetNS != "" {
 		path := d.NetNS
 		if !strings.ContainsRune(path, '/') {
@@ -125,12 +127,15 @@ func (d *Driver) run(ctx context.Context, fill func(*nftables.Conn, *nftables.Ta
 		defer f.Close()
 		opts = append(opts, nftables.WithNetNSFd(int(f.Fd())))
 	}
+	// The socket is opened by Flush, after fill has counted the messages.
+	msgs := 0
 	deadline, hasDeadline := ctx.Deadline()
 	opts = append(opts, nftables.WithSockOptions(func(nc *netlink.Conn) error {
-		// A batch of thousands of rules goes out in one sendmsg: make
-		// room for it past the default socket buffer limits (as nft does).
+		// The batch goes out in one sendmsg, and the kernel queues one
+		// acknowledgement per message before we can read any: make room
+		// for both past the default socket buffer limits (as nft does).
 		setBuf(nc, unix.SO_SNDBUFFORCE, 64<<20)
-		setBuf(nc, unix.SO_RCVBUFFORCE, 8<<20)
+		setBuf(nc, unix.SO_RCVBUFFORCE, 1<<20+msgs*2048)
 		if hasDeadline {
 			return nc.SetDeadline(deadline)
 		}
@@ -140,9 +145,8 @@ func (d *Driver) run(ctx context.Context, fill func(*nftables.Conn, *nftables.Ta
 	if err != nil {
 		return fmt.Errorf("nft: netlink: %w", err)
 	}
-	defer c.CloseLasting()
 	t := d.table()
-	fill(c, t)
+	msgs = fill(c, t)
 	if d.beforeFlush != nil {
 		d.beforeFlush(c, t)
 	}
@@ -150,6 +154,9 @@ func (d *Driver) run(ctx context.Context, fill func(*nftables.Conn, *nftables.Ta
 		return fmt.Errorf("nft: not applied: %w", err)
 	}
 	if err := c.Flush(); err != nil {
+		if errors.Is(err, unix.ENOBUFS) || errors.Is(err, os.ErrDeadlineExceeded) {
+			return fmt.Errorf("nft: table %s: the kernel's answers were lost; the batch may or may not be applied: %w", t.Name, err)
+		}
 		return fmt.Errorf("nft: table %s: kernel rejected the batch, nothing changed: %w", t.Name, err)
 	}
 	return nil
@@ -167,8 +174,9 @@ func setBuf(nc *netlink.Conn, opt, size int) {
 	})
 }
 
-// build queues the chains and rules of s into table t.
-func build(c *nftables.Conn, t *nftables.Table, s firewall.State) {
+// build queues the chains and rules of s into table t and returns how
+// many messages it queued.
+func build(c *nftables.Conn, t *nftables.Table, s firewall.State) (msgs int) {
 	policy := nftables.ChainPolicyAccept
 	fwd := c.AddChain(&nftables.Chain{
 		Name:     "forward",
@@ -180,6 +188,7 @@ func build(c *nftables.Conn, t *nftables.Table, s firewall.State) {
 	})
 	add := func(ch *nftables.Chain, ud []byte, exprs ...expr.Any) {
 		c.AddRule(&nftables.Rule{Table: t, Chain: ch, Exprs: exprs, UserData: ud})
+		msgs++
 	}
 
 	// 1. iLO / IPMI, stateless.
@@ -226,6 +235,7 @@ func build(c *nftables.Conn, t *nftables.Table, s firewall.State) {
 		id   string
 	}
 	var targets []target
+	chains := 1
 	claimed := map[netip.Addr]bool{}
 	for n, rs := range s.Rulesets {
 		if !rs.Enabled {
@@ -242,6 +252,7 @@ func build(c *nftables.Conn, t *nftables.Table, s firewall.State) {
 		if !used {
 			continue
 		}
+		chains += 2
 		out := c.AddChain(&nftables.Chain{Name: fmt.Sprintf("rs%d_out", n), Table: t})
 		for _, r := range rs.Out {
 			v := expr.VerdictReturn
@@ -271,6 +282,7 @@ func build(c *nftables.Conn, t *nftables.Table, s firewall.State) {
 	for _, tg := range targets {
 		add(fwd, comment(tg.id), concat(addrEq(16, tg.addr), jump(fmt.Sprintf("rs%d_in", tg.n)))...)
 	}
+	return msgs + chains
 }
 
 // ruleMatches returns the match expressions of r: one list per nftables

@@ -1,0 +1,629 @@
+package nft
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/nftables"
+	"github.com/google/nftables/expr"
+
+	"github.com/artnet-panel/artnet-panel/internal/firewall"
+	"github.com/artnet-panel/artnet-panel/internal/testpeer"
+	"github.com/artnet-panel/artnet-panel/internal/testpeer/netlab"
+)
+
+// dropWait is how long a probe waits before calling its packet dropped.
+const dropWait = 400 * time.Millisecond
+
+var (
+	anyNet  = netip.MustParsePrefix("0.0.0.0/0")
+	client  = netlab.ClientAddr
+	client2 = netlab.Client2Addr
+	server  = netlab.ServerAddr
+	server2 = netlab.Server2Addr
+	ilo     = netlab.ILOAddr
+)
+
+func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+
+// rule builds a rule with /0 prefixes unless set later.
+func rule(accept bool, proto int) firewall.Rule {
+	return firewall.Rule{Accept: accept, Protocol: proto, Src: anyNet, Dst: anyNet}
+}
+
+func ports(lo, hi uint16) firewall.PortRange { return firewall.PortRange{Lo: lo, Hi: hi} }
+
+// probe is the first packet of a connection the test opens through the
+// gateway: a TCP connect, a UDP exchange or an ICMP echo.
+type probe struct {
+	proto    uint8 // 1, 6, 17
+	src, dst netip.Addr
+	// sportBase, when set, makes the source port sportBase+k with a
+	// new k each time (for source-port rules); otherwise a new port from
+	// netlab.Port.
+	sportBase uint16
+	dport     uint16
+}
+
+func (p probe) String() string {
+	name := map[uint8]string{1: "icmp", 6: "tcp", 17: "udp"}[p.proto]
+	if p.proto == 1 {
+		return fmt.Sprintf("%s %s->%s", name, p.src, p.dst)
+	}
+	sp := "*"
+	if p.sportBase != 0 {
+		sp = fmt.Sprintf("%d+", p.sportBase)
+	}
+	return fmt.Sprintf("%s %s:%s->%s:%d", name, p.src, sp, p.dst, p.dport)
+}
+
+var sportSeq atomic.Uint32
+
+// run sends the probe from the namespace holding its source address and
+// reports whether it got through, with the packet the gateway saw first.
+func (p probe) run(l *netlab.Lab, wait time.Duration) (bool, firewall.Packet) {
+	ns := l.ClientNS
+	if strings.HasPrefix(p.src.String(), "198.51.100.") {
+		ns = l.ServerNS
+	}
+	pkt := firewall.Packet{Src: p.src, Dst: p.dst, Protocol: p.proto}
+	if p.proto == 1 {
+		return l.PingFrom(ns, p.src, p.dst, wait) == nil, pkt
+	}
+	sport := netlab.Port()
+	if p.sportBase != 0 {
+		sport = p.sportBase + uint16(sportSeq.Add(1)%400)
+	}
+	pkt.SrcPort, pkt.DstPort = sport, p.dport
+	src := netip.AddrPortFrom(p.src, sport)
+	dst := netip.AddrPortFrom(p.dst, p.dport).String()
+	var err error
+	if p.proto == 6 {
+		err = l.DialFrom(ns, src, dst, wait)
+	} else {
+		err = l.UDPExchange(ns, src, dst, wait)
+	}
+	return err == nil, pkt
+}
+
+// Ports the lab listens on. The server does not listen on 5900, so the
+// iLO can use it as a source port (the reverse of an opening).
+var (
+	serverTCP = []uint16{22, 80, 443, 5000, 5001, 8080}
+	clientTCP = []uint16{80, 5000, 8080}
+	udpPorts  = []uint16{53, 623, 5000}
+)
+
+func newLab(t *testing.T) *netlab.Lab {
+	t.Helper()
+	l := netlab.New(t)
+	testpeer.NeedTool(t, "nft", "nftables")
+	for _, p := range serverTCP {
+		must(t, l.Listen(l.ServerNS, fmt.Sprintf("0.0.0.0:%d", p)))
+	}
+	for _, p := range clientTCP {
+		must(t, l.Listen(l.ClientNS, fmt.Sprintf("0.0.0.0:%d", p)))
+	}
+	for _, p := range udpPorts {
+		for _, a := range []netip.Addr{server, server2, ilo} {
+			must(t, l.ListenUDP(l.ServerNS, netip.AddrPortFrom(a, p).String()))
+		}
+		for _, a := range []netip.Addr{client, client2} {
+			must(t, l.ListenUDP(l.ClientNS, netip.AddrPortFrom(a, p).String()))
+		}
+	}
+	return l
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// matrix is the probe set every state is checked with: in (client to
+// servers and iLO) and out (servers and iLO to client), each protocol,
+// several ports, both client addresses, source-port ranges.
+func matrix() []probe {
+	var ps []probe
+	for _, dst := range []netip.Addr{server, server2} {
+		for _, src := range []netip.Addr{client, client2} {
+			for _, port := range []uint16{22, 80, 443, 5000, 5001, 8080} {
+				ps = append(ps, probe{proto: 6, src: src, dst: dst, dport: port})
+			}
+			ps = append(ps, probe{proto: 17, src: src, dst: dst, dport: 53}, probe{proto: 17, src: src, dst: dst, dport: 5000},
+				probe{proto: 1, src: src, dst: dst})
+		}
+		ps = append(ps,
+			probe{proto: 6, src: client, dst: dst, dport: 8080, sportBase: 1000},
+			probe{proto: 6, src: client, dst: dst, dport: 8080, sportBase: 2000},
+			probe{proto: 17, src: client, dst: dst, dport: 5000, sportBase: 1000},
+			// out
+			probe{proto: 6, src: dst, dst: client, dport: 80},
+			probe{proto: 6, src: dst, dst: client, dport: 8080},
+			probe{proto: 6, src: dst, dst: client2, dport: 5000},
+			probe{proto: 17, src: dst, dst: client, dport: 53},
+			probe{proto: 1, src: dst, dst: client},
+			probe{proto: 1, src: dst, dst: client2},
+		)
+	}
+	for _, src := range []netip.Addr{client, client2} {
+		ps = append(ps,
+			probe{proto: 6, src: src, dst: ilo, dport: 22},
+			probe{proto: 6, src: src, dst: ilo, dport: 443},
+			probe{proto: 6, src: src, dst: ilo, dport: 8080},
+			probe{proto: 17, src: src, dst: ilo, dport: 623},
+			probe{proto: 17, src: src, dst: ilo, dport: 53},
+			probe{proto: 1, src: src, dst: ilo},
+		)
+	}
+	ps = append(ps,
+		probe{proto: 6, src: ilo, dst: client, dport: 80},
+		probe{proto: 6, src: ilo, dst: client, dport: 5000, sportBase: 5900}, // sport 5900..: only 5900 itself is an iLO port
+		probe{proto: 1, src: ilo, dst: client},
+	)
+	return ps
+}
+
+// check runs probes concurrently and compares each outcome with
+// s.Verdict of the packet it sent. A probe that Verdict passes but that
+// failed is tried once more (a slow machine), never the other way round.
+func check(t *testing.T, l *netlab.Lab, name string, s firewall.State, probes []probe) {
+	t.Helper()
+	type result struct {
+		p        probe
+		pkt      firewall.Packet
+		got, exp bool
+	}
+	res := make([]result, len(probes))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 24)
+	for i, p := range probes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			got, pkt := p.run(l, dropWait)
+			exp := s.Verdict(pkt)
+			if exp && !got {
+				got, pkt = p.run(l, 2*dropWait)
+				exp = s.Verdict(pkt)
+			}
+			res[i] = result{p, pkt, got, exp}
+		}()
+	}
+	wg.Wait()
+	pass, bad := 0, 0
+	for _, r := range res {
+		if r.exp {
+			pass++
+		}
+		if r.got != r.exp {
+			bad++
+			t.Errorf("%s: %v (sport %d): forwarded=%v, Verdict says %v", name, r.p, r.pkt.SrcPort, r.got, r.exp)
+		}
+	}
+	t.Logf("%s: %d probes, %d forwarded, %d dropped, %d mismatches", name, len(res), pass, len(res)-pass, bad)
+}
+
+func listTable(t *testing.T, l *netlab.Lab, family, name string) string {
+	t.Helper()
+	out, err := l.Exec(l.GatewayNS, "nft", "list", "table", family, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// cases are the states TestVerdicts applies, one kind of rule at a time.
+func cases() []struct {
+	name string
+	s    firewall.State
+} {
+	rs := func(id string, servers []netip.Addr, in, out []firewall.Rule) firewall.Ruleset {
+		return firewall.Ruleset{ID: id, Enabled: true, Servers: servers, In: in, Out: out}
+	}
+	with := func(r firewall.Rule, f func(*firewall.Rule)) firewall.Rule { f(&r); return r }
+	tcpTo := func(port uint16) firewall.Rule {
+		return with(rule(true, 6), func(r *firewall.Rule) { r.DstPorts = ports(port, port) })
+	}
+	s1 := []netip.Addr{server}
+	return []struct {
+		name string
+		s    firewall.State
+	}{
+		{"empty state", firewall.State{}},
+		{"tcp port accepted, rest dropped (default in-drop)", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("web", s1, []firewall.Rule{tcpTo(80)}, nil)}}},
+		{"udp and icmp", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("dns", s1, []firewall.Rule{
+				with(rule(true, 17), func(r *firewall.Rule) { r.DstPorts = ports(53, 53) }),
+				rule(true, 1)}, nil)}}},
+		{"icmp only", firewall.State{Rulesets: []firewall.Ruleset{rs("ping", []netip.Addr{server, server2}, []firewall.Rule{rule(true, 1)}, nil)}}},
+		{"protocol any from a source /32", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("src", s1, []firewall.Rule{with(rule(true, firewall.AnyProtocol), func(r *firewall.Rule) { r.Src = pfx("192.0.2.3/32") })}, nil)}}},
+		{"source /31 and destination prefixes", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("pfx", []netip.Addr{server, server2}, []firewall.Rule{
+				with(rule(true, 6), func(r *firewall.Rule) { r.Dst = pfx("198.51.100.11/32") }),
+				with(rule(true, 1), func(r *firewall.Rule) { r.Src = pfx("192.0.2.2/31"); r.Dst = pfx("198.51.100.8/30") }),
+				with(rule(true, 17), func(r *firewall.Rule) { r.Src = pfx("192.0.2.0/30"); r.Dst = pfx("198.51.100.0/28") }),
+			}, nil)}}},
+		{"order: first match decides, DROP before ACCEPT", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("order", s1, []firewall.Rule{
+				with(rule(false, 6), func(r *firewall.Rule) { r.Src = pfx("192.0.2.3/32"); r.DstPorts = ports(80, 80) }),
+				with(rule(true, 6), func(r *firewall.Rule) { r.DstPorts = ports(1, 1024) }),
+				with(rule(false, 1), func(r *firewall.Rule) { r.Src = pfx("192.0.2.2/32") }),
+				rule(true, firewall.AnyProtocol),
+			}, nil)}}},
+		{"port ranges, source ports", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("ranges", []netip.Addr{server, server2}, []firewall.Rule{
+				with(rule(true, 6), func(r *firewall.Rule) { r.DstPorts = ports(5000, 5001) }),
+				with(rule(true, 6), func(r *firewall.Rule) { r.SrcPorts = ports(1000, 1499); r.DstPorts = ports(8080, 8080) }),
+				with(rule(true, 17), func(r *firewall.Rule) { r.SrcPorts = ports(1000, 1999) }),
+				with(rule(true, 17), func(r *firewall.Rule) { r.DstPorts = ports(40, 60) }),
+			}, nil)}}},
+		{"ports with protocol any", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("anyports", s1, []firewall.Rule{
+				with(rule(true, firewall.AnyProtocol), func(r *firewall.Rule) { r.DstPorts = ports(5000, 5000) }),
+				with(rule(true, firewall.AnyProtocol), func(r *firewall.Rule) { r.SrcPorts = ports(2000, 2399) }),
+			}, nil)}}},
+		{"rules that never match are left out", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("never", s1, []firewall.Rule{
+				with(rule(true, 1), func(r *firewall.Rule) { r.DstPorts = ports(80, 80) }),
+				with(rule(true, 300), nil2),
+				with(rule(true, 6), func(r *firewall.Rule) { r.DstPorts = ports(90, 80) }),
+				with(rule(true, 6), func(r *firewall.Rule) { r.Src = pfx("::/0") }),
+				with(rule(true, 6), func(r *firewall.Rule) { r.Dst = netip.Prefix{} }),
+				tcpTo(443),
+			}, nil)}}},
+		{"out rules: DROP drops, ACCEPT and no match go on to in", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("out", s1, []firewall.Rule{rule(true, firewall.AnyProtocol)}, []firewall.Rule{
+				with(rule(false, 6), func(r *firewall.Rule) { r.DstPorts = ports(8080, 8080) }),
+				rule(true, 1),
+				with(rule(false, 17), func(r *firewall.Rule) { r.Dst = pfx("192.0.2.2/32") }),
+				with(rule(false, firewall.AnyProtocol), func(r *firewall.Rule) { r.Dst = pfx("192.0.2.3/32") }),
+			}),
+			// server2 is also a destination of a ruleset: server->server2
+			// is not probed, but its in chain exists.
+			rs("other", []netip.Addr{server2}, []firewall.Rule{tcpTo(22)}, nil)}}},
+		{"out ACCEPT then in-dispatch to the client's own ruleset", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("srv", s1, nil, []firewall.Rule{rule(true, firewall.AnyProtocol)}),
+			rs("cli", []netip.Addr{client}, []firewall.Rule{tcpTo(80), rule(true, 1)}, nil)}}},
+		{"reverse traffic: answers pass although out rules drop everything", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("rev", s1, []firewall.Rule{tcpTo(80), rule(true, 1), rule(true, 17)}, []firewall.Rule{rule(false, firewall.AnyProtocol)})}}},
+		{"disabled ruleset filters nothing", firewall.State{Rulesets: []firewall.Ruleset{
+			{ID: "off", Enabled: false, Servers: []netip.Addr{server, server2}, In: []firewall.Rule{rule(false, firewall.AnyProtocol)},
+				Out: []firewall.Rule{rule(false, firewall.AnyProtocol)}},
+			rs("on", []netip.Addr{server2}, []firewall.Rule{tcpTo(443)}, nil)}}},
+		{"address in two rulesets: the first enabled one decides", firewall.State{Rulesets: []firewall.Ruleset{
+			rs("a", s1, []firewall.Rule{tcpTo(80)}, []firewall.Rule{rule(false, 1)}),
+			rs("b", []netip.Addr{server, server2}, []firewall.Rule{tcpTo(443), rule(true, 1)}, nil)}}},
+		{"odd ruleset IDs", firewall.State{Rulesets: []firewall.Ruleset{
+			rs(`a "quoted" id; with\ spaces and ünïcode and a very long tail `+strings.Repeat("x", 300), s1, []firewall.Rule{tcpTo(22)}, nil),
+			rs("", []netip.Addr{server2}, []firewall.Rule{tcpTo(80)}, nil)}}},
+		{"iLO opening: TCP and UDP iLO ports, only from the remote, stateless reverse", firewall.State{
+			ILOAddrs: []netip.Addr{ilo},
+			ILOOpen:  []firewall.ILOOpening{{Remote: client, ILO: ilo}},
+			// The iLO step comes first even for an address a ruleset accepts.
+			Rulesets: []firewall.Ruleset{rs("ilo-too", []netip.Addr{ilo, server}, []firewall.Rule{rule(true, firewall.AnyProtocol)}, nil)}}},
+		{"iLO closed: no opening", firewall.State{ILOAddrs: []netip.Addr{ilo}}},
+		{"iLO opening of an unmanaged address is ignored", firewall.State{
+			ILOOpen:  []firewall.ILOOpening{{Remote: client2, ILO: ilo}},
+			Rulesets: []firewall.Ruleset{rs("web", s1, []firewall.Rule{tcpTo(80)}, nil)}}},
+		{"iLO opening for client2, client's connections dropped", firewall.State{
+			ILOAddrs: []netip.Addr{ilo, netip.MustParseAddr("198.51.100.21")},
+			ILOOpen:  []firewall.ILOOpening{{Remote: client2, ILO: ilo}, {Remote: client, ILO: netip.MustParseAddr("198.51.100.21")}}}},
+	}
+}
+
+func nil2(*firewall.Rule) {}
+
+// TestVerdicts applies each state of cases and checks that every probe of
+// the matrix is forwarded or dropped exactly as State.Verdict says.
+func TestVerdicts(t *testing.T) {
+	l := newLab(t)
+	d := &Driver{NetNS: l.GatewayNS}
+	ctx := context.Background()
+	probes := matrix()
+	for _, c := range cases() {
+		must(t, d.Apply(ctx, c.s))
+		check(t, l, c.name, c.s, probes)
+		if t.Failed() {
+			t.Logf("table after %q:\n%s", c.name, listTable(t, l, "ip", "artnet"))
+			t.FailNow()
+		}
+	}
+}
+
+// TestProbeDuringApplies alternates two different states many times while
+// goroutines connect continuously; every outcome must be one that the
+// old or the new state allows (no half-applied table: no moment without
+// the table, no empty chains).
+func TestProbeDuringApplies(t *testing.T) {
+	l := newLab(t)
+	d := &Driver{NetNS: l.GatewayNS}
+	ctx := context.Background()
+	a := firewall.State{
+		ILOAddrs: []netip.Addr{ilo},
+		ILOOpen:  []firewall.ILOOpening{{Remote: client, ILO: ilo}},
+		Rulesets: []firewall.Ruleset{{ID: "a", Enabled: true, Servers: []netip.Addr{server},
+			In: []firewall.Rule{
+				{Accept: true, Protocol: 6, Src: anyNet, Dst: anyNet, DstPorts: ports(80, 80)},
+				{Accept: true, Protocol: 6, Src: anyNet, Dst: anyNet, DstPorts: ports(443, 443)},
+			}}},
+	}
+	b := firewall.State{
+		ILOAddrs: []netip.Addr{ilo, netip.MustParseAddr("198.51.100.21")},
+		ILOOpen:  []firewall.ILOOpening{{Remote: client, ILO: ilo}, {Remote: client2, ILO: netip.MustParseAddr("198.51.100.21")}},
+		Rulesets: []firewall.Ruleset{
+			{ID: "off", Enabled: false, Servers: []netip.Addr{server}, In: []firewall.Rule{{Accept: false, Protocol: firewall.AnyProtocol, Src: anyNet, Dst: anyNet}}},
+			{ID: "b", Enabled: true, Servers: []netip.Addr{server2, server},
+				Out: []firewall.Rule{{Accept: false, Protocol: 17, Src: anyNet, Dst: anyNet}},
+				In: []firewall.Rule{
+					{Accept: false, Protocol: 6, Src: anyNet, Dst: anyNet, DstPorts: ports(8080, 8080)},
+					{Accept: true, Protocol: 6, Src: anyNet, Dst: anyNet, DstPorts: ports(22, 80)},
+					{Accept: true, Protocol: 1, Src: anyNet, Dst: anyNet},
+				}},
+		},
+	}
+	probes := []probe{
+		{proto: 6, src: client, dst: server, dport: 80},   // both pass
+		{proto: 6, src: client, dst: server, dport: 8080}, // both drop
+		{proto: 6, src: client, dst: server, dport: 5000}, // both drop
+		{proto: 6, src: client, dst: ilo, dport: 22},      // both pass
+		{proto: 6, src: client2, dst: ilo, dport: 22},     // both drop
+		{proto: 6, src: client, dst: server, dport: 443},  // a only
+		{proto: 1, src: client, dst: server},              // b only
+	}
+	// Each probe must have an outcome that neither state allows, or it
+	// tests nothing: both states agree on at least one outcome for most.
+	agree := 0
+	for _, p := range probes {
+		pa, pb := p.packetVerdicts(a, b)
+		if pa == pb {
+			agree++
+		}
+	}
+	if agree < 5 {
+		t.Fatalf("states a and b agree on %d probes only", agree)
+	}
+	must(t, d.Apply(ctx, a))
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var attempts, bad atomic.Int64
+	for _, p := range probes {
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					got, pkt := p.run(l, 250*time.Millisecond)
+					attempts.Add(1)
+					if got != a.Verdict(pkt) && got != b.Verdict(pkt) {
+						if bad.Add(1) <= 10 {
+							t.Errorf("%v: forwarded=%v, which neither state allows", p, got)
+						}
+					}
+				}
+			}()
+		}
+	}
+	const applies = 200
+	start := time.Now()
+	for i := range applies {
+		s := a
+		if i%2 == 0 {
+			s = b
+		}
+		if err := d.Apply(ctx, s); err != nil {
+			t.Error(err)
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	close(stop)
+	wg.Wait()
+	t.Logf("%d applies in %v (%v each with a 5 ms pause), %d probes, %d impossible outcomes",
+		applies, elapsed.Round(time.Millisecond), (elapsed / applies).Round(time.Microsecond), attempts.Load(), bad.Load())
+}
+
+// packetVerdicts is what a and b say of the probe's packet (with a
+// representative source port).
+func (p probe) packetVerdicts(a, b firewall.State) (bool, bool) {
+	pkt := firewall.Packet{Src: p.src, Dst: p.dst, Protocol: p.proto}
+	if p.proto != 1 {
+		pkt.SrcPort, pkt.DstPort = 40000, p.dport
+	}
+	return a.Verdict(pkt), b.Verdict(pkt)
+}
+
+func sampleState() firewall.State {
+	return firewall.State{
+		ILOAddrs: []netip.Addr{ilo},
+		ILOOpen:  []firewall.ILOOpening{{Remote: client, ILO: ilo}},
+		Rulesets: []firewall.Ruleset{
+			{ID: "one", Enabled: true, Servers: []netip.Addr{server},
+				In: []firewall.Rule{
+					{Accept: true, Protocol: 6, Src: pfx("192.0.2.0/24"), Dst: anyNet, DstPorts: ports(80, 80)},
+					{Accept: true, Protocol: firewall.AnyProtocol, Src: anyNet, Dst: anyNet, SrcPorts: ports(1000, 2000)},
+					{Accept: true, Protocol: 1, Src: anyNet, Dst: anyNet},
+				},
+				Out: []firewall.Rule{{Accept: false, Protocol: 17, Src: anyNet, Dst: pfx("192.0.2.3/32")}}},
+			{ID: "two", Enabled: true, Servers: []netip.Addr{server2},
+				In: []firewall.Rule{{Accept: true, Protocol: 6, Src: anyNet, Dst: anyNet, DstPorts: ports(22, 22)}}},
+		},
+	}
+}
+
+// TestIdempotentAndOthersUntouched applies the same state twice (the
+// listing must not change), then other states and Remove, and checks
+// tables created by hand beside ours, including one of the same name in
+// family inet, are left exactly as they were.
+func TestIdempotentAndOthersUntouched(t *testing.T) {
+	l := newLab(t)
+	ns := "/var/run/netns/" + l.GatewayNS // the path form of NetNS
+	d := &Driver{NetNS: ns}
+	ctx := context.Background()
+	script := `
+table inet keep {
+	chain c {
+		type filter hook forward priority 10; policy accept;
+		ip daddr 203.0.113.1 counter drop
+	}
+}
+table ip keep2 {
+	set s { type ipv4_addr; elements = { 203.0.113.7 } }
+	chain x { ip saddr @s drop; }
+}
+table inet artnet {
+	chain y { tcp dport 9 drop; }
+}
+`
+	if out, err := l.Exec(l.GatewayNS, "sh", "-c", "nft -f - <<'EOF'\n"+script+"EOF\n"); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	others := func() string {
+		return listTable(t, l, "inet", "keep") + listTable(t, l, "ip", "keep2") + listTable(t, l, "inet", "artnet")
+	}
+	before := others()
+
+	s := sampleState()
+	must(t, d.Apply(ctx, s))
+	first := listTable(t, l, "ip", "artnet")
+	must(t, d.Apply(ctx, s))
+	second := listTable(t, l, "ip", "artnet")
+	if first != second {
+		t.Errorf("listing changed on re-applying the same state:\n%s\n---\n%s", first, second)
+	}
+	// Another driver value, same state: the same table.
+	must(t, (&Driver{NetNS: l.GatewayNS, Table: "artnet"}).Apply(ctx, s))
+	if third := listTable(t, l, "ip", "artnet"); third != first {
+		t.Errorf("listing differs from another Driver value:\n%s\n---\n%s", first, third)
+	}
+	if n := strings.Count(first, "table ip artnet"); n != 1 {
+		t.Errorf("%d tables ip artnet in the listing", n)
+	}
+	check(t, l, "sample state", s, matrix())
+
+	for _, c := range cases()[:5] {
+		must(t, d.Apply(ctx, c.s))
+	}
+	if got := others(); got != before {
+		t.Errorf("tables beside ours changed:\n%s\n---\n%s", before, got)
+	}
+	must(t, d.Remove(ctx))
+	must(t, d.Remove(ctx)) // no table: nothing to do, no error
+	if out, err := l.Exec(l.GatewayNS, "nft", "list", "table", "ip", "artnet"); err == nil {
+		t.Errorf("table still there after Remove:\n%s", out)
+	}
+	if got := others(); got != before {
+		t.Errorf("tables beside ours changed by Remove:\n%s\n---\n%s", before, got)
+	}
+	check(t, l, "after Remove", firewall.State{}, matrix()[:12])
+	t.Logf("table for the sample state:\n%s", first)
+}
+
+// TestFailureKeepsPrevious checks that an Apply that fails (context done
+// before sending, the kernel rejecting the batch, a missing namespace)
+// leaves the previous table in place, listing and traffic alike.
+func TestFailureKeepsPrevious(t *testing.T) {
+	l := newLab(t)
+	d := &Driver{NetNS: l.GatewayNS}
+	ctx := context.Background()
+
+	// A batch the kernel rejects when nothing was applied before leaves
+	// no table.
+	broken := &Driver{NetNS: l.GatewayNS, beforeFlush: func(c *nftables.Conn, tb *nftables.Table) {
+		ch := &nftables.Chain{Name: "forward", Table: tb}
+		c.AddRule(&nftables.Rule{Table: tb, Chain: ch, Exprs: []expr.Any{
+			&expr.Verdict{Kind: expr.VerdictJump, Chain: "no_such_chain"}}})
+	}}
+	if err := broken.Apply(ctx, sampleState()); err == nil {
+		t.Fatal("Apply with a jump to a missing chain succeeded")
+	} else {
+		t.Logf("rejected batch: %v", err)
+	}
+	if out, err := l.Exec(l.GatewayNS, "nft", "list", "tables"); err != nil || strings.Contains(out, "artnet") {
+		t.Fatalf("after a rejected first batch: %v\n%s", err, out)
+	}
+
+	s := sampleState()
+	must(t, d.Apply(ctx, s))
+	want := listTable(t, l, "ip", "artnet")
+	other := firewall.State{Rulesets: []firewall.Ruleset{{ID: "x", Enabled: true, Servers: []netip.Addr{server, server2}}}}
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := d.Apply(cctx, other); !errors.Is(err, context.Canceled) {
+		t.Errorf("Apply with a cancelled context: %v", err)
+	}
+	if err := broken.Apply(ctx, other); err == nil {
+		t.Error("Apply with a jump to a missing chain succeeded")
+	}
+	if err := (&Driver{NetNS: "no-such-netns-" + l.GatewayNS}).Apply(ctx, other); err == nil {
+		t.Error("Apply in a missing namespace succeeded")
+	}
+	if got := listTable(t, l, "ip", "artnet"); got != want {
+		t.Errorf("failed Applies changed the table:\n%s\n---\n%s", want, got)
+	}
+	check(t, l, "previous state after failed Applies", s, matrix())
+}
+
+// TestLargeState applies rulesets totalling 20,000 rules and 400 servers
+// in one batch (past the default netlink socket buffers) and checks the
+// kernel holds them all and still filters as Verdict says.
+func TestLargeState(t *testing.T) {
+	l := newLab(t)
+	d := &Driver{NetNS: l.GatewayNS}
+	var s firewall.State
+	for i := range 20 {
+		rs := firewall.Ruleset{ID: fmt.Sprintf("big%d", i), Enabled: true}
+		for j := range 20 {
+			rs.Servers = append(rs.Servers, netip.AddrFrom4([4]byte{10, 99, byte(i), byte(j + 1)}))
+		}
+		for j := range 1000 {
+			rs.In = append(rs.In, firewall.Rule{Accept: j%2 == 0, Protocol: 6, Src: pfx(fmt.Sprintf("203.0.%d.0/24", j%256)), Dst: anyNet,
+				DstPorts: ports(uint16(10000+j), uint16(10000+j))})
+		}
+		s.Rulesets = append(s.Rulesets, rs)
+	}
+	// The lab's server last, behind 1,000 rules that do not match it.
+	s.Rulesets[19].Servers = append(s.Rulesets[19].Servers, server)
+	s.Rulesets[19].In = append(s.Rulesets[19].In, firewall.Rule{Accept: true, Protocol: 6, Src: anyNet, Dst: anyNet, DstPorts: ports(80, 80)})
+	start := time.Now()
+	must(t, d.Apply(context.Background(), s))
+	took := time.Since(start)
+	out := listTable(t, l, "ip", "artnet")
+	rules := 0
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) > 0 && !strings.HasSuffix(line, "{") && f[0] != "}" && f[0] != "type" {
+			rules++
+		}
+	}
+	// 20*1000 rules + 1, 20*2 chain ends, 401*2 jumps, 1 ct rule.
+	if want := 20*1000 + 1 + 40 + 802 + 1; rules != want {
+		t.Errorf("listing has %d rules, want %d", rules, want)
+	}
+	t.Logf("applied %d rules in %v", rules, took.Round(time.Millisecond))
+	check(t, l, "large state", s, []probe{
+		{proto: 6, src: client, dst: server, dport: 80},
+		{proto: 6, src: client, dst: server, dport: 443},
+		{proto: 1, src: server, dst: client},
+	})
+}
