@@ -20,11 +20,15 @@ need=()
 command -v dig >/dev/null || need+=(dnsutils)
 command -v kdig >/dev/null || need+=(knot-dnsutils)
 command -v knotd >/dev/null || [ -x /usr/sbin/knotd ] || need+=(knot)
+# The nftables driver's tests: ip (iproute2) builds their namespaces, nft
+# (nftables) lists tables; they skip loudly without root and namespaces.
+command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
+command -v nft >/dev/null || [ -x /usr/sbin/nft ] || need+=(nftables)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
     { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; } ||
-    echo "test.sh: could not install ${need[*]}; the DNS peer tests will SKIP" >&2
+    echo "test.sh: could not install ${need[*]}; the DNS peer / nftables tests will SKIP" >&2
 fi
 # The end-to-end HTTP suite runs a second time on PostgreSQL.
 exec scripts/pgtest.sh bash -c '
