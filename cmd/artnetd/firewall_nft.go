@@ -1,12 +1,11 @@
 package main
 
 import (
-	"errors"
-
+	"github.com/artnet-panel/artnet-panel/internal/driver/nft"
 	"github.com/artnet-panel/artnet-panel/internal/firewall"
 )
 
-// newNFT returns the nftables driver.
+// newNFT returns the nftables driver of c's table and namespace.
 func newNFT(c FirewallConfig) (firewall.Device, error) {
-	return nil, errors.New("--firewall nft: the nftables driver is not built yet")
+	return &nft.Driver{Table: c.Table, NetNS: c.NetNS}, nil
 }
