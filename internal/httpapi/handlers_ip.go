@@ -1,0 +1,29 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/artnet-panel/artnet-panel/artnet"
+)
+
+// addIPRoutes adds the handlers of the ip-blackholing module, of
+// /fail-over-ip/switch and of the additional-ip order commands.
+func (s *Server) addIPRoutes(h map[string]handlerFunc) {
+	p := s.Panel
+	h["ip-blackholing/list"] = func(ctx context.Context, c *call) (any, error) {
+		list, err := p.IPBlackholingList(ctx, c.customerID)
+		if err != nil {
+			return nil, err
+		}
+		return artnet.BlackholedIPsListResponse{BlackholedIPsList: list}, nil
+	}
+	h["ip-blackholing/enable"] = func(ctx context.Context, c *call) (any, error) {
+		return nil, p.IPBlackholingEnable(ctx, c.customerID, c.str("ip"))
+	}
+	h["ip-blackholing/disable"] = func(ctx context.Context, c *call) (any, error) {
+		return nil, p.IPBlackholingDisable(ctx, c.customerID, c.str("ip"))
+	}
+	h["fail-over-ip/switch"] = func(ctx context.Context, c *call) (any, error) {
+		return nil, p.FailOverIPSwitch(ctx, c.customerID, c.int("service_id"), c.str("real_ip"))
+	}
+}
