@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/netip"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,4 +145,52 @@ func TestBGPWithRealPeer(t *testing.T) {
 		}
 	}
 	t.Logf("after the restart the peer holds exactly %v", w.Announcements)
+}
+
+// TestAdminBlackhole: the operator's blackhole commands, the inventory's
+// blackholed_ips round trip, and a running node announcing an operator's
+// change (it follows the bgp generation).
+func TestAdminBlackhole(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dsn := sqliteDSN(t)
+	m := &Main{DB: dsn, HTTPAddr: "127.0.0.1:0", Demo: true, Stdout: io.Discard, Logger: discardLogger()}
+	if err := m.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	runOK(t, "admin", "blackhole", "add", "--db", dsn, "--customer", "19052", "123.123.124.3")
+	var errb bytes.Buffer
+	if err := run(ctx, []string{"admin", "blackhole", "add", "--db", dsn, "--customer", "19052", "8.8.8.8"}, io.Discard, &errb); err == nil {
+		t.Fatal("an address not of the customer was blackholed")
+	}
+	list := runOK(t, "admin", "blackhole", "list", "--db", dsn)
+	if !strings.Contains(list, `"ip": "123.123.124.3"`) || !strings.Contains(list, `"type": "admin"`) {
+		t.Fatalf("list printed %s", list)
+	}
+	bh := netip.MustParsePrefix("123.123.124.3/32")
+	for {
+		if a, ok := m.BGPSimulator().Route(bh); ok && a.IsBlackhole() {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the running node did not announce the operator's blackhole")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	export := runOK(t, "admin", "export", "--db", dsn)
+	if !strings.Contains(export, `"blackholed_ips": [`) {
+		t.Fatalf("export has no blackholed_ips:\n%s", export)
+	}
+	file := filepath.Join(t.TempDir(), "inv.json")
+	os.WriteFile(file, []byte(export), 0o600)
+	dsn2 := sqliteDSN(t)
+	runOK(t, "admin", "import", "--db", dsn2, file)
+	if again := runOK(t, "admin", "export", "--db", dsn2); again != export {
+		t.Fatalf("export → import → export differs:\n%s\n---\n%s", export, again)
+	}
+	runOK(t, "admin", "blackhole", "remove", "--db", dsn, "123.123.124.3")
+	if list := runOK(t, "admin", "blackhole", "list", "--db", dsn); strings.TrimSpace(list) != "[]" {
+		t.Fatalf("list after remove: %s", list)
+	}
 }

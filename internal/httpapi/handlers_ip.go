@@ -26,4 +26,18 @@ func (s *Server) addIPRoutes(h map[string]handlerFunc) {
 	h["fail-over-ip/switch"] = func(ctx context.Context, c *call) (any, error) {
 		return nil, p.FailOverIPSwitch(ctx, c.customerID, c.int("service_id"), c.str("real_ip"))
 	}
+	h["additional-ip/order-info"] = func(ctx context.Context, c *call) (any, error) {
+		info, err := p.AdditionalIPOrderInfo(ctx, c.customerID, c.int("parent_service_id"))
+		if err != nil {
+			return nil, err
+		}
+		return artnet.AdditionalIPOrderInfoResponse{OrderInfo: info}, nil
+	}
+	h["additional-ip/order"] = func(ctx context.Context, c *call) (any, error) {
+		d, err := p.AdditionalIPOrder(ctx, c.customerID, c.int("parent_service_id"), c.int("ips_number"))
+		if err != nil {
+			return nil, err
+		}
+		return artnet.AdditionalIPOrderResponse{OrderDetails: d}, nil
+	}
 }

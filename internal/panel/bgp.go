@@ -173,9 +173,9 @@ func parseIP(s string) (netip.Addr, bool) {
 	return ip.Unmap(), true
 }
 
-// customerOwnsIP reports whether ip is one of the customer's addresses
+// CustomerOwnsIP reports whether ip is one of the customer's addresses
 // (see the comment at the top of this file).
-func customerOwnsIP(ctx context.Context, st store.Store, customerID int64, ip netip.Addr) (bool, error) {
+func CustomerOwnsIP(ctx context.Context, st store.Store, customerID int64, ip netip.Addr) (bool, error) {
 	svcs, err := st.ServiceList(ctx, store.ServiceFilter{CustomerID: customerID})
 	if err != nil {
 		return false, err
@@ -274,7 +274,7 @@ func (p *Panel) blackholeAdd(ctx context.Context, customerID int64, ipText, typ 
 		return apperr.Errorf(apperr.CodeIncorrectIP, "%q is not an IP address", ipText)
 	}
 	return p.bgpChange(ctx, apperr.CodeInternalBlackholingIPError, func(tx store.Store) error {
-		owns, err := customerOwnsIP(ctx, tx, customerID, ip)
+		owns, err := CustomerOwnsIP(ctx, tx, customerID, ip)
 		if err != nil {
 			return err
 		}
@@ -301,7 +301,7 @@ func (p *Panel) blackholeRemove(ctx context.Context, customerID int64, ipText st
 	}
 	return p.bgpChange(ctx, apperr.CodeInternalBlackholingIPError, func(tx store.Store) error {
 		if !admin {
-			owns, err := customerOwnsIP(ctx, tx, customerID, ip)
+			owns, err := CustomerOwnsIP(ctx, tx, customerID, ip)
 			if err != nil {
 				return err
 			}
