@@ -19,6 +19,7 @@ func newCmdFirewall(f *Factory) *cobra.Command {
 		newCmdFirewallEnable(f, nil),
 		newCmdFirewallDisable(f, nil),
 		newCmdFirewallSave(f, nil),
+		newCmdFirewallSaveConfirm(f, nil),
 	)
 	return cmd
 }
@@ -122,6 +123,21 @@ func firewallEnableRun(o *ArgOptions) error {
 		return err
 	}
 	return o.Done(fmt.Sprintf("Firewall %s enabled.", o.Value))
+}
+
+func newCmdFirewallSaveConfirm(f *Factory, runF func(*ArgOptions) error) *cobra.Command {
+	return newArgCommand(f, "firewall", "save-confirm", "ruleset_id", runF, firewallSaveConfirmRun)
+}
+
+func firewallSaveConfirmRun(o *ArgOptions) error {
+	c, err := o.Client()
+	if err != nil {
+		return err
+	}
+	if err := c.Firewall.SaveConfirm(o.Ctx, o.Value); err != nil {
+		return err
+	}
+	return o.Done(fmt.Sprintf("Firewall %s: the rules of the last save are kept.", o.Value))
 }
 
 func newCmdFirewallDisable(f *Factory, runF func(*ArgOptions) error) *cobra.Command {
