@@ -31,6 +31,7 @@ type Collector struct {
 
 	mu      sync.Mutex
 	updates []Update
+	last    map[netip.Prefix]Update
 }
 
 // Update is one route as the collector received it, in order of arrival.
@@ -47,7 +48,7 @@ func StartCollector(ctx context.Context, addr netip.Addr, asn uint32, neighbor n
 	if err != nil {
 		return nil, err
 	}
-	c := &Collector{Addr: addr, Port: port, ASN: asn, Neighbor: neighbor}
+	c := &Collector{Addr: addr, Port: port, ASN: asn, Neighbor: neighbor, last: map[netip.Prefix]Update{}}
 	c.srv = server.NewBgpServer(server.LoggerOption(&logger{l: slog.New(slog.DiscardHandler)}))
 	go c.srv.Serve()
 	g := &api.Global{Asn: asn, RouterId: addr.String(), ListenPort: int32(port), ListenAddresses: []string{addr.String()}}
@@ -75,7 +76,9 @@ func StartCollector(ctx context.Context, addr netip.Addr, asn uint32, neighbor n
 			if err != nil {
 				continue
 			}
-			c.updates = append(c.updates, Update{Withdraw: p.IsWithdraw, Announcement: a, At: now})
+			u := Update{Withdraw: p.IsWithdraw, Announcement: a, At: now}
+			c.updates = append(c.updates, u)
+			c.last[a.Prefix] = u
 		}
 	})
 	if err != nil {
@@ -155,6 +158,22 @@ func (c *Collector) Updates() []Update {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]Update(nil), c.updates...)
+}
+
+// Last returns the last update received for prefix p.
+func (c *Collector) Last(p netip.Prefix) (Update, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	u, ok := c.last[p]
+	return u, ok
+}
+
+// Received returns how many routes (announcements and withdrawals) the
+// collector received so far.
+func (c *Collector) Received() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.updates)
 }
 
 // UpdatesFor returns what the collector received for prefix p, in order.
