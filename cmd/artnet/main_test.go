@@ -6,14 +6,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/artnet-panel/artnet-panel/internal/bgp"
 	"github.com/artnet-panel/artnet-panel/internal/demo"
+	"github.com/artnet-panel/artnet-panel/internal/driver/gobgp"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
@@ -41,7 +45,8 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup:               setupServer,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"jsonget": cmdJSONGet,
+			"jsonget":  cmdJSONGet,
+			"bgproute": cmdBGPRoute,
 		},
 	})
 }
@@ -60,15 +65,39 @@ func setupServer(env *testscript.Env) error {
 		return err
 	}
 	inv.Customers[0].APIKey = demoKey
+	inv.IPPools = scriptPools
 	if err := inventory.Import(ctx, st, inv); err != nil {
 		st.Close()
 		return err
 	}
-	api := httpapi.New(panel.New(st), slog.New(slog.DiscardHandler))
+	// The real BGP driver (embedded GoBGP) announces to a second GoBGP
+	// speaker on 127.0.0.5, which bgproute reads.
+	local := netip.MustParseAddr("127.0.0.1")
+	col, err := gobgp.StartCollector(ctx, netip.MustParseAddr("127.0.0.5"), 64521, local, 64520)
+	if err != nil {
+		st.Close()
+		return err
+	}
+	speaker, err := gobgp.Start(ctx, gobgp.Config{ASN: 64520, RouterID: local, LocalAddr: local,
+		Peers: []gobgp.Peer{col.PeerSpec()}, ConnectRetry: time.Second})
+	if err != nil {
+		col.Close()
+		st.Close()
+		return err
+	}
+	p := panel.New(st)
+	p.BGP = speaker
+	if err := p.BGPReconcile(ctx); err != nil {
+		return err
+	}
+	env.Values[collectorKey{}] = col
+	api := httpapi.New(p, slog.New(slog.DiscardHandler))
 	api.Ready.Store(true)
 	srv := httptest.NewServer(api)
 	env.Defer(func() {
 		srv.Close()
+		speaker.Close()
+		col.Close()
 		st.Close()
 	})
 	env.Setenv("ARTNET_ENDPOINT", srv.URL+"/api")
@@ -78,6 +107,52 @@ func setupServer(env *testscript.Env) error {
 	env.Setenv("DEMO_KEY", demoKey)
 	env.Setenv("LANG", "")
 	return nil
+}
+
+// scriptPools is the IP pool of the scripts' server.
+var scriptPools = []inventory.IPPool{{ID: 1, Network: "198.51.100.128/26",
+	Exclude: []string{"198.51.100.128", "198.51.100.129", "198.51.100.191"}, MaxPerServer: 8,
+	OneIPMonthlyPrice: []panel.IPPrice{{Currency: "PLN", Price: 1000, PriceBrutto: 1230}, {Currency: "EUR", Price: 250, PriceBrutto: 308}}}}
+
+type collectorKey struct{}
+
+// cmdBGPRoute waits (up to 30 seconds) until the BGP peer of the script's
+// server holds a route:
+//
+//	bgproute PREFIX NEXTHOP [COMMUNITY...]
+//	! bgproute PREFIX
+//
+// The route must have exactly that next hop and those communities
+// ("65535:666"); with !, until the peer holds no route for PREFIX.
+func cmdBGPRoute(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 || (!neg && len(args) < 2) {
+		ts.Fatalf("usage: bgproute PREFIX NEXTHOP [COMMUNITY...]")
+	}
+	col := ts.Value(collectorKey{}).(*gobgp.Collector)
+	pfx := netip.MustParsePrefix(args[0])
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var got bgp.Announcement
+	_, err := col.WaitRIB(ctx, func(rib map[netip.Prefix]bgp.Announcement) bool {
+		a, ok := rib[pfx]
+		got = a
+		if neg {
+			return !ok
+		}
+		if !ok || a.NextHop.String() != args[1] || len(a.Communities) != len(args)-2 {
+			return false
+		}
+		for i, c := range a.Communities {
+			if bgp.FormatCommunity(c) != args[2+i] {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		ts.Fatalf("bgproute %v: the peer holds %v", args, got)
+	}
+	ts.Logf("peer: %v", got)
 }
 
 // cmdJSONGet checks a value of a JSON file:

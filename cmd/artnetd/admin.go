@@ -25,6 +25,8 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return adminExport(ctx, args[1:], stdout, stderr)
 	case "zone":
 		return runZone(ctx, args[1:], stdout, stderr)
+	case "blackhole":
+		return runBlackhole(ctx, args[1:], stdout, stderr)
 	case "customer":
 		if len(args) > 1 {
 			switch args[1] {

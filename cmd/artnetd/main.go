@@ -7,6 +7,7 @@
 //	artnetd admin customer create [--db DSN] --name NAME [--email EMAIL]
 //	artnetd admin customer api-access [--db DSN] --id N --enable|--disable
 //	artnetd admin zone import|export|allow [--db DSN] ...
+//	artnetd admin blackhole add|remove|list [--db DSN] ...
 //
 // Every flag has an ARTNETD_* environment equivalent (ARTNETD_DB,
 // ARTNETD_HTTP, ARTNETD_DNS, ARTNETD_DEMO, ARTNETD_DNS_NAMESERVERS, ...). The default database is the
@@ -40,6 +41,8 @@ const usage = `usage:
   artnetd serve [--db DSN] [--http ADDR] [--dns ADDR] [--demo]
                 [--dns-nameservers LIST] [--dns-soa-mbox MBOX] [--dns-axfr-allow PREFIXES]
                 [--dns-notify HOST:PORT,...] [--dns-allow-private-masters]
+                [--firewall sim|nft|none] [--bgp-asn ASN --bgp-router-id IP --bgp-peers ASN@ADDR[:PORT],...]
+                [--bgp-listen HOST:PORT] [--bgp-blackhole-nexthop IP] [--bgp-blackhole-nexthop6 IP]
   artnetd admin import [--db DSN] FILE
   artnetd admin export [--db DSN] [--format json|yaml]
   artnetd admin customer create [--db DSN] --name NAME [--email EMAIL] [--language pl|en] [--currency PLN]
@@ -47,6 +50,9 @@ const usage = `usage:
   artnetd admin zone import [--db DSN] --customer ID --domain DOMAIN FILE|-
   artnetd admin zone export [--db DSN] --domain DOMAIN
   artnetd admin zone allow [--db DSN] --customer ID --domain DOMAIN
+  artnetd admin blackhole add [--db DSN] --customer ID IP
+  artnetd admin blackhole remove [--db DSN] IP
+  artnetd admin blackhole list [--db DSN] [--customer ID]
 
 DSN: sqlite:PATH (default sqlite:./artnet.db) or postgres://USER@HOST:PORT/DB
 `

@@ -34,6 +34,7 @@ type Main struct {
 	DNSAddr  string
 	DNS      DNSConfig
 	Firewall FirewallConfig
+	BGP      BGPConfig
 	Demo     bool
 	Stdout   io.Writer
 	Logger   *slog.Logger
@@ -83,6 +84,10 @@ func (m *Main) Run(ctx context.Context) error {
 	p.Nameservers = m.DNS.Nameservers
 	p.Logger = m.Logger
 	if err := m.startFirewall(p); err != nil {
+		m.Close()
+		return err
+	}
+	if err := m.startBGP(p); err != nil {
 		m.Close()
 		return err
 	}
@@ -227,6 +232,7 @@ func (m *Main) close() error {
 		m.stopDrivers()
 		<-m.driversDone
 	}
+	m.stopBGP()
 	if m.store != nil {
 		if err := m.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
@@ -256,8 +262,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	edgeWait := fs.String("firewall-edge-wait", env("ARTNETD_FIREWALL_EDGE_WAIT", "5s"), "with --firewall none: how long a change waits for the edge nodes to apply it")
 	fs.StringVar(&m.Firewall.Node, "node-name", env("ARTNETD_NODE_NAME", ""), "this node's name in what edge nodes report (default: host name/HTTP address)")
 	reconcile := fs.String("firewall-reconcile", env("ARTNETD_FIREWALL_RECONCILE", "30s"), "period of the full firewall reconcile")
+	bgpASN := fs.String("bgp-asn", env("ARTNETD_BGP_ASN", ""), "local AS number of the BGP speaker (empty or 0: BGP off, announcements go to the simulator)")
+	bgpRouterID := fs.String("bgp-router-id", env("ARTNETD_BGP_ROUTER_ID", ""), "BGP router id (an IPv4 address; required with --bgp-asn)")
+	fs.StringVar(&m.BGP.Listen, "bgp-listen", env("ARTNETD_BGP_LISTEN", ""), "address (host:port) the BGP speaker accepts sessions on (empty: it only connects out)")
+	bgpLocal := fs.String("bgp-local-address", env("ARTNETD_BGP_LOCAL_ADDRESS", ""), "source address of the BGP sessions we open (empty: the kernel's choice)")
+	bgpPeers := fs.String("bgp-peers", env("ARTNETD_BGP_PEERS", ""), "BGP peers, comma separated: ASN@ADDRESS[:PORT] (IPv6 with a port in brackets)")
+	fs.BoolVar(&m.BGP.NoGracefulRestart, "bgp-no-graceful-restart", envBool("ARTNETD_BGP_NO_GRACEFUL_RESTART"), "turn BGP graceful restart (RFC 4724, RFC 8538) off")
+	nh4 := fs.String("bgp-blackhole-nexthop", env("ARTNETD_BGP_BLACKHOLE_NEXTHOP", panel.DefaultBlackholeNextHop4.String()), "next hop of IPv4 blackhole routes (the address your routers discard)")
+	nh6 := fs.String("bgp-blackhole-nexthop6", env("ARTNETD_BGP_BLACKHOLE_NEXTHOP6", panel.DefaultBlackholeNextHop6.String()), "next hop of IPv6 blackhole routes")
+	bgpReconcile := fs.String("bgp-reconcile", env("ARTNETD_BGP_RECONCILE", "30s"), "period of the full re-apply of the BGP announcements")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if err := parseBGPFlags(&m.BGP, *bgpASN, *bgpRouterID, *bgpLocal, *bgpPeers, *nh4, *nh6, *bgpReconcile); err != nil {
+		return err
 	}
 	m.DNS.Nameservers = splitList(*nameservers)
 	m.DNS.SOA = zonesync.DefaultSOA()

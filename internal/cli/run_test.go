@@ -204,11 +204,11 @@ func TestErrorsInTheUsersLanguage(t *testing.T) {
 
 func TestNotImplementedCommand(t *testing.T) {
 	s := newTestServer(t)
-	r := invocation{env: s.env(t)}.run(t, "ip-blackholing", "list").wantCode(t, exitError)
+	r := invocation{env: s.env(t)}.run(t, "dedicated", "transfer-usage-details", "12345").wantCode(t, exitError)
 	if r.stderr != "error: not-implemented: Command is not implemented on this server yet\n" {
 		t.Fatalf("stderr %q", r.stderr)
 	}
-	if !slices.Contains(s.requests(), "/api/ip-blackholing/list") {
+	if !slices.Contains(s.requests(), "/api/dedicated/transfer-usage-details") {
 		t.Fatalf("requests %v", s.requests())
 	}
 }

@@ -344,6 +344,8 @@ func TestAnswersMatchDocument(t *testing.T) {
 				params.Set("dns_subclass", "123.123.124")
 			} else if p.Required && p.Name == "ruleset_id" {
 				params.Set("ruleset_id", rulesetID)
+			} else if p.Required && p.Name == "parent_service_id" {
+				params.Set("parent_service_id", byType["dedicated"])
 			} else if p.Required {
 				t.Fatalf("%s: required parameter %s not handled by the test", c.Path(), p.Name)
 			}
@@ -388,8 +390,8 @@ func TestAnswersMatchDocument(t *testing.T) {
 			t.Errorf("%s: want %s, got %s", path, want, a)
 		}
 	}
-	if a := call("ip-blackholing/list", nil); !strings.Contains(a, `"not-implemented"`) {
-		t.Errorf("ip-blackholing/list: %s (pick another command that is not implemented yet)", a)
+	if a := call("vps/power-on", nil); !strings.Contains(a, `"not-implemented"`) {
+		t.Errorf("vps/power-on: %s (pick another command that is not implemented yet)", a)
 	}
 	call("services/list", url.Values{"api_key": {"wrong"}})
 }

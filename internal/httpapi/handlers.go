@@ -103,6 +103,7 @@ func (s *Server) routes() map[string]handlerFunc {
 	s.addRevDNSRoutes(h)
 	s.addDomainRoutes(h)
 	s.addFirewallRoutes(h)
+	s.addIPRoutes(h)
 	return h
 }
 

@@ -63,8 +63,8 @@ func TestEnvelopeErrors(t *testing.T) {
 		t.Fatalf("many params: %d %s", a.status, a.raw)
 	}
 	// Commands of later issues answer not-implemented, after authentication.
-	mustFail(t, e.asA("ip-blackholing/list"), "not-implemented")
-	mustFail(t, e.call("ip-blackholing/list", idA, "wrong"), "authorization-failed")
+	mustFail(t, e.asA("vps/power-on", "service_id", "12346"), "not-implemented")
+	mustFail(t, e.call("vps/power-on", idA, "wrong", "service_id", "12346"), "authorization-failed")
 	// Authentication failures.
 	mustFail(t, e.call("customer/details", idA, ""), "authorization-failed")
 	mustFail(t, e.call("customer/details", 0, keyA), "authorization-failed")

@@ -39,6 +39,9 @@ type Inventory struct {
 	Customers []Customer `json:"customers"`
 	// FirewallRulesets are the external firewall's rulesets (firewall.go).
 	FirewallRulesets []FirewallRuleset `json:"firewall_rulesets,omitempty"`
+	// IPPools are the networks additional IP addresses are ordered from
+	// (ip.go).
+	IPPools []IPPool `json:"ip_pools,omitempty"`
 }
 
 // Customer is one customer entry.
@@ -63,6 +66,9 @@ type Customer struct {
 	// RevDNS are the customer's configured reverse DNS subclasses, as
 	// /rev-dns/details shows them (revdns.go).
 	RevDNS []RevDNSSubclass `json:"rev_dns"`
+	// BlackholedIPs are the customer's blackholed addresses, as
+	// /ip-blackholing/list shows them (ip.go).
+	BlackholedIPs []artnet.BlackholedIP `json:"blackholed_ips,omitempty"`
 }
 
 // Service is one service entry: the /services/details object and the
@@ -145,7 +151,16 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 	if err != nil {
 		return err
 	}
+	pools, err := poolRows(inv.IPPools)
+	if err != nil {
+		return err
+	}
 	return s.InTx(ctx, func(tx store.Store) error {
+		for i, pool := range pools {
+			if err := tx.IPPoolCreate(ctx, pool); err != nil {
+				return storeError(fmt.Sprintf("$.ip_pools[%d].id", i), "IP pool", pool.ID, err)
+			}
+		}
 		for i := range rows {
 			r := &rows[i]
 			p := fmt.Sprintf("$.customers[%d]", i)
@@ -183,6 +198,9 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 			}
 			// The customer's services are written: its subnetworks are known.
 			if err := importRevDNS(ctx, tx, p+".rev_dns", r.customer.ID, inv.Customers[i].RevDNS, now); err != nil {
+				return err
+			}
+			if err := importBlackholes(ctx, tx, p+".blackholed_ips", r.customer.ID, inv.Customers[i].BlackholedIPs, now.Unix()); err != nil {
 				return err
 			}
 		}
@@ -434,7 +452,11 @@ func Export(ctx context.Context, s store.Store) (Inventory, error) {
 	if err != nil {
 		return Inventory{}, err
 	}
-	inv := Inventory{Customers: make([]Customer, 0, len(customers)), FirewallRulesets: rulesets}
+	pools, err := exportPools(ctx, s)
+	if err != nil {
+		return Inventory{}, err
+	}
+	inv := Inventory{Customers: make([]Customer, 0, len(customers)), FirewallRulesets: rulesets, IPPools: pools}
 	for _, c := range customers {
 		access := c.APIAccess
 		e := Customer{Customer: panel.CustomerToWire(c), APIAccess: &access, Reseller: c.Reseller,
@@ -475,6 +497,9 @@ func Export(ctx context.Context, s store.Store) (Inventory, error) {
 		}
 		e.DNSAllowedDomains = append([]string{}, allowed...)
 		if e.RevDNS, err = exportRevDNS(ctx, s, c.ID); err != nil {
+			return Inventory{}, err
+		}
+		if e.BlackholedIPs, err = exportBlackholes(ctx, s, c.ID); err != nil {
 			return Inventory{}, err
 		}
 		inv.Customers = append(inv.Customers, e)

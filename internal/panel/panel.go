@@ -77,10 +77,12 @@ import (
 	"crypto/subtle"
 	"errors"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
+	"github.com/artnet-panel/artnet-panel/internal/bgp"
 	"github.com/artnet-panel/artnet-panel/internal/firewall"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
@@ -118,7 +120,15 @@ type Panel struct {
 	// Logger records operator events (expiries, reverts). Nil: discarded.
 	Logger *slog.Logger
 
-	fwMu sync.Mutex // serialises firewall changes in this process
+	// BGP is this node's BGP speaker: blackholes and fail-over switches
+	// are applied to it before they commit. Nil: only stored.
+	BGP bgp.Speaker
+	// BlackholeNextHop4 and BlackholeNextHop6 are the discard next hops of
+	// blackhole routes (invalid: DefaultBlackholeNextHop4/6).
+	BlackholeNextHop4, BlackholeNextHop6 netip.Addr
+
+	fwMu  sync.Mutex // serialises firewall changes in this process
+	bgpMu sync.Mutex // serialises BGP changes in this process
 }
 
 // logger returns p.Logger or a discarding one.

@@ -100,6 +100,7 @@ type Store interface {
 	DomainStore    // domain.go
 	DNSChangeStore // dnschanges.go
 	FirewallStore  // firewall.go
+	BGPStore       // bgp.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error
