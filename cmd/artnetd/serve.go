@@ -12,8 +12,10 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/artnet-panel/artnet-panel/internal/changefeed"
 	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/dnsd"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
@@ -33,12 +35,21 @@ type Main struct {
 	DNSAddr  string
 	DNS      DNSConfig
 	Demo     bool
-	Stdout   io.Writer
-	Logger   *slog.Logger
+	// Follow is how often the change log is read for changes made through
+	// other nodes on the same database (changefeed.Feed.Poll): 0 is
+	// changefeed.DefaultPoll (1s), negative turns the polling off. With
+	// PostgreSQL a LISTEN connection also wakes the feed as changes
+	// commit.
+	Follow time.Duration
+	Stdout io.Writer
+	Logger *slog.Logger
 
 	store  store.Store
+	feed   *changefeed.Feed
 	dns    *dnsd.Server
-	stop   context.CancelFunc // stops the DNS server
+	bg     context.Context
+	stop   context.CancelFunc // stops the background work (feed, listener, DNS)
+	wg     sync.WaitGroup     // the background goroutines
 	api    *httpapi.Server
 	server *http.Server
 	ln     net.Listener
@@ -73,12 +84,30 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	p := panel.New(st)
 	p.Nameservers = m.DNS.Nameservers
+	m.bg, m.stop = context.WithCancel(context.Background())
+	m.feed = &changefeed.Feed{Store: st, Poll: m.Follow, Logger: m.Logger}
+	// Cached credentials are trusted only while the feed has read the
+	// whole log within the last second: a key revoked through another node
+	// stops working here within a second even when no NOTIFY arrives.
+	creds := &panel.CredentialsCache{Fresh: func() bool { return m.feed.Fresh(credentialsMaxStale) }}
+	m.feed.Subscribe(creds, store.ChangeCredentials)
+	p.Credentials = creds
+	var sync *zonesync.Syncer
 	if m.DNSAddr != "" {
-		if err := m.startDNS(p); err != nil {
+		sync = m.newSyncer()
+		m.feed.Subscribe(sync, store.ChangeDNS)
+	}
+	if err := m.feed.Start(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	if m.DNSAddr != "" {
+		if err := m.startDNS(p, sync); err != nil {
 			m.Close()
 			return err
 		}
 	}
+	m.startFeed()
 	m.api = httpapi.New(p, m.Logger)
 	m.ln, err = net.Listen("tcp", m.HTTPAddr)
 	if err != nil {
@@ -110,16 +139,37 @@ type DNSConfig struct {
 	// private addresses (tests, lab setups); off, a customer cannot point
 	// a master name at the operator's internal hosts.
 	PrivateMasters bool
-	// Follow is how often the DNS change log is polled for changes made
-	// through other nodes on the same database (0: not at all).
-	Follow time.Duration
+}
+
+// credentialsMaxStale is how old the change feed's last complete read may
+// be for cached credentials to be used.
+const credentialsMaxStale = time.Second
+
+// Feed returns the change feed, for other code to Subscribe to (driver
+// kinds: store.ChangeDriver). Valid after Run.
+func (m *Main) Feed() *changefeed.Feed { return m.feed }
+
+// startFeed runs the change feed and, with PostgreSQL, the LISTEN
+// connection that wakes it.
+func (m *Main) startFeed() {
+	m.wg.Go(func() { m.feed.Run(m.bg) })
+	if l, ok := m.store.(interface {
+		Listen(ctx context.Context, wake func(), logErr func(error)) error
+	}); ok {
+		m.wg.Go(func() {
+			l.Listen(m.bg, m.feed.Wake, func(err error) { m.Logger.Warn("change feed: listen", "err", err) })
+		})
+	}
+}
+
+func (m *Main) newSyncer() *zonesync.Syncer {
+	return &zonesync.Syncer{Store: m.store, Nameservers: m.DNS.Nameservers,
+		SOA: m.DNS.SOA, NotifyTargets: m.DNS.Notify, Logger: m.Logger, Secondary: m.secondaryZone}
 }
 
 // startDNS loads the zones and starts the DNS server; the panel then
 // publishes every zone change to it.
-func (m *Main) startDNS(p *panel.Panel) error {
-	sync := &zonesync.Syncer{Store: m.store, Nameservers: m.DNS.Nameservers,
-		SOA: m.DNS.SOA, NotifyTargets: m.DNS.Notify, Logger: m.Logger, Secondary: m.secondaryZone}
+func (m *Main) startDNS(p *panel.Panel, sync *zonesync.Syncer) error {
 	allow := secondary.PublicMaster
 	if m.DNS.PrivateMasters {
 		allow = secondary.DefaultAllowMaster
@@ -127,18 +177,15 @@ func (m *Main) startDNS(p *panel.Panel) error {
 	worker := &secondary.Worker{Store: m.store, Logger: m.Logger, AllowMaster: allow, Publish: sync.ZoneChanged}
 	m.dns = dnsd.NewServer(dnsd.Config{AXFRAllowed: m.DNS.AXFRAllowed, Logger: m.Logger, OnNotify: worker.Notified})
 	sync.Server = m.dns
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx := m.bg
 	if err := sync.Load(ctx); err != nil {
-		cancel()
 		return err
 	}
 	if err := m.dns.Start(ctx, m.DNSAddr); err != nil {
-		cancel()
+		m.dns = nil
 		return fmt.Errorf("dns: %w", err)
 	}
-	m.stop = cancel
-	go worker.Run(ctx)
-	go sync.Follow(ctx, m.DNS.Follow)
+	m.wg.Go(func() { worker.Run(ctx) })
 	p.Zones = publishers{sync, wakeWorker{worker}}
 	udp, _ := m.dns.Addrs()
 	m.Logger.Info("dns listening", "addr", udp.String(), "zones", len(m.dns.Snapshot().Zones()))
@@ -202,7 +249,10 @@ func (m *Main) Close() error {
 	}
 	if m.stop != nil {
 		m.stop()
-		<-m.dns.Done()
+		if m.dns != nil {
+			<-m.dns.Done()
+		}
+		m.wg.Wait()
 	}
 	if m.store != nil {
 		if err := m.store.Close(); err != nil {
@@ -224,7 +274,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	axfr := fs.String("dns-axfr-allow", env("ARTNETD_DNS_AXFR_ALLOW", ""), "prefixes allowed to transfer zones (AXFR), comma separated")
 	fs.BoolVar(&m.DNS.PrivateMasters, "dns-allow-private-masters", envBool("ARTNETD_DNS_ALLOW_PRIVATE_MASTERS"), "let secondary zones transfer from loopback and private addresses")
 	notify := fs.String("dns-notify", env("ARTNETD_DNS_NOTIFY", ""), "secondaries (host:port) sent NOTIFY after every change, comma separated")
-	follow := fs.String("dns-follow", env("ARTNETD_DNS_FOLLOW", "1s"), "how often the DNS change log is polled for changes made through other nodes (0: off)")
+	follow := fs.String("follow", env("ARTNETD_FOLLOW", env("ARTNETD_DNS_FOLLOW", "1s")), "how often the change log is read for changes made through other nodes (0: only on PostgreSQL NOTIFY)")
+	fs.Var(aliasFlag{fs, "follow"}, "dns-follow", "old name of --follow")
 	fs.BoolVar(&m.Demo, "demo", envBool("ARTNETD_DEMO"), "seed a demo customer into an empty database")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -237,8 +288,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	m.DNS.Notify = splitList(*notify)
 	var err error
-	if m.DNS.Follow, err = time.ParseDuration(*follow); err != nil || m.DNS.Follow < 0 {
-		return fmt.Errorf("--dns-follow %q: want a duration such as 1s, or 0 for off", *follow)
+	if m.Follow, err = time.ParseDuration(*follow); err != nil || m.Follow < 0 {
+		return fmt.Errorf("--follow %q: want a duration such as 1s, or 0 for off", *follow)
+	}
+	if m.Follow == 0 {
+		m.Follow = -1 // Main: negative is off
 	}
 	for _, s := range splitList(*axfr) {
 		pfx, err := netip.ParsePrefix(s)
@@ -257,6 +311,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 const defaultDB = "sqlite:./artnet.db"
+
+// aliasFlag is a second name of another flag.
+type aliasFlag struct {
+	fs   *flag.FlagSet
+	name string
+}
+
+func (a aliasFlag) String() string {
+	if a.fs == nil {
+		return ""
+	}
+	return a.fs.Lookup(a.name).Value.String()
+}
+
+func (a aliasFlag) Set(v string) error { return a.fs.Set(a.name, v) }
 
 // openStore opens the database named by dsn and applies its migrations.
 func openStore(ctx context.Context, dsn string) (store.Store, error) {

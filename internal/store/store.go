@@ -98,7 +98,7 @@ type Store interface {
 	RevDNSStore    // revdns.go
 	SecondaryStore // secondary.go
 	DomainStore    // domain.go
-	DNSChangeStore // dnschanges.go
+	ChangeStore    // changes.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error
