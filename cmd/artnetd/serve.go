@@ -15,10 +15,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/artnet-panel/artnet-panel/internal/accesslog"
 	"github.com/artnet-panel/artnet-panel/internal/changefeed"
 	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/dnsd"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
+	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/secondary"
 	"github.com/artnet-panel/artnet-panel/internal/store"
@@ -41,8 +43,25 @@ type Main struct {
 	// PostgreSQL a LISTEN connection also wakes the feed as changes
 	// commit.
 	Follow time.Duration
-	Stdout io.Writer
-	Logger *slog.Logger
+	// AccessLog is where the access log goes: "" through Logger (one
+	// write per line), "-" buffered to Stderr (with Logger's lines, when
+	// Logger is nil), or a file path (appended to, buffered). Buffered
+	// lines are written at least every second and at Close.
+	AccessLog string
+	// MetricsAddr, when set, serves Prometheus metrics at /metrics there
+	// (and net/http/pprof when Pprof is set); never on the API address.
+	MetricsAddr string
+	Pprof       bool
+	// LogLevel is the level of the Logger Run makes when Logger is nil.
+	LogLevel slog.Level
+	Stdout   io.Writer
+	Stderr   io.Writer // default os.Stderr
+	Logger   *slog.Logger
+
+	access     *accesslog.Writer
+	accessFile *os.File
+	metricsSrv *http.Server
+	metricsLn  net.Listener
 
 	store  store.Store
 	feed   *changefeed.Feed
@@ -59,14 +78,32 @@ type Main struct {
 // Run opens the database (applying migrations), seeds the demo data when
 // asked, and starts serving HTTP. It returns once the server listens.
 func (m *Main) Run(ctx context.Context) error {
-	if m.Logger == nil {
-		m.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	}
 	if m.Stdout == nil {
 		m.Stdout = io.Discard
 	}
+	if m.Stderr == nil {
+		m.Stderr = os.Stderr
+	}
+	logOut := m.Stderr
+	switch m.AccessLog {
+	case "":
+	case "-":
+		m.access = accesslog.New(m.Stderr, time.Second)
+		logOut = m.access // other lines in order with the access lines
+	default:
+		f, err := os.OpenFile(m.AccessLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+		if err != nil {
+			return fmt.Errorf("--access-log: %w", err)
+		}
+		m.accessFile = f
+		m.access = accesslog.New(f, time.Second)
+	}
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: m.LogLevel}))
+	}
 	st, err := openStore(ctx, m.DB)
 	if err != nil {
+		m.closeAccessLog()
 		return err
 	}
 	m.store = st
@@ -85,13 +122,21 @@ func (m *Main) Run(ctx context.Context) error {
 	p := panel.New(st)
 	p.Nameservers = m.DNS.Nameservers
 	m.bg, m.stop = context.WithCancel(context.Background())
-	m.feed = &changefeed.Feed{Store: st, Poll: m.Follow, Logger: m.Logger}
+	m.feed = &changefeed.Feed{Store: st, Poll: m.Follow, Logger: m.Logger,
+		Observe: func(kind string, lag time.Duration) {
+			metrics.ChangeFeedLag.WithLabelValues(kind).Observe(lag.Seconds())
+		}}
+	metrics.RegisterFeed(m.feed)
 	// Cached credentials are trusted only while the feed has read the
 	// whole log within the last second: a key revoked through another node
 	// stops working here within a second even when no NOTIFY arrives.
-	creds := &panel.CredentialsCache{Fresh: func() bool { return m.feed.Fresh(credentialsMaxStale) }}
-	m.feed.Subscribe(creds, store.ChangeCredentials)
-	p.Credentials = creds
+	fresh := func() bool { return m.feed.Fresh(credentialsMaxStale) }
+	p.Credentials = &panel.CredentialsCache{}
+	p.Credentials.Fresh = fresh
+	m.feed.Subscribe(p.Credentials, store.ChangeCredentials)
+	p.Services = &panel.ServiceCache{}
+	p.Services.Fresh = fresh
+	m.feed.Subscribe(p.Services, store.ChangeService)
 	var sync *zonesync.Syncer
 	if m.DNSAddr != "" {
 		sync = m.newSyncer()
@@ -109,6 +154,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.startFeed()
 	m.api = httpapi.New(p, m.Logger)
+	m.api.AccessLog = m.access
 	m.ln, err = net.Listen("tcp", m.HTTPAddr)
 	if err != nil {
 		m.Close()
@@ -124,8 +170,19 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.ln) }()
+	attrs := []any{"http", m.ln.Addr().String(), "db", redactDSN(m.DB)}
+	if m.MetricsAddr != "" {
+		if m.metricsLn, err = net.Listen("tcp", m.MetricsAddr); err != nil {
+			m.Close()
+			return fmt.Errorf("--metrics %s: %w", m.MetricsAddr, err)
+		}
+		m.metricsSrv = &http.Server{Handler: metrics.Handler(m.Pprof), ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+		go m.metricsSrv.Serve(m.metricsLn)
+		attrs = append(attrs, "metrics", m.metricsLn.Addr().String(), "pprof", m.Pprof)
+	}
 	m.api.Ready.Store(true)
-	m.Logger.Info("artnetd listening", "http", m.ln.Addr().String(), "db", redactDSN(m.DB))
+	m.Logger.Info("artnetd listening", attrs...)
 	return nil
 }
 
@@ -142,7 +199,7 @@ type DNSConfig struct {
 }
 
 // credentialsMaxStale is how old the change feed's last complete read may
-// be for cached credentials to be used.
+// be for cached credentials and services to be used.
 const credentialsMaxStale = time.Second
 
 // Feed returns the change feed, for other code to Subscribe to (driver
@@ -186,6 +243,7 @@ func (m *Main) startDNS(p *panel.Panel, sync *zonesync.Syncer) error {
 		return fmt.Errorf("dns: %w", err)
 	}
 	m.wg.Go(func() { worker.Run(ctx) })
+	metrics.RegisterDNS(m.dns)
 	p.Zones = publishers{sync, wakeWorker{worker}}
 	udp, _ := m.dns.Addrs()
 	m.Logger.Info("dns listening", "addr", udp.String(), "zones", len(m.dns.Snapshot().Zones()))
@@ -236,6 +294,9 @@ func (m *Main) Addr() string { return m.ln.Addr().String() }
 // seconds), and closes the database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.metricsSrv != nil {
+		m.metricsSrv.Close()
+	}
 	if m.server != nil {
 		m.api.Ready.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -259,7 +320,25 @@ func (m *Main) Close() error {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
 		}
 	}
+	if err := m.closeAccessLog(); err != nil {
+		errs = append(errs, fmt.Errorf("access log: %w", err))
+	}
 	return errors.Join(errs...)
+}
+
+// closeAccessLog writes out the buffered access log and closes its file.
+// In-flight requests have finished (Shutdown), so no line is lost.
+func (m *Main) closeAccessLog() error {
+	var err error
+	if m.access != nil {
+		err = m.access.Close()
+		m.access = nil
+	}
+	if m.accessFile != nil {
+		err = errors.Join(err, m.accessFile.Close())
+		m.accessFile = nil
+	}
+	return err
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -277,6 +356,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	follow := fs.String("follow", env("ARTNETD_FOLLOW", env("ARTNETD_DNS_FOLLOW", "1s")), "how often the change log is read for changes made through other nodes (0: only on PostgreSQL NOTIFY)")
 	fs.Var(aliasFlag{fs, "follow"}, "dns-follow", "old name of --follow")
 	fs.BoolVar(&m.Demo, "demo", envBool("ARTNETD_DEMO"), "seed a demo customer into an empty database")
+	fs.StringVar(&m.AccessLog, "access-log", env("ARTNETD_ACCESS_LOG", "-"), "access log destination: a file (appended to) or - for stderr; buffered, written every second and at shutdown")
+	fs.StringVar(&m.MetricsAddr, "metrics", env("ARTNETD_METRICS", ""), "Prometheus /metrics listen address (empty: off)")
+	fs.BoolVar(&m.Pprof, "pprof", envBool("ARTNETD_PPROF"), "serve net/http/pprof on the --metrics address")
+	logLevel := fs.String("log-level", env("ARTNETD_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -301,7 +384,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		m.DNS.AXFRAllowed = append(m.DNS.AXFRAllowed, pfx)
 	}
-	m.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
+	if m.Pprof && m.MetricsAddr == "" {
+		return fmt.Errorf("--pprof needs --metrics ADDR (pprof is never served on the API address)")
+	}
+	if err := m.LogLevel.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", *logLevel)
+	}
+	m.Stderr = stderr
 	if err := m.Run(ctx); err != nil {
 		return err
 	}

@@ -162,6 +162,9 @@ func (f *Feed) Fresh(maxAge time.Duration) bool {
 	return at != 0 && time.Since(time.Unix(0, at)) <= maxAge
 }
 
+// LastRead returns when the last complete read of the log started.
+func (f *Feed) LastRead() time.Time { return time.Unix(0, f.freshAt.Load()) }
+
 func (f *Feed) setRead(t time.Time) {
 	f.readAt = t
 	f.freshAt.Store(t.UnixNano())

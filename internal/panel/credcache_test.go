@@ -2,7 +2,9 @@ package panel_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -50,7 +52,8 @@ func TestCredentialsCache(t *testing.T) {
 		n := &node{st: &countingStore{Store: open()}}
 		n.fresh.Store(true)
 		n.p = panel.New(n.st)
-		n.p.Credentials = &panel.CredentialsCache{Fresh: n.fresh.Load}
+		n.p.Credentials = &panel.CredentialsCache{}
+		n.p.Credentials.Fresh = n.fresh.Load
 		n.feed = &changefeed.Feed{Store: n.st}
 		n.feed.Subscribe(n.p.Credentials, store.ChangeCredentials)
 		if err := n.feed.Start(ctx); err != nil {
@@ -131,5 +134,70 @@ func TestCredentialsCache(t *testing.T) {
 		if err := auth(n, newKey); !apperr.Is(err, apperr.CodeAuthorizationFailed) {
 			t.Fatalf("a disabled customer logs in after the feed: %v", err)
 		}
+	}
+}
+
+// TestServiceCache: a cached service is answered without the database,
+// never to another customer, and a change of its row made through another
+// node is answered after this node's feed has read the log.
+func TestServiceCache(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "svc.db")
+	st1, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st1.Close()
+	st2, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	var ids [2]int64
+	for i := range ids {
+		c := store.Customer{Name: "Owner", Language: "pl", Currency: "PLN", APIAccess: true}
+		if err := st1.CustomerCreate(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = c.ID
+	}
+	svc := store.Service{CustomerID: ids[0], Type: "dedicated", Name: "srv", Currency: "PLN", PaymentPeriod: 1,
+		Details: []byte(`{"active":true}`)}
+	if err := st1.ServiceCreate(ctx, &svc); err != nil {
+		t.Fatal(err)
+	}
+	p := panel.New(st1)
+	p.Services = &panel.ServiceCache{}
+	feed := &changefeed.Feed{Store: st1}
+	feed.Subscribe(p.Services, store.ChangeService)
+	if err := feed.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ServiceDetails(ctx, ids[0], svc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ServiceDetails(ctx, ids[1], svc.ID); !apperr.Is(err, apperr.CodeAuthorizationFailed) {
+		t.Fatalf("another customer reads a cached service: %v", err)
+	}
+	// Node 2 changes the row.
+	if err := st2.ServiceDetailsUpdate(ctx, ids[0], svc.ID, []byte(`{"active":false}`)); err != nil {
+		t.Fatal(err)
+	}
+	active := func() bool {
+		d, err := p.ModuleDetails(ctx, ids[0], svc.ID, "dedicated")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(d)
+		return strings.Contains(string(b), `"active":true`)
+	}
+	if !active() {
+		t.Fatal("the cached row was not used before the feed read the log")
+	}
+	if err := feed.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if active() {
+		t.Fatal("the old row is still answered after the feed read the log")
 	}
 }

@@ -101,6 +101,10 @@ type Panel struct {
 	// (artnetd sets it when it follows the change log). Nil: every
 	// Authenticate reads the database.
 	Credentials *CredentialsCache
+	// Services, when set, caches services' rows for the read commands
+	// (artnetd sets it when it follows the change log). Nil: every read
+	// goes to the database. Cached rows must not be modified.
+	Services *ServiceCache
 	// Registry changes domain delegations (/domain/edit-dns-servers). Nil:
 	// no registry is called; the new DNS servers are only recorded in the
 	// domain's details (what registry.Simulator does, without the memory).

@@ -91,7 +91,18 @@ func DecodeDetails(s store.Service) (artnet.ServiceDetails, error) {
 }
 
 func (p *Panel) service(ctx context.Context, customerID, serviceID int64) (store.Service, error) {
-	s, err := p.Store.ServiceGet(ctx, customerID, serviceID)
+	var s store.Service
+	var err error
+	if p.Services != nil {
+		s, err = p.Services.get(serviceID, func() (store.Service, error) {
+			return p.Store.ServiceGet(ctx, customerID, serviceID)
+		})
+		if err == nil && s.CustomerID != customerID {
+			err = store.ErrNotFound // another customer's, cached
+		}
+	} else {
+		s, err = p.Store.ServiceGet(ctx, customerID, serviceID)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Service{}, apperr.New(apperr.CodeAuthorizationFailed)
 	}

@@ -15,6 +15,11 @@ const (
 	// credentials changed. Written by CustomerSetAPIKey and
 	// CustomerSetAPIAccess.
 	ChangeCredentials = "credentials"
+	// ChangeService: Key is a service id in decimal whose stored row
+	// changed. Written by ServiceDetailsUpdate; every store method that
+	// changes an existing service row must write it (creating one need
+	// not: missing services are not cached).
+	ChangeService = "service"
 	// ChangeDriver: Key is a device driver kind ("firewall") whose desired
 	// state changed. Written by the writes of that state (ChangeLog).
 	ChangeDriver = "driver"
