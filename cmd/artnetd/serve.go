@@ -137,6 +137,8 @@ func (m *Main) Run(ctx context.Context) error {
 	p.Services = &panel.ServiceCache{}
 	p.Services.Fresh = fresh
 	m.feed.Subscribe(p.Services, store.ChangeService)
+	p.ListAnchors = &panel.ListAnchors{Fresh: fresh}
+	m.feed.Subscribe(p.ListAnchors, store.ChangeServiceList)
 	var sync *zonesync.Syncer
 	if m.DNSAddr != "" {
 		sync = m.newSyncer()

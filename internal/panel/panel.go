@@ -105,6 +105,9 @@ type Panel struct {
 	// (artnetd sets it when it follows the change log). Nil: every read
 	// goes to the database. Cached rows must not be modified.
 	Services *ServiceCache
+	// ListAnchors, when set, turns deep pages of services/list into keyset
+	// queries (artnetd sets it when it follows the change log).
+	ListAnchors *ListAnchors
 	// Registry changes domain delegations (/domain/edit-dns-servers). Nil:
 	// no registry is called; the new DNS servers are only recorded in the
 	// domain's details (what registry.Simulator does, without the memory).

@@ -20,6 +20,10 @@ const (
 	// changes an existing service row must write it (creating one need
 	// not: missing services are not cached).
 	ChangeService = "service"
+	// ChangeServiceList: Key is a customer id in decimal whose list of
+	// services changed (a service added or removed, so positions in the
+	// list moved). Written by ServiceCreate.
+	ChangeServiceList = "service-list"
 	// ChangeDriver: Key is a device driver kind ("firewall") whose desired
 	// state changed. Written by the writes of that state (ChangeLog).
 	ChangeDriver = "driver"

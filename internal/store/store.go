@@ -87,8 +87,11 @@ type ServiceFilter struct {
 	CustomerID      int64
 	Type            string
 	ParentServiceID int64
-	Limit           int
-	Offset          int
+	// AfterID, when not 0, keeps only services with a greater id (keyset
+	// paging); Offset then counts from there.
+	AfterID int64
+	Limit   int
+	Offset  int
 }
 
 // Store is the persistence interface. All methods are safe for concurrent

@@ -21,18 +21,28 @@ import (
 
 type pendingChange struct{ kind, key string }
 
+// pendingChanges are a transaction's changes in the order first logged,
+// each once.
+type pendingChanges struct {
+	list []pendingChange
+	seen map[pendingChange]bool
+}
+
 // ChangeLog implements store.Store.
 func (db *DB) ChangeLog(ctx context.Context, kind, key string) error {
 	if db.tx == nil {
 		return db.InTx(ctx, func(t store.Store) error { return t.ChangeLog(ctx, kind, key) })
 	}
 	c := pendingChange{kind, key}
-	for _, p := range *db.pending {
-		if p == c {
-			return nil
-		}
+	p := db.pending
+	if p.seen[c] {
+		return nil
 	}
-	*db.pending = append(*db.pending, c)
+	if p.seen == nil {
+		p.seen = make(map[pendingChange]bool)
+	}
+	p.seen[c] = true
+	p.list = append(p.list, c)
 	return nil
 }
 
@@ -52,10 +62,13 @@ func logZone(ctx context.Context, t store.Store, zoneID int64) error {
 	return logDNS(ctx, t, domain)
 }
 
+// changeBatch is the number of change-log rows inserted by one statement.
+const changeBatch = 100
+
 // writeChanges inserts the transaction's queued changes (see the top of
 // this file); InTx calls it right before the commit.
 func (db *DB) writeChanges(ctx context.Context) error {
-	p := *db.pending
+	p := db.pending.list
 	if len(p) == 0 {
 		return nil
 	}
@@ -65,34 +78,37 @@ func (db *DB) writeChanges(ctx context.Context) error {
 		}
 	}
 	at := time.Now().UnixMilli()
-	var b strings.Builder
-	b.WriteString("INSERT INTO change_log (kind, target, at) VALUES ")
-	args := make([]any, 0, 3*len(p))
-	for i, c := range p {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		n := len(args)
-		b.WriteString("($" + strconv.Itoa(n+1) + ", $" + strconv.Itoa(n+2) + ", $" + strconv.Itoa(n+3) + ")")
-		args = append(args, c.kind, c.key, at)
-	}
-	b.WriteString(" RETURNING id")
-	rows, err := db.tx.QueryContext(ctx, b.String(), args...)
-	if err != nil {
-		return db.interpretError(err)
-	}
 	var last int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
+	for start := 0; start < len(p); start += changeBatch {
+		batch := p[start:min(start+changeBatch, len(p))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO change_log (kind, target, at) VALUES ")
+		args := make([]any, 0, 3*len(batch))
+		for i, c := range batch {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			n := len(args)
+			b.WriteString("($" + strconv.Itoa(n+1) + ", $" + strconv.Itoa(n+2) + ", $" + strconv.Itoa(n+3) + ")")
+			args = append(args, c.kind, c.key, at)
 		}
-		last = max(last, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return db.interpretError(err)
+		b.WriteString(" RETURNING id")
+		rows, err := db.tx.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return db.interpretError(err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			last = max(last, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return db.interpretError(err)
+		}
 	}
 	if s := db.c.d.NotifySQL; s != "" {
 		if _, err := db.tx.ExecContext(ctx, s, store.ChangesChannel, strconv.FormatInt(last, 10)); err != nil {

@@ -63,7 +63,7 @@ type DB struct {
 	ts *[numStmts]atomic.Pointer[sql.Stmt] // statements bound to tx, made on first use
 	// pending are the transaction's change-log rows, written at commit
 	// (changes.go).
-	pending *[]pendingChange
+	pending *pendingChanges
 }
 
 type core struct {
@@ -193,7 +193,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) (err erro
 	if err != nil {
 		return db.interpretError(err)
 	}
-	t := &DB{c: db.c, tx: tx, ts: new([numStmts]atomic.Pointer[sql.Stmt]), pending: new([]pendingChange)}
+	t := &DB{c: db.c, tx: tx, ts: new([numStmts]atomic.Pointer[sql.Stmt]), pending: new(pendingChanges)}
 	committed := false
 	defer func() {
 		if !committed {
@@ -389,8 +389,20 @@ func (db *DB) CustomerList(ctx context.Context) ([]store.Customer, error) {
 	return list, db.interpretError(rows.Err())
 }
 
-// ServiceCreate implements store.Store.
+// ServiceCreate implements store.Store. The customer's list is logged
+// (store.ChangeServiceList) in the same transaction.
 func (db *DB) ServiceCreate(ctx context.Context, s *store.Service) error {
+	if db.tx == nil {
+		id := s.ID
+		err := db.InTx(ctx, func(t store.Store) error { return t.ServiceCreate(ctx, s) })
+		if err != nil {
+			s.ID = id // not created: an assigned id was rolled back
+		}
+		return err
+	}
+	if err := db.ChangeLog(ctx, store.ChangeServiceList, strconv.FormatInt(s.CustomerID, 10)); err != nil {
+		return err
+	}
 	return db.insert(ctx, "services", &s.ID, serviceInsert, serviceInsertAuto, []any{
 		s.ID, s.CustomerID, s.Type, s.Name, nullString(s.CustomDescription),
 		s.ExpirationTime, s.PriceMinor, s.PriceBruttoMinor, s.Currency,
@@ -426,7 +438,7 @@ func (db *DB) ServiceGet(ctx context.Context, customerID, id int64) (store.Servi
 func (db *DB) ServiceList(ctx context.Context, f store.ServiceFilter) ([]store.Service, error) {
 	// Arguments: $1 customer, $2 limit, $3 offset, then type and parent
 	// service id as far as the filter uses them.
-	args := make([]any, 3, 5)
+	args := make([]any, 3, 6)
 	args[0], args[1], args[2] = f.CustomerID, db.limit(f.Limit), offset(f.Offset)
 	id := serviceList
 	if f.Type != "" {
@@ -436,6 +448,10 @@ func (db *DB) ServiceList(ctx context.Context, f store.ServiceFilter) ([]store.S
 	if f.ParentServiceID != 0 {
 		id |= serviceListByParent
 		args = append(args, f.ParentServiceID)
+	}
+	if f.AfterID != 0 {
+		id |= serviceListAfter
+		args = append(args, f.AfterID)
 	}
 	rows, err := db.stmt(id).QueryContext(ctx, args...)
 	if err != nil {
