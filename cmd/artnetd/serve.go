@@ -62,6 +62,8 @@ type Main struct {
 	accessFile *os.File
 	metricsSrv *http.Server
 	metricsLn  net.Listener
+	closeOnce  sync.Once
+	closeErr   error
 
 	store  store.Store
 	feed   *changefeed.Feed
@@ -139,17 +141,17 @@ func (m *Main) Run(ctx context.Context) error {
 	m.feed.Subscribe(p.Services, store.ChangeService)
 	p.ListAnchors = &panel.ListAnchors{Fresh: fresh}
 	m.feed.Subscribe(p.ListAnchors, store.ChangeServiceList)
-	var sync *zonesync.Syncer
+	var syncer *zonesync.Syncer
 	if m.DNSAddr != "" {
-		sync = m.newSyncer()
-		m.feed.Subscribe(sync, store.ChangeDNS)
+		syncer = m.newSyncer()
+		m.feed.Subscribe(syncer, store.ChangeDNS)
 	}
 	if err := m.feed.Start(ctx); err != nil {
 		m.Close()
 		return err
 	}
 	if m.DNSAddr != "" {
-		if err := m.startDNS(p, sync); err != nil {
+		if err := m.startDNS(p, syncer); err != nil {
 			m.Close()
 			return err
 		}
@@ -289,12 +291,26 @@ func (m *Main) DNSAddress() string {
 	return udp.String()
 }
 
+// MetricsAddress returns the metrics listen address ("" when it is off).
+func (m *Main) MetricsAddress() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return m.metricsLn.Addr().String()
+}
+
 // Addr returns the HTTP listen address (useful with port 0).
 func (m *Main) Addr() string { return m.ln.Addr().String() }
 
 // Close stops accepting requests, lets in-flight ones finish (up to 30
 // seconds), and closes the database.
+// A second Close returns the first one's result.
 func (m *Main) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.close() })
+	return m.closeErr
+}
+
+func (m *Main) close() error {
 	var errs []error
 	if m.metricsSrv != nil {
 		m.metricsSrv.Close()
