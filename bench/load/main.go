@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
+	"github.com/artnet-panel/artnet-panel/internal/accesslog"
 	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
@@ -66,9 +67,17 @@ func main() {
 	}
 	customerID := inv.Customers[0].Customer.ID
 
-	// The access log is part of the server's work: write it, to /dev/null.
+	// The access log is part of the server's work: write it, to /dev/null,
+	// buffered as artnetd does; credentials are cached as in artnetd (one
+	// process: nothing to invalidate).
 	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	api := httpapi.New(panel.New(st), slog.New(slog.NewJSONHandler(devnull, nil)))
+	p := panel.New(st)
+	p.Credentials = &panel.CredentialsCache{}
+	p.Services = &panel.ServiceCache{}
+	p.ListAnchors = &panel.ListAnchors{}
+	api := httpapi.New(p, slog.New(slog.NewJSONHandler(devnull, nil)))
+	api.AccessLog = accesslog.New(devnull, time.Second)
+	defer api.AccessLog.Close()
 	api.Ready.Store(true)
 	ours, stopOurs := serve(api)
 	defer stopOurs()
@@ -103,7 +112,7 @@ func main() {
 	pprof.StopCPUProfile()
 	b.print("bare net/http")
 	o.print("artnetd")
-	fmt.Printf("  ratio artnetd/bare: %.2f (target >= 0.50)\n\n", o.rate/b.rate)
+	fmt.Printf("  ratio artnetd/bare: %.2f (target >= 0.70)\n\n", o.rate/b.rate)
 
 	// The list benchmark: a second customer with many services.
 	bigID, err := seedMany(ctx, st, *services)

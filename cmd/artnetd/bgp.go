@@ -87,6 +87,7 @@ func (m *Main) startBGP(p *panel.Panel) error {
 			}
 		},
 	}
+	m.addReconciler(r)
 	ctx, cancel := context.WithCancel(context.Background())
 	done, err := r.Start(ctx)
 	if err != nil {

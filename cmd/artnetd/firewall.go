@@ -90,6 +90,7 @@ func (m *Main) startFirewall(p *panel.Panel) error {
 	} else {
 		r.Reconcile = func(ctx context.Context) error { _, err := p.FirewallSweep(ctx); return err }
 	}
+	m.addReconciler(r)
 	ctx, cancel := context.WithCancel(context.Background())
 	done, err := r.Start(ctx)
 	if err != nil {

@@ -38,7 +38,7 @@ func main() {
 var errUsage = errors.New("usage")
 
 const usage = `usage:
-  artnetd serve [--db DSN] [--http ADDR] [--dns ADDR] [--demo]
+  artnetd serve [--db DSN] [--http ADDR] [--dns ADDR] [--demo] [--follow DURATION]
                 [--dns-nameservers LIST] [--dns-soa-mbox MBOX] [--dns-axfr-allow PREFIXES]
                 [--dns-notify HOST:PORT,...] [--dns-allow-private-masters]
                 [--firewall sim|nft|none] [--bgp-asn ASN --bgp-router-id IP --bgp-peers ASN@ADDR[:PORT],...]

@@ -15,9 +15,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/artnet-panel/artnet-panel/internal/accesslog"
+	"github.com/artnet-panel/artnet-panel/internal/changefeed"
 	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/dnsd"
+	"github.com/artnet-panel/artnet-panel/internal/driver"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
+	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/secondary"
 	"github.com/artnet-panel/artnet-panel/internal/store"
@@ -36,35 +40,82 @@ type Main struct {
 	Firewall FirewallConfig
 	BGP      BGPConfig
 	Demo     bool
+	// Follow is how often the change log is read for changes made through
+	// other nodes on the same database (changefeed.Feed.Poll): 0 is
+	// changefeed.DefaultPoll (1s), negative turns the polling off. With
+	// PostgreSQL a LISTEN connection also wakes the feed as changes
+	// commit.
+	Follow time.Duration
+	// AccessLog is where the access log goes: "" through Logger (one
+	// write per line), "-" buffered to Stderr (with Logger's lines, when
+	// Logger is nil), or a file path (appended to, buffered). Buffered
+	// lines are written at least every second and at Close.
+	AccessLog string
+	// MetricsAddr, when set, serves Prometheus metrics at /metrics there
+	// (and net/http/pprof when Pprof is set); never on the API address.
+	MetricsAddr string
+	Pprof       bool
+	// LogLevel is the level of the Logger Run makes when Logger is nil.
+	LogLevel slog.Level
 	Stdout   io.Writer
+	Stderr   io.Writer // default os.Stderr
 	Logger   *slog.Logger
 
-	store store.Store
-	dns   *dnsd.Server
-	stop  context.CancelFunc // stops the DNS server
+	access     *accesslog.Writer
+	accessFile *os.File
+	metricsSrv *http.Server
+	metricsLn  net.Listener
+	closeOnce  sync.Once
+	closeErr   error
+
+	store  store.Store
+	feed   *changefeed.Feed
+	dns    *dnsd.Server
+	bg     context.Context
+	stop   context.CancelFunc // stops the background work (feed, listener, DNS)
+	wg     sync.WaitGroup     // the background goroutines
+	api    *httpapi.Server
+	server *http.Server
+	ln     net.Listener
+	done   chan error
 	// stopDrivers stops the device reconcilers; driversDone is closed
 	// when they have stopped.
 	stopDrivers context.CancelFunc
 	driversDone <-chan struct{}
-	closeOnce   sync.Once
-	closeErr    error
-	api         *httpapi.Server
-	server      *http.Server
-	ln          net.Listener
-	done        chan error
+	// reconcilers are the device reconcilers by kind, kicked by the change
+	// feed when another node changes their desired state.
+	reconcilers map[string]*driver.Reconciler
 }
 
 // Run opens the database (applying migrations), seeds the demo data when
 // asked, and starts serving HTTP. It returns once the server listens.
 func (m *Main) Run(ctx context.Context) error {
-	if m.Logger == nil {
-		m.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	}
 	if m.Stdout == nil {
 		m.Stdout = io.Discard
 	}
+	if m.Stderr == nil {
+		m.Stderr = os.Stderr
+	}
+	logOut := m.Stderr
+	switch m.AccessLog {
+	case "":
+	case "-":
+		m.access = accesslog.New(m.Stderr, time.Second)
+		logOut = m.access // other lines in order with the access lines
+	default:
+		f, err := os.OpenFile(m.AccessLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+		if err != nil {
+			return fmt.Errorf("--access-log: %w", err)
+		}
+		m.accessFile = f
+		m.access = accesslog.New(f, time.Second)
+	}
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: m.LogLevel}))
+	}
 	st, err := openStore(ctx, m.DB)
 	if err != nil {
+		m.closeAccessLog()
 		return err
 	}
 	m.store = st
@@ -91,13 +142,49 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Close()
 		return err
 	}
+	m.bg, m.stop = context.WithCancel(context.Background())
+	m.feed = &changefeed.Feed{Store: st, Poll: m.Follow, Logger: m.Logger,
+		Observe: func(kind string, lag time.Duration) {
+			metrics.ChangeFeedLag.WithLabelValues(kind).Observe(lag.Seconds())
+		}}
+	metrics.RegisterFeed(m.feed)
+	// Cached credentials are trusted only while the feed has read the
+	// whole log within the last second: a key revoked through another node
+	// stops working here within a second even when no NOTIFY arrives.
+	fresh := func() bool { return m.feed.Fresh(credentialsMaxStale) }
+	p.Credentials = &panel.CredentialsCache{}
+	p.Credentials.Fresh = fresh
+	m.feed.Subscribe(p.Credentials, store.ChangeCredentials)
+	p.Services = &panel.ServiceCache{}
+	p.Services.Fresh = fresh
+	m.feed.Subscribe(p.Services, store.ChangeService)
+	p.ListAnchors = &panel.ListAnchors{Fresh: fresh}
+	m.feed.Subscribe(p.ListAnchors, store.ChangeServiceList)
+	m.feed.Subscribe(changefeed.Funcs{OnChanges: func(_ context.Context, cs []store.Change) {
+		for _, c := range cs {
+			if r := m.reconcilers[c.Key]; r != nil {
+				r.Kick()
+			}
+		}
+	}}, store.ChangeDriver)
+	var syncer *zonesync.Syncer
 	if m.DNSAddr != "" {
-		if err := m.startDNS(p); err != nil {
+		syncer = m.newSyncer()
+		m.feed.Subscribe(syncer, store.ChangeDNS)
+	}
+	if err := m.feed.Start(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	if m.DNSAddr != "" {
+		if err := m.startDNS(p, syncer); err != nil {
 			m.Close()
 			return err
 		}
 	}
+	m.startFeed()
 	m.api = httpapi.New(p, m.Logger)
+	m.api.AccessLog = m.access
 	m.ln, err = net.Listen("tcp", m.HTTPAddr)
 	if err != nil {
 		m.Close()
@@ -113,8 +200,19 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.ln) }()
+	attrs := []any{"http", m.ln.Addr().String(), "db", redactDSN(m.DB)}
+	if m.MetricsAddr != "" {
+		if m.metricsLn, err = net.Listen("tcp", m.MetricsAddr); err != nil {
+			m.Close()
+			return fmt.Errorf("--metrics %s: %w", m.MetricsAddr, err)
+		}
+		m.metricsSrv = &http.Server{Handler: metrics.Handler(m.Pprof), ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+		go m.metricsSrv.Serve(m.metricsLn)
+		attrs = append(attrs, "metrics", m.metricsLn.Addr().String(), "pprof", m.Pprof)
+	}
 	m.api.Ready.Store(true)
-	m.Logger.Info("artnetd listening", "http", m.ln.Addr().String(), "db", redactDSN(m.DB))
+	m.Logger.Info("artnetd listening", attrs...)
 	return nil
 }
 
@@ -128,16 +226,45 @@ type DNSConfig struct {
 	// private addresses (tests, lab setups); off, a customer cannot point
 	// a master name at the operator's internal hosts.
 	PrivateMasters bool
-	// Follow is how often the DNS change log is polled for changes made
-	// through other nodes on the same database (0: not at all).
-	Follow time.Duration
+}
+
+// credentialsMaxStale is how old the change feed's last complete read may
+// be for cached credentials and services to be used.
+const credentialsMaxStale = time.Second
+
+// Feed returns the change feed, for other code to Subscribe to (driver
+// kinds: store.ChangeDriver). Valid after Run.
+func (m *Main) Feed() *changefeed.Feed { return m.feed }
+
+// addReconciler makes r kicked by the change feed on changes of its kind.
+func (m *Main) addReconciler(r *driver.Reconciler) {
+	if m.reconcilers == nil {
+		m.reconcilers = make(map[string]*driver.Reconciler)
+	}
+	m.reconcilers[r.Kind] = r
+}
+
+// startFeed runs the change feed and, with PostgreSQL, the LISTEN
+// connection that wakes it.
+func (m *Main) startFeed() {
+	m.wg.Go(func() { m.feed.Run(m.bg) })
+	if l, ok := m.store.(interface {
+		Listen(ctx context.Context, wake func(), logErr func(error)) error
+	}); ok {
+		m.wg.Go(func() {
+			l.Listen(m.bg, m.feed.Wake, func(err error) { m.Logger.Warn("change feed: listen", "err", err) })
+		})
+	}
+}
+
+func (m *Main) newSyncer() *zonesync.Syncer {
+	return &zonesync.Syncer{Store: m.store, Nameservers: m.DNS.Nameservers,
+		SOA: m.DNS.SOA, NotifyTargets: m.DNS.Notify, Logger: m.Logger, Secondary: m.secondaryZone}
 }
 
 // startDNS loads the zones and starts the DNS server; the panel then
 // publishes every zone change to it.
-func (m *Main) startDNS(p *panel.Panel) error {
-	sync := &zonesync.Syncer{Store: m.store, Nameservers: m.DNS.Nameservers,
-		SOA: m.DNS.SOA, NotifyTargets: m.DNS.Notify, Logger: m.Logger, Secondary: m.secondaryZone}
+func (m *Main) startDNS(p *panel.Panel, sync *zonesync.Syncer) error {
 	allow := secondary.PublicMaster
 	if m.DNS.PrivateMasters {
 		allow = secondary.DefaultAllowMaster
@@ -145,18 +272,16 @@ func (m *Main) startDNS(p *panel.Panel) error {
 	worker := &secondary.Worker{Store: m.store, Logger: m.Logger, AllowMaster: allow, Publish: sync.ZoneChanged}
 	m.dns = dnsd.NewServer(dnsd.Config{AXFRAllowed: m.DNS.AXFRAllowed, Logger: m.Logger, OnNotify: worker.Notified})
 	sync.Server = m.dns
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx := m.bg
 	if err := sync.Load(ctx); err != nil {
-		cancel()
 		return err
 	}
 	if err := m.dns.Start(ctx, m.DNSAddr); err != nil {
-		cancel()
+		m.dns = nil
 		return fmt.Errorf("dns: %w", err)
 	}
-	m.stop = cancel
-	go worker.Run(ctx)
-	go sync.Follow(ctx, m.DNS.Follow)
+	m.wg.Go(func() { worker.Run(ctx) })
+	metrics.RegisterDNS(m.dns)
 	p.Zones = publishers{sync, wakeWorker{worker}}
 	udp, _ := m.dns.Addrs()
 	m.Logger.Info("dns listening", "addr", udp.String(), "zones", len(m.dns.Snapshot().Zones()))
@@ -200,12 +325,20 @@ func (m *Main) DNSAddress() string {
 	return udp.String()
 }
 
+// MetricsAddress returns the metrics listen address ("" when it is off).
+func (m *Main) MetricsAddress() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return m.metricsLn.Addr().String()
+}
+
 // Addr returns the HTTP listen address (useful with port 0).
 func (m *Main) Addr() string { return m.ln.Addr().String() }
 
 // Close stops accepting requests, lets in-flight ones finish (up to 30
-// seconds), and closes the database. Calls after the first return its
-// result.
+// seconds), and closes the database.
+// A second Close returns the first one's result.
 func (m *Main) Close() error {
 	m.closeOnce.Do(func() { m.closeErr = m.close() })
 	return m.closeErr
@@ -213,6 +346,9 @@ func (m *Main) Close() error {
 
 func (m *Main) close() error {
 	var errs []error
+	if m.metricsSrv != nil {
+		m.metricsSrv.Close()
+	}
 	if m.server != nil {
 		m.api.Ready.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -226,7 +362,10 @@ func (m *Main) close() error {
 	}
 	if m.stop != nil {
 		m.stop()
-		<-m.dns.Done()
+		if m.dns != nil {
+			<-m.dns.Done()
+		}
+		m.wg.Wait()
 	}
 	if m.stopDrivers != nil {
 		m.stopDrivers()
@@ -238,7 +377,25 @@ func (m *Main) close() error {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
 		}
 	}
+	if err := m.closeAccessLog(); err != nil {
+		errs = append(errs, fmt.Errorf("access log: %w", err))
+	}
 	return errors.Join(errs...)
+}
+
+// closeAccessLog writes out the buffered access log and closes its file.
+// In-flight requests have finished (Shutdown), so no line is lost.
+func (m *Main) closeAccessLog() error {
+	var err error
+	if m.access != nil {
+		err = m.access.Close()
+		m.access = nil
+	}
+	if m.accessFile != nil {
+		err = errors.Join(err, m.accessFile.Close())
+		m.accessFile = nil
+	}
+	return err
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -253,7 +410,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	axfr := fs.String("dns-axfr-allow", env("ARTNETD_DNS_AXFR_ALLOW", ""), "prefixes allowed to transfer zones (AXFR), comma separated")
 	fs.BoolVar(&m.DNS.PrivateMasters, "dns-allow-private-masters", envBool("ARTNETD_DNS_ALLOW_PRIVATE_MASTERS"), "let secondary zones transfer from loopback and private addresses")
 	notify := fs.String("dns-notify", env("ARTNETD_DNS_NOTIFY", ""), "secondaries (host:port) sent NOTIFY after every change, comma separated")
-	follow := fs.String("dns-follow", env("ARTNETD_DNS_FOLLOW", "1s"), "how often the DNS change log is polled for changes made through other nodes (0: off)")
+	follow := fs.String("follow", env("ARTNETD_FOLLOW", env("ARTNETD_DNS_FOLLOW", "1s")), "how often the change log is read for changes made through other nodes (0: only on PostgreSQL NOTIFY)")
+	fs.Var(aliasFlag{fs, "follow"}, "dns-follow", "old name of --follow")
 	fs.BoolVar(&m.Demo, "demo", envBool("ARTNETD_DEMO"), "seed a demo customer into an empty database")
 	fs.StringVar(&m.Firewall.Driver, "firewall", env("ARTNETD_FIREWALL", "sim"), "firewall device of this node: sim, nft or none (changes only stored; edge nodes apply them)")
 	fs.StringVar(&m.Firewall.Table, "firewall-table", env("ARTNETD_FIREWALL_TABLE", "artnet"), "nftables table of ours (family ip)")
@@ -271,6 +429,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	nh4 := fs.String("bgp-blackhole-nexthop", env("ARTNETD_BGP_BLACKHOLE_NEXTHOP", panel.DefaultBlackholeNextHop4.String()), "next hop of IPv4 blackhole routes (the address your routers discard)")
 	nh6 := fs.String("bgp-blackhole-nexthop6", env("ARTNETD_BGP_BLACKHOLE_NEXTHOP6", panel.DefaultBlackholeNextHop6.String()), "next hop of IPv6 blackhole routes")
 	bgpReconcile := fs.String("bgp-reconcile", env("ARTNETD_BGP_RECONCILE", "30s"), "period of the full re-apply of the BGP announcements")
+	fs.StringVar(&m.AccessLog, "access-log", env("ARTNETD_ACCESS_LOG", "-"), "access log destination: a file (appended to) or - for stderr; buffered, written every second and at shutdown")
+	fs.StringVar(&m.MetricsAddr, "metrics", env("ARTNETD_METRICS", ""), "Prometheus /metrics listen address (empty: off)")
+	fs.BoolVar(&m.Pprof, "pprof", envBool("ARTNETD_PPROF"), "serve net/http/pprof on the --metrics address")
+	logLevel := fs.String("log-level", env("ARTNETD_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -285,8 +447,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	m.DNS.Notify = splitList(*notify)
 	var err error
-	if m.DNS.Follow, err = time.ParseDuration(*follow); err != nil || m.DNS.Follow < 0 {
-		return fmt.Errorf("--dns-follow %q: want a duration such as 1s, or 0 for off", *follow)
+	if m.Follow, err = time.ParseDuration(*follow); err != nil || m.Follow < 0 {
+		return fmt.Errorf("--follow %q: want a duration such as 1s, or 0 for off", *follow)
+	}
+	if m.Follow == 0 {
+		m.Follow = -1 // Main: negative is off
 	}
 	if m.Firewall.ILOAccessTTL, err = time.ParseDuration(*iloTTL); err != nil || m.Firewall.ILOAccessTTL <= 0 {
 		return fmt.Errorf("--ilo-access-ttl %q: want a positive duration such as 24h", *iloTTL)
@@ -304,7 +469,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		m.DNS.AXFRAllowed = append(m.DNS.AXFRAllowed, pfx)
 	}
-	m.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
+	if m.Pprof && m.MetricsAddr == "" {
+		return fmt.Errorf("--pprof needs --metrics ADDR (pprof is never served on the API address)")
+	}
+	if err := m.LogLevel.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", *logLevel)
+	}
+	m.Stderr = stderr
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
@@ -314,6 +485,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 const defaultDB = "sqlite:./artnet.db"
+
+// aliasFlag is a second name of another flag.
+type aliasFlag struct {
+	fs   *flag.FlagSet
+	name string
+}
+
+func (a aliasFlag) String() string {
+	if a.fs == nil {
+		return ""
+	}
+	return a.fs.Lookup(a.name).Value.String()
+}
+
+func (a aliasFlag) Set(v string) error { return a.fs.Set(a.name, v) }
 
 // openStore opens the database named by dsn and applies its migrations.
 func openStore(ctx context.Context, dsn string) (store.Store, error) {

@@ -63,7 +63,38 @@ type Server struct {
 	stopped chan struct{}
 
 	portableUDP bool // tests: use the netpoller loop even where a faster one exists
+
+	workers  []*udpWorker // under mu, for the counters
+	rcodes   rcodeCounts  // answers not given by a UDP worker (TCP)
+	snapTime atomic.Int64 // when the snapshot was installed (Unix ns)
 }
+
+// rcodeCounts counts answers by their 4-bit rcode.
+type rcodeCounts [16]atomic.Uint64
+
+func (c *rcodeCounts) count(b []byte) {
+	if len(b) >= 4 {
+		c[b[3]&0xf].Add(1)
+	}
+}
+
+// AnswersByRcode returns how many answers the server has sent, by rcode
+// (the header's 4 bits: 0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN, 5 REFUSED, ...).
+func (s *Server) AnswersByRcode() [16]uint64 {
+	var out [16]uint64
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range out {
+		out[i] = s.rcodes[i].Load()
+		for _, w := range s.workers {
+			out[i] += w.rcodes[i].Load()
+		}
+	}
+	return out
+}
+
+// SnapshotTime returns when the snapshot being served was installed.
+func (s *Server) SnapshotTime() time.Time { return time.Unix(0, s.snapTime.Load()) }
 
 // NewServer returns a server that hosts no zone until SetSnapshot.
 func NewServer(cfg Config) *Server {
@@ -82,6 +113,7 @@ func NewServer(cfg Config) *Server {
 		s.cfg.CacheEntries = 1 << 16
 	}
 	s.snap.Store(EmptySnapshot())
+	s.snapTime.Store(time.Now().UnixNano())
 	return s
 }
 
@@ -94,6 +126,7 @@ func (s *Server) SetSnapshot(snap *Snapshot) {
 		snap = EmptySnapshot()
 	}
 	s.snap.Store(snap)
+	s.snapTime.Store(time.Now().UnixNano())
 }
 
 // Snapshot returns the snapshot being served.
@@ -162,10 +195,12 @@ func (s *Server) Start(ctx context.Context, addr string) error {
 	}
 
 	for _, c := range s.udp {
+		w := &udpWorker{s: s, out: make([]byte, 0, dns.MaxMsgSize)}
+		s.workers = append(s.workers, w)
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			c.serve(&udpWorker{s: s, out: make([]byte, 0, dns.MaxMsgSize)})
+			c.serve(w)
 		}()
 	}
 	s.log.Info("dnsd: serving", "udp", s.udp[0].LocalAddr().String(), "tcp", s.tcpLn.Addr().String(), "udp_workers", len(s.udp))
@@ -320,6 +355,7 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		m = failure(req, dns.RcodeServerFailure)
 		b, _ = m.Pack()
 	}
+	s.rcodes.count(b)
 	if tsig != nil {
 		m.SetTsig(tsig.Hdr.Name, tsig.Algorithm, 300, time.Now().Unix())
 		err = w.WriteMsg(m) // signs

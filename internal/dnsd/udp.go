@@ -33,6 +33,9 @@ type udpWorker struct {
 	out   []byte
 	key   [maxKey]byte
 	cache *answerCache
+	// rcodes counts the answers (its own counters: no sharing between
+	// workers on the hot path).
+	rcodes rcodeCounts
 }
 
 // netUDP is a socket served through Go's netpoller.
@@ -108,6 +111,7 @@ func (w *udpWorker) respond(p []byte, from netip.Addr) []byte {
 	if plain {
 		if b := w.cache.get(w.key[:n]); b != nil {
 			w.out = patch(w.out, b, p, q)
+			w.rcodes.count(w.out)
 			return w.out
 		}
 	}
@@ -115,6 +119,7 @@ func (w *udpWorker) respond(p []byte, from netip.Addr) []byte {
 	if b == nil {
 		return nil
 	}
+	w.rcodes.count(b)
 	w.out = b[:0]
 	if plain && cacheable {
 		w.cache.put(w.key[:n], b)

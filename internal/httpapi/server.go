@@ -20,13 +20,17 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/artnet-panel/artnet-panel/internal/accesslog"
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
 	"github.com/artnet-panel/artnet-panel/internal/form"
+	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/spec"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Server serves the API. Create it with New; set Ready when the process is
@@ -37,9 +41,41 @@ type Server struct {
 	Limits form.Limits
 	Guard  *LoginGuard
 	Ready  atomic.Bool
+	// AccessLog, when set, receives the access log (buffered); nil: the
+	// access log lines go through Logger.
+	AccessLog *accesslog.Writer
 
 	handlers map[string]handlerFunc // by "module/command"
 	mux      *http.ServeMux
+	metrics  map[string]*cmdMetrics // by "module/command"
+	unknown  *cmdMetrics
+}
+
+// cmdMetrics are one command's Prometheus series, resolved once so that a
+// request does not hash label values.
+type cmdMetrics struct {
+	command string
+	dur     prometheus.Observer
+	ok      prometheus.Counter
+	codes   sync.Map // error code → prometheus.Counter
+}
+
+func newCmdMetrics(command string) *cmdMetrics {
+	return &cmdMetrics{command: command, dur: metrics.RequestDuration.WithLabelValues(command),
+		ok: metrics.Requests.WithLabelValues(command, "ok")}
+}
+
+func (m *cmdMetrics) record(code string, d time.Duration) {
+	m.dur.Observe(d.Seconds())
+	if code == "" {
+		m.ok.Inc()
+		return
+	}
+	c, ok := m.codes.Load(code)
+	if !ok {
+		c, _ = m.codes.LoadOrStore(code, metrics.Requests.WithLabelValues(m.command, code))
+	}
+	c.(prometheus.Counter).Inc()
 }
 
 // New returns a Server for p with the default limits and login guard.
@@ -54,6 +90,11 @@ func New(p *panel.Panel, logger *slog.Logger) *Server {
 		Guard:  NewLoginGuard(),
 	}
 	s.handlers = s.routes()
+	s.metrics = make(map[string]*cmdMetrics)
+	for _, c := range spec.All() {
+		s.metrics[c.Path()] = newCmdMetrics(c.Path())
+	}
+	s.unknown = newCmdMetrics("unknown")
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("/api/{module}/{command}", s.serveCommand)
 	s.mux.HandleFunc("/panel/api/{module}/{command}", s.serveCommand)
@@ -105,6 +146,7 @@ type exchange struct {
 	status     int
 	code       string // error code answered, "" on success
 	customerID int64
+	metrics    *cmdMetrics // nil: the unknown command's
 }
 
 func (s *Server) serveUnknown(w http.ResponseWriter, r *http.Request) {
@@ -135,6 +177,7 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, x, apperr.New(apperr.CodeUnknownCommand))
 		return
 	}
+	x.metrics = s.metrics[cmd.Path()]
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		x.status = http.StatusMethodNotAllowed
@@ -165,7 +208,10 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 	customerID, err := s.authenticate(ctx, params)
 	if err != nil {
 		if apperr.Is(err, apperr.CodeAuthorizationFailed) {
-			s.Guard.Fail(addr)
+			metrics.FailedLogins.Inc()
+			if s.Guard.Fail(addr) {
+				metrics.LoginBlocks.Inc()
+			}
 		}
 		s.writeError(w, x, err)
 		return
@@ -206,6 +252,7 @@ func (s *Server) tooManyFailures(w http.ResponseWriter, x *exchange, wait time.D
 	secs := int64((wait + time.Second - 1) / time.Second)
 	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 	x.status = http.StatusTooManyRequests
+	metrics.BlockedRequests.Inc()
 	s.writeError(w, x, apperr.New(apperr.CodeTooManyFailedLogins))
 }
 
@@ -270,7 +317,19 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 
 // logAccess writes the structured access log line. It never contains
 // parameters: api_key values and passwords stay out of the log.
+// It also records the request's metrics.
 func (s *Server) logAccess(r *http.Request, x *exchange, start time.Time) {
+	now := time.Now()
+	m := x.metrics
+	if m == nil {
+		m = s.unknown
+	}
+	m.record(x.code, now.Sub(start))
+	if s.AccessLog != nil {
+		s.AccessLog.Log(accesslog.Entry{Time: now, RequestID: x.requestID, Method: r.Method, Path: r.URL.Path,
+			Status: x.status, Code: x.code, CustomerID: x.customerID, Remote: clientAddr(r), Duration: now.Sub(start)})
+		return
+	}
 	s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("request_id", x.requestID),
 		slog.String("method", r.Method),
@@ -279,7 +338,7 @@ func (s *Server) logAccess(r *http.Request, x *exchange, start time.Time) {
 		slog.String("code", x.code),
 		slog.Int64("customer_id", x.customerID),
 		slog.String("remote", clientAddr(r)),
-		slog.Duration("duration", time.Since(start)),
+		slog.Duration("duration", now.Sub(start)),
 	)
 }
 

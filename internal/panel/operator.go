@@ -62,7 +62,9 @@ func (p *Panel) CreateCustomer(ctx context.Context, nc NewCustomer) (int64, stri
 
 // SetAPIAccess switches a customer's API access.
 func (p *Panel) SetAPIAccess(ctx context.Context, customerID int64, enabled bool) error {
-	if err := p.Store.CustomerSetAPIAccess(ctx, customerID, enabled); err != nil {
+	err := p.Store.CustomerSetAPIAccess(ctx, customerID, enabled)
+	p.Credentials.invalidate(customerID) // other nodes: the change log
+	if err != nil {
 		return fmt.Errorf("customer %d: %w", customerID, err)
 	}
 	return nil

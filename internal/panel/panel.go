@@ -102,6 +102,17 @@ type Panel struct {
 	LookupHost func(ctx context.Context, host string) ([]string, error)
 	// Zones is told about every committed zone change. Nil: nobody.
 	Zones ZonePublisher
+	// Credentials, when set, caches API credentials for Authenticate
+	// (artnetd sets it when it follows the change log). Nil: every
+	// Authenticate reads the database.
+	Credentials *CredentialsCache
+	// Services, when set, caches services' rows for the read commands
+	// (artnetd sets it when it follows the change log). Nil: every read
+	// goes to the database. Cached rows must not be modified.
+	Services *ServiceCache
+	// ListAnchors, when set, turns deep pages of services/list into keyset
+	// queries (artnetd sets it when it follows the change log).
+	ListAnchors *ListAnchors
 	// Registry changes domain delegations (/domain/edit-dns-servers). Nil:
 	// no registry is called; the new DNS servers are only recorded in the
 	// domain's details (what registry.Simulator does, without the memory).
@@ -154,7 +165,13 @@ var dummyHash = sha256.Sum256([]byte("artnet-panel: no such customer"))
 // compared by its SHA-256 hash in constant time.
 func (p *Panel) Authenticate(ctx context.Context, id int64, apiKey string) (int64, error) {
 	given := HashAPIKey(apiKey)
-	c, err := p.Store.CustomerAuth(ctx, id)
+	var c store.Credentials
+	var err error
+	if p.Credentials != nil {
+		c, err = p.Credentials.lookup(ctx, p.Store, id)
+	} else {
+		c, err = p.Store.CustomerAuth(ctx, id)
+	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return 0, apperr.Internal(apperr.CodeInternal, err)
 	}

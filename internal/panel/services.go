@@ -30,10 +30,17 @@ func (p *Panel) ServicesList(ctx context.Context, customerID int64, f ServiceLis
 	if f.Limit < 0 || f.Offset < 0 || f.ParentServiceID < 0 {
 		return nil, apperr.Errorf(apperr.CodeIncorrectParamValue, "limit, offset and parent_service_id must not be negative")
 	}
-	list, err := p.Store.ServiceList(ctx, store.ServiceFilter{
+	filter := store.ServiceFilter{
 		CustomerID: customerID, Type: f.Type, ParentServiceID: f.ParentServiceID,
 		Limit: f.Limit, Offset: f.Offset,
-	})
+	}
+	var list []store.Service
+	var err error
+	if p.ListAnchors != nil {
+		list, err = p.ListAnchors.list(ctx, p.Store, filter)
+	} else {
+		list, err = p.Store.ServiceList(ctx, filter)
+	}
 	if err != nil {
 		return nil, apperr.Internal(apperr.CodeInternal, err)
 	}
@@ -91,7 +98,18 @@ func DecodeDetails(s store.Service) (artnet.ServiceDetails, error) {
 }
 
 func (p *Panel) service(ctx context.Context, customerID, serviceID int64) (store.Service, error) {
-	s, err := p.Store.ServiceGet(ctx, customerID, serviceID)
+	var s store.Service
+	var err error
+	if p.Services != nil {
+		s, err = p.Services.get(serviceID, func() (store.Service, error) {
+			return p.Store.ServiceGet(ctx, customerID, serviceID)
+		})
+		if err == nil && s.CustomerID != customerID {
+			err = store.ErrNotFound // another customer's, cached
+		}
+	} else {
+		s, err = p.Store.ServiceGet(ctx, customerID, serviceID)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Service{}, apperr.New(apperr.CodeAuthorizationFailed)
 	}

@@ -87,8 +87,11 @@ type ServiceFilter struct {
 	CustomerID      int64
 	Type            string
 	ParentServiceID int64
-	Limit           int
-	Offset          int
+	// AfterID, when not 0, keeps only services with a greater id (keyset
+	// paging); Offset then counts from there.
+	AfterID int64
+	Limit   int
+	Offset  int
 }
 
 // Store is the persistence interface. All methods are safe for concurrent
@@ -98,9 +101,9 @@ type Store interface {
 	RevDNSStore    // revdns.go
 	SecondaryStore // secondary.go
 	DomainStore    // domain.go
-	DNSChangeStore // dnschanges.go
 	FirewallStore  // firewall.go
 	BGPStore       // bgp.go
+	ChangeStore    // changes.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error

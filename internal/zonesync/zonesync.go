@@ -5,8 +5,9 @@
 // query) and sends NOTIFY to the configured secondaries.
 //
 // Changes made through other nodes (other artnetd processes on the same
-// database) reach this one through the store's DNS change log, which
-// Follow polls; only the node that made a change sends NOTIFY.
+// database) reach this one through the store's change log: a Syncer is the
+// changefeed.Handler of store.ChangeDNS. Only the node that made a change
+// sends NOTIFY.
 //
 // SOA and apex NS records are not stored with the zones: they are built
 // here from the zone's serial and the configured name servers and SOA
@@ -20,7 +21,6 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/miekg/dns"
 
@@ -55,39 +55,15 @@ type Syncer struct {
 	Secondary func(ctx context.Context, z store.Zone) (zone dnsd.Zone, ok bool, err error)
 
 	mu sync.Mutex // serialises snapshot updates
-
-	followMu   sync.Mutex // serialises Load and FollowOnce
-	last       int64      // the last change of the log applied
-	followedAt time.Time  // when the log was last read successfully
-	prunedAt   time.Time  // when old changes were last pruned
 }
-
-const (
-	// changeLogKeep is how long changes stay in the log.
-	changeLogKeep = 24 * time.Hour
-	// pruneEvery is how often a follower prunes the log.
-	pruneEvery = time.Hour
-	// followBatch is the number of changes read at a time.
-	followBatch = 1000
-)
 
 var _ panel.ZonePublisher = (*Syncer)(nil)
 
-// Load reads every zone from the store and installs the snapshot. Follow
-// then applies the changes logged since.
+// Load reads every zone from the store and installs the snapshot. A node
+// following other nodes' changes starts its change feed before Load
+// (changefeed.Feed.Start), so that a change committed during Load is
+// applied once more, never missed.
 func (s *Syncer) Load(ctx context.Context) error {
-	s.followMu.Lock()
-	defer s.followMu.Unlock()
-	return s.load(ctx)
-}
-
-func (s *Syncer) load(ctx context.Context) error {
-	// The position in the change log is read before the zones: a change
-	// committed in between is applied once more by Follow, never missed.
-	last, err := s.Store.DNSChangesLast(ctx)
-	if err != nil {
-		return fmt.Errorf("load zones: %w", err)
-	}
 	all, err := s.Store.ZonesAll(ctx)
 	if err != nil {
 		return fmt.Errorf("load zones: %w", err)
@@ -122,7 +98,6 @@ func (s *Syncer) load(ctx context.Context) error {
 	s.mu.Lock()
 	s.Server.SetSnapshot(snap)
 	s.mu.Unlock()
-	s.last, s.followedAt = last, time.Now()
 	return nil
 }
 
@@ -175,67 +150,25 @@ func (s *Syncer) reload(ctx context.Context, domain string, notify bool) {
 
 const dnsNotifyTimeout = 30e9 // 30 s
 
-// Follow applies the changes of the store's DNS change log every every
-// (FollowOnce) until ctx is done, so that changes made through other nodes
-// are served here too. every <= 0: it returns at once.
-func (s *Syncer) Follow(ctx context.Context, every time.Duration) {
-	if every <= 0 {
-		return
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+// Changes implements changefeed.Handler for store.ChangeDNS: it reloads
+// every zone named, once each, without sending NOTIFY (the node that made
+// the change did).
+func (s *Syncer) Changes(ctx context.Context, changes []store.Change) {
+	seen := make(map[string]bool, len(changes))
+	for _, c := range changes {
+		if c.Kind != store.ChangeDNS || seen[c.Key] {
+			continue
 		}
-		if err := s.FollowOnce(ctx); err != nil && ctx.Err() == nil {
-			s.logger().Error("follow dns changes", "err", err)
-		}
+		seen[c.Key] = true
+		s.reload(ctx, c.Key, false)
 	}
 }
 
-// FollowOnce reloads every zone named in the change log since the last
-// change applied (or since Load), once each, without sending NOTIFY (the
-// node that made the change did). About once an hour it prunes the
-// changes older than a day; a node that could not read the log for that
-// long reloads every zone instead.
-func (s *Syncer) FollowOnce(ctx context.Context) error {
-	s.followMu.Lock()
-	defer s.followMu.Unlock()
-	now := time.Now()
-	if now.Sub(s.followedAt) > changeLogKeep-pruneEvery {
-		// Changes this node has not seen may have been pruned.
-		return s.load(ctx)
+// Reset implements changefeed.Handler: it reloads every zone.
+func (s *Syncer) Reset(ctx context.Context) {
+	if err := s.Load(ctx); err != nil {
+		s.logger().Error("reload every zone", "err", err)
 	}
-	for {
-		changes, err := s.Store.DNSChangesSince(ctx, s.last, followBatch)
-		if err != nil {
-			return fmt.Errorf("read dns changes: %w", err)
-		}
-		seen := make(map[string]bool, len(changes))
-		for _, c := range changes {
-			if !seen[c.Domain] {
-				seen[c.Domain] = true
-				s.reload(ctx, c.Domain, false)
-			}
-		}
-		if len(changes) > 0 {
-			s.last = changes[len(changes)-1].ID
-		}
-		if len(changes) < followBatch {
-			break
-		}
-	}
-	s.followedAt = now
-	if now.Sub(s.prunedAt) >= pruneEvery {
-		s.prunedAt = now
-		if err := s.Store.DNSChangesPrune(ctx, now.Add(-changeLogKeep).Unix()); err != nil {
-			return fmt.Errorf("prune dns changes: %w", err)
-		}
-	}
-	return nil
 }
 
 // loadZone reads one zone and its records from the store: a customer's

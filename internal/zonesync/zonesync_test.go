@@ -12,6 +12,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/artnet-panel/artnet-panel/internal/changefeed"
 	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/dnsd"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
@@ -230,7 +231,7 @@ func TestFollowServesChangesOfOtherNodes(t *testing.T) {
 		return st
 	}
 	stA, stB := open(), open()
-	node := func(st store.Store) (*zonesync.Syncer, string) {
+	node := func(st store.Store) (*zonesync.Syncer, *changefeed.Feed, string) {
 		srv := dnsd.NewServer(dnsd.Config{Logger: slog.New(slog.DiscardHandler)})
 		sctx, cancel := context.WithCancel(ctx)
 		t.Cleanup(func() { cancel(); <-srv.Done() })
@@ -238,14 +239,19 @@ func TestFollowServesChangesOfOtherNodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		sync := &zonesync.Syncer{Store: st, Server: srv, Logger: slog.New(slog.DiscardHandler)}
+		feed := &changefeed.Feed{Store: st, Logger: slog.New(slog.DiscardHandler)}
+		feed.Subscribe(sync, store.ChangeDNS)
+		if err := feed.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if err := sync.Load(ctx); err != nil {
 			t.Fatal(err)
 		}
 		udp, _ := srv.Addrs()
-		return sync, udp.String()
+		return sync, feed, udp.String()
 	}
-	syncA, addrA := node(stA)
-	syncB, addrB := node(stB)
+	syncA, feedA, addrA := node(stA)
+	_, feedB, addrB := node(stB)
 
 	c := store.Customer{Name: "Zone Owner", Language: "pl", Currency: "PLN", APIAccess: true}
 	if err := stA.CustomerCreate(ctx, &c); err != nil {
@@ -275,7 +281,7 @@ func TestFollowServesChangesOfOtherNodes(t *testing.T) {
 	if r := b.query(t, "www.example.test.", dns.TypeA); r.Rcode != dns.RcodeRefused {
 		t.Fatalf("node B serves the zone before following: %v", r)
 	}
-	if err := syncB.FollowOnce(ctx); err != nil {
+	if err := feedB.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := answers(b.query(t, "www.example.test.", dns.TypeA)); got != want {
@@ -283,8 +289,8 @@ func TestFollowServesChangesOfOtherNodes(t *testing.T) {
 	}
 	// Following again changes nothing; node A following its own changes
 	// serves the same.
-	for _, s := range []*zonesync.Syncer{syncB, syncA} {
-		if err := s.FollowOnce(ctx); err != nil {
+	for _, f := range []*changefeed.Feed{feedB, feedA} {
+		if err := f.CatchUp(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -299,7 +305,7 @@ func TestFollowServesChangesOfOtherNodes(t *testing.T) {
 	if got := answers(b.query(t, "www.example.test.", dns.TypeA)); got != want {
 		t.Fatalf("node B before following the deletion: %q", got)
 	}
-	if err := syncB.FollowOnce(ctx); err != nil {
+	if err := feedB.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if r := b.query(t, "www.example.test.", dns.TypeA); r.Rcode != dns.RcodeRefused {
@@ -307,18 +313,23 @@ func TestFollowServesChangesOfOtherNodes(t *testing.T) {
 	}
 }
 
-// TestFollowTicks checks that Follow applies changes on its own.
+// TestFollowTicks checks that a running feed applies changes on its own.
 func TestFollowTicks(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	e := newEnv(t)
 	srv := dnsd.NewServer(dnsd.Config{Logger: slog.New(slog.DiscardHandler)})
 	follower := &zonesync.Syncer{Store: e.p.Store, Server: srv, Logger: slog.New(slog.DiscardHandler)}
+	feed := &changefeed.Feed{Store: e.p.Store, Poll: 10 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)}
+	feed.Subscribe(follower, store.ChangeDNS)
+	if err := feed.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := follower.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
-	go func() { follower.Follow(ctx, 10*time.Millisecond); close(done) }()
+	go func() { feed.Run(ctx); close(done) }()
 	if _, err := e.p.DNSAddPrimary(ctx, e.cust, "example.test"); err != nil {
 		t.Fatal(err)
 	}

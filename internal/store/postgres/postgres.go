@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/pgxlisten"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
@@ -27,6 +29,7 @@ var migrations embed.FS
 // DB is an open PostgreSQL store. It implements store.Store.
 type DB struct {
 	*sqldb.DB
+	cfg *pgx.ConnConfig
 }
 
 // Open connects to the database dsn (a postgres:// URL or a key=value
@@ -65,7 +68,44 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	return &DB{s}, nil
+	return &DB{DB: s, cfg: cfg}, nil
+}
+
+// Listen keeps a connection of its own listening on store.ChangesChannel
+// until ctx is done, and calls wake when a transaction that wrote change-log
+// rows commits, and after every (re)connection (changes may have been
+// committed while it was not listening: the reader catches up from the
+// log). A lost connection is retried every second; failures go to logErr
+// (may be nil). It returns ctx's error.
+func (db *DB) Listen(ctx context.Context, wake func(), logErr func(error)) error {
+	l := &pgxlisten.Listener{
+		Connect: func(ctx context.Context) (*pgx.Conn, error) {
+			return pgx.ConnectConfig(ctx, db.cfg.Copy())
+		},
+		LogError: func(ctx context.Context, err error) {
+			if logErr != nil && ctx.Err() == nil {
+				logErr(err)
+			}
+		},
+		ReconnectDelay: time.Second,
+	}
+	l.Handle(store.ChangesChannel, listenHandler(wake))
+	return l.Listen(ctx)
+}
+
+// listenHandler wakes the reader on every notification and after each
+// connection's LISTEN (the backlog: whatever committed while not
+// listening).
+type listenHandler func()
+
+func (h listenHandler) HandleNotification(context.Context, *pgconn.Notification, *pgx.Conn) error {
+	h()
+	return nil
+}
+
+func (h listenHandler) HandleBacklog(context.Context, string, *pgx.Conn) error {
+	h()
+	return nil
 }
 
 var dialect = sqldb.Dialect{
@@ -83,6 +123,11 @@ var dialect = sqldb.Dialect{
 FROM (SELECT pg_advisory_xact_lock(hashtext('artnet-panel explicit id ' || $1::text)) AS locked,
              pg_get_serial_sequence($1::text, 'id')::regclass AS seq
       OFFSET 0) AS q`,
+	// Change-log ids in commit order: the lock is released after the
+	// commit is visible, so a later holder's ids are higher and commit
+	// later. The key is arbitrary and fixed.
+	ChangeLockSQL: "SELECT pg_advisory_xact_lock(7306089640231560001)",
+	NotifySQL:     "SELECT pg_notify($1, $2)",
 }
 
 func classify(err error) error {

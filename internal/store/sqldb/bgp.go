@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strconv"
 
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
@@ -83,6 +84,10 @@ func (db *DB) ServiceUpdate(ctx context.Context, s store.Service) error {
 			" WHERE id = $1 AND customer_id = $2", s.ID, s.CustomerID, s.Name, s.PriceMinor, s.PriceBruttoMinor, s.IP, nullText(s.Details))
 		if err := affected(res, err); err != nil {
 			return t.interpretError(err)
+		}
+		// Nodes caching services drop this one (the change feed).
+		if err := t.ChangeLog(ctx, store.ChangeService, strconv.FormatInt(s.ID, 10)); err != nil {
+			return err
 		}
 		return t.bumpGeneration(ctx, t.tx, "bgp")
 	})

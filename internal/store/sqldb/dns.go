@@ -53,7 +53,7 @@ func scanZone(s scanner, z *store.Zone) error {
 		&z.CreatedAt, &z.UpdatedAt, &z.RefreshedAt)
 }
 
-// ZoneCreate implements store.Store. The zone is logged in dns_changes in
+// ZoneCreate implements store.Store. The zone is logged in the change log in
 // the same transaction.
 func (db *DB) ZoneCreate(ctx context.Context, z *store.Zone) error {
 	if db.tx == nil {
@@ -70,7 +70,7 @@ func (db *DB) ZoneCreate(ctx context.Context, z *store.Zone) error {
 		if err := db.tx.QueryRowContext(ctx, q, args...).Scan(&z.ID); err != nil {
 			return db.interpretError(err)
 		}
-		return db.logDNSChange(ctx, db.tx, z.Domain)
+		return logDNS(ctx, db, z.Domain)
 	}
 	if db.c.d.SyncIDSQL != "" && z.ID > 0 {
 		if _, err := db.tx.ExecContext(ctx, db.c.d.SyncIDSQL, "dns_zones", z.ID); err != nil {
@@ -81,7 +81,7 @@ func (db *DB) ZoneCreate(ctx context.Context, z *store.Zone) error {
 	if _, err := db.tx.ExecContext(ctx, q, append([]any{z.ID}, args...)...); err != nil {
 		return db.interpretError(err)
 	}
-	return db.logDNSChange(ctx, db.tx, z.Domain)
+	return logDNS(ctx, db, z.Domain)
 }
 
 // ZoneGet implements store.Store.
@@ -126,7 +126,7 @@ func (db *DB) ZoneList(ctx context.Context, customerID int64) ([]store.Zone, err
 }
 
 // ZoneDelete implements store.Store. The records go with the zone (ON
-// DELETE CASCADE); the zone is logged in dns_changes in the same
+// DELETE CASCADE); the zone is logged in the change log in the same
 // transaction.
 func (db *DB) ZoneDelete(ctx context.Context, customerID, id int64) error {
 	return db.InTx(ctx, func(t store.Store) error {
@@ -137,14 +137,14 @@ func (db *DB) ZoneDelete(ctx context.Context, customerID, id int64) error {
 		if err != nil {
 			return db.interpretError(err) // ErrNotFound for no row
 		}
-		return db.logDNSChange(ctx, tx, domain)
+		return logDNS(ctx, t, domain)
 	})
 }
 
 // ZoneRecordsReplace implements store.Store. The serial is swapped by one
 // conditional UPDATE, which also locks the zone's row: in PostgreSQL a
 // concurrent replacement waits for it and then finds the serial changed; in
-// SQLite writers are serialised anyway. The zone is logged in dns_changes
+// SQLite writers are serialised anyway. The zone is logged in the change log
 // in the same transaction.
 func (db *DB) ZoneRecordsReplace(ctx context.Context, p store.ZoneRecordsReplaceParams) error {
 	return db.InTx(ctx, func(t store.Store) error {
@@ -194,7 +194,7 @@ func (db *DB) ZoneRecordsReplace(ctx context.Context, p store.ZoneRecordsReplace
 				return db.interpretError(err)
 			}
 		}
-		return db.logZoneChange(ctx, tx, p.ZoneID)
+		return logZone(ctx, t, p.ZoneID)
 	})
 }
 

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
@@ -10,9 +11,15 @@ import (
 // these rare writes use plain queries rather than the prepared statement
 // table of queries.go.
 
-// ServiceDetailsUpdate implements store.Store.
+// ServiceDetailsUpdate implements store.Store. The change is logged
+// (store.ChangeService) in the same transaction.
 func (db *DB) ServiceDetailsUpdate(ctx context.Context, customerID, serviceID int64, details []byte) error {
-	res, err := db.writer().ExecContext(ctx,
+	if db.tx == nil {
+		return db.InTx(ctx, func(t store.Store) error {
+			return t.ServiceDetailsUpdate(ctx, customerID, serviceID, details)
+		})
+	}
+	res, err := db.tx.ExecContext(ctx,
 		"UPDATE services SET details = $1 WHERE id = $2 AND customer_id = $3",
 		nullText(details), serviceID, customerID)
 	if err != nil {
@@ -25,7 +32,7 @@ func (db *DB) ServiceDetailsUpdate(ctx context.Context, customerID, serviceID in
 	if n == 0 {
 		return store.ErrNotFound
 	}
-	return nil
+	return db.ChangeLog(ctx, store.ChangeService, strconv.FormatInt(serviceID, 10))
 }
 
 // AllowanceList implements store.Store.

@@ -23,11 +23,15 @@ func ownedRuleset(param string) string {
 
 const rulesetColumns = "r.id, r.enabled, r.max_rules, r.rules, r.confirm_deadline, r.rollback_rules"
 
-// bumpGeneration raises the generation of a driver kind. q is the
-// transaction of the change.
+// bumpGeneration raises the generation of a driver kind and logs the
+// change (store.ChangeDriver) so that every node's reconciler of the kind
+// hears of it at once. db is the transaction's store and q its
+// transaction.
 func (db *DB) bumpGeneration(ctx context.Context, q querier, kind string) error {
-	_, err := q.ExecContext(ctx, "UPDATE driver_generations SET gen = gen + 1 WHERE kind = $1", kind)
-	return db.interpretError(err)
+	if _, err := q.ExecContext(ctx, "UPDATE driver_generations SET gen = gen + 1 WHERE kind = $1", kind); err != nil {
+		return db.interpretError(err)
+	}
+	return db.ChangeLog(ctx, store.ChangeDriver, kind)
 }
 
 // DriverGeneration implements store.Store.

@@ -63,7 +63,7 @@ func (db *DB) PTRList(ctx context.Context, customerID, subnetworkID int64, subcl
 // nothing when a concurrent one created the row first. In SQLite writers
 // are serialised anyway. The zone's serial is raised by one upsert, which
 // serialises concurrent changes of different subclasses of one zone. The
-// reverse zone p.Zone is logged in dns_changes in the same transaction (a
+// reverse zone p.Zone is logged in the change log in the same transaction (a
 // subclass's zone follows from its name, so it never moves between zones).
 func (db *DB) PTRReplace(ctx context.Context, p store.PTRReplaceParams) error {
 	return db.InTx(ctx, func(t store.Store) error {
@@ -129,7 +129,7 @@ func (db *DB) PTRReplace(ctx context.Context, p store.PTRReplaceParams) error {
 				return db.interpretError(err)
 			}
 		}
-		return db.logDNSChange(ctx, tx, p.Zone)
+		return logDNS(ctx, t, p.Zone)
 	})
 }
 

@@ -69,7 +69,7 @@ func (db *DB) secondaryExpired(ctx context.Context, q querier, zoneID int64) (bo
 
 // SecondaryTransferStore implements store.Store. The conditional UPDATE of
 // the zone's row is the compare-and-swap and locks the row (see
-// ZoneRecordsReplace). The zone is logged in dns_changes in the same
+// ZoneRecordsReplace). The zone is logged in the change log in the same
 // transaction.
 func (db *DB) SecondaryTransferStore(ctx context.Context, t store.SecondaryTransfer) error {
 	if t.At == 0 {
@@ -112,12 +112,12 @@ func (db *DB) SecondaryTransferStore(ctx context.Context, t store.SecondaryTrans
 			" ON CONFLICT (zone_id) DO UPDATE SET records = excluded.records", t.ZoneID, records); err != nil {
 			return db.interpretError(err)
 		}
-		return db.logZoneChange(ctx, tx, t.ZoneID)
+		return logZone(ctx, s, t.ZoneID)
 	})
 }
 
 // SecondaryCheckOK implements store.Store. Clearing the expired flag is
-// logged in dns_changes in the same transaction.
+// logged in the change log in the same transaction.
 func (db *DB) SecondaryCheckOK(ctx context.Context, zoneID, at, next int64) error {
 	return db.InTx(ctx, func(s store.Store) error {
 		tx := s.(*DB).tx
@@ -132,7 +132,7 @@ func (db *DB) SecondaryCheckOK(ctx context.Context, zoneID, at, next int64) erro
 			return db.interpretError(err)
 		}
 		if wasExpired { // served again
-			return db.logZoneChange(ctx, tx, zoneID)
+			return logZone(ctx, s, zoneID)
 		}
 		return nil
 	})
@@ -141,7 +141,7 @@ func (db *DB) SecondaryCheckOK(ctx context.Context, zoneID, at, next int64) erro
 // SecondaryCheckFailed implements store.Store. The expiry is decided in
 // the same statement that counts the failure, from the stored CheckedAt
 // and Expire, so that a concurrent success is never overridden by a stale
-// decision. Marking the zone expired is logged in dns_changes in the same
+// decision. Marking the zone expired is logged in the change log in the same
 // transaction.
 func (db *DB) SecondaryCheckFailed(ctx context.Context, zoneID, at, next int64, reason string) (bool, error) {
 	var expired bool
@@ -163,7 +163,7 @@ func (db *DB) SecondaryCheckFailed(ctx context.Context, zoneID, at, next int64, 
 			return db.interpretError(err)
 		}
 		if expired && !wasExpired { // no longer served
-			return db.logZoneChange(ctx, tx, zoneID)
+			return logZone(ctx, s, zoneID)
 		}
 		return nil
 	})

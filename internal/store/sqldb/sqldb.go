@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 
 	"github.com/artnet-panel/artnet-panel/internal/store"
@@ -41,6 +42,17 @@ type Dialect struct {
 	// (PostgreSQL: advance the identity sequence). SQLite's INTEGER PRIMARY
 	// KEY needs nothing.
 	SyncIDSQL string
+
+	// ChangeLockSQL, when not empty, is executed in a transaction right
+	// before its change-log rows are inserted, and must hold a lock until
+	// the transaction's commit is visible, so that change-log ids are
+	// handed out in commit order (PostgreSQL: a transaction-scoped
+	// advisory lock). SQLite serialises writers and needs nothing.
+	ChangeLockSQL string
+	// NotifySQL, when not empty, is executed after a transaction's
+	// change-log rows with the arguments (store.ChangesChannel, the highest
+	// id written as text) (PostgreSQL: pg_notify, delivered at commit).
+	NotifySQL string
 }
 
 // DB implements store.Store. The value returned by New is safe for
@@ -49,6 +61,9 @@ type DB struct {
 	c  *core
 	tx *sql.Tx                             // nil outside a transaction
 	ts *[numStmts]atomic.Pointer[sql.Stmt] // statements bound to tx, made on first use
+	// pending are the transaction's change-log rows, written at commit
+	// (changes.go).
+	pending *pendingChanges
 }
 
 type core struct {
@@ -178,7 +193,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) (err erro
 	if err != nil {
 		return db.interpretError(err)
 	}
-	t := &DB{c: db.c, tx: tx, ts: new([numStmts]atomic.Pointer[sql.Stmt])}
+	t := &DB{c: db.c, tx: tx, ts: new([numStmts]atomic.Pointer[sql.Stmt]), pending: new(pendingChanges)}
 	committed := false
 	defer func() {
 		if !committed {
@@ -186,6 +201,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) (err erro
 		}
 	}()
 	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.writeChanges(ctx); err != nil {
 		return err
 	}
 	committed = true
@@ -332,13 +350,25 @@ func (db *DB) CustomerUpdate(ctx context.Context, c store.Customer) error {
 }
 
 // CustomerSetAPIKey implements store.Store.
+// The change is logged (store.ChangeCredentials) in the same transaction.
 func (db *DB) CustomerSetAPIKey(ctx context.Context, id int64, hash []byte) error {
-	return db.exec1(ctx, customerSetAPIKey, id, nullBytes(hash))
+	return db.InTx(ctx, func(t store.Store) error {
+		if err := t.(*DB).exec1(ctx, customerSetAPIKey, id, nullBytes(hash)); err != nil {
+			return err
+		}
+		return t.ChangeLog(ctx, store.ChangeCredentials, strconv.FormatInt(id, 10))
+	})
 }
 
 // CustomerSetAPIAccess implements store.Store.
+// The change is logged (store.ChangeCredentials) in the same transaction.
 func (db *DB) CustomerSetAPIAccess(ctx context.Context, id int64, enabled bool) error {
-	return db.exec1(ctx, customerSetAPIAccess, id, enabled)
+	return db.InTx(ctx, func(t store.Store) error {
+		if err := t.(*DB).exec1(ctx, customerSetAPIAccess, id, enabled); err != nil {
+			return err
+		}
+		return t.ChangeLog(ctx, store.ChangeCredentials, strconv.FormatInt(id, 10))
+	})
 }
 
 // CustomerList implements store.Store.
@@ -359,8 +389,20 @@ func (db *DB) CustomerList(ctx context.Context) ([]store.Customer, error) {
 	return list, db.interpretError(rows.Err())
 }
 
-// ServiceCreate implements store.Store.
+// ServiceCreate implements store.Store. The customer's list is logged
+// (store.ChangeServiceList) in the same transaction.
 func (db *DB) ServiceCreate(ctx context.Context, s *store.Service) error {
+	if db.tx == nil {
+		id := s.ID
+		err := db.InTx(ctx, func(t store.Store) error { return t.ServiceCreate(ctx, s) })
+		if err != nil {
+			s.ID = id // not created: an assigned id was rolled back
+		}
+		return err
+	}
+	if err := db.ChangeLog(ctx, store.ChangeServiceList, strconv.FormatInt(s.CustomerID, 10)); err != nil {
+		return err
+	}
 	return db.insert(ctx, "services", &s.ID, serviceInsert, serviceInsertAuto, []any{
 		s.ID, s.CustomerID, s.Type, s.Name, nullString(s.CustomDescription),
 		s.ExpirationTime, s.PriceMinor, s.PriceBruttoMinor, s.Currency,
@@ -396,7 +438,7 @@ func (db *DB) ServiceGet(ctx context.Context, customerID, id int64) (store.Servi
 func (db *DB) ServiceList(ctx context.Context, f store.ServiceFilter) ([]store.Service, error) {
 	// Arguments: $1 customer, $2 limit, $3 offset, then type and parent
 	// service id as far as the filter uses them.
-	args := make([]any, 3, 5)
+	args := make([]any, 3, 6)
 	args[0], args[1], args[2] = f.CustomerID, db.limit(f.Limit), offset(f.Offset)
 	id := serviceList
 	if f.Type != "" {
@@ -406,6 +448,10 @@ func (db *DB) ServiceList(ctx context.Context, f store.ServiceFilter) ([]store.S
 	if f.ParentServiceID != 0 {
 		id |= serviceListByParent
 		args = append(args, f.ParentServiceID)
+	}
+	if f.AfterID != 0 {
+		id |= serviceListAfter
+		args = append(args, f.AfterID)
 	}
 	rows, err := db.stmt(id).QueryContext(ctx, args...)
 	if err != nil {

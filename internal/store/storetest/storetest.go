@@ -54,9 +54,9 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 	tests = append(tests, revDNSTests...)
 	tests = append(tests, secondaryTests...)
 	tests = append(tests, domainTests...)
-	tests = append(tests, dnsChangeTests...)
 	tests = append(tests, firewallTests...)
 	tests = append(tests, bgpTests...)
+	tests = append(tests, changeTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -9,38 +11,51 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
-// dnsChangeTests are the conformance tests of the DNS change log.
-var dnsChangeTests = []namedTest{
+// changeTests are the conformance tests of the change log.
+var changeTests = []namedTest{
 	{"DNSChangesWrites", testDNSChangesWrites},
 	{"DNSChangesSecondary", testDNSChangesSecondary},
 	{"DNSChangesRollback", testDNSChangesRollback},
-	{"DNSChangesOrderLimitPrune", testDNSChangesOrderLimitPrune},
+	{"ChangesOrderLimitPrune", testChangesOrderLimitPrune},
+	{"ChangesCredentials", testChangesCredentials},
+	{"ChangeLogKinds", testChangeLogKinds},
 }
 
 func mustDNSChangesLast(t *testing.T, s store.Store) int64 {
 	t.Helper()
-	id, err := s.DNSChangesLast(ctx(t))
+	id, err := s.ChangesLast(ctx(t))
 	if err != nil {
-		t.Fatalf("DNSChangesLast: %v", err)
+		t.Fatalf("ChangesLast: %v", err)
 	}
 	return id
 }
 
-// expectChanges checks that the changes after *last are exactly domains, in
-// order, and advances *last past them.
+// expectChanges checks that the changes after *last are exactly the DNS
+// changes of domains, in order, and advances *last past them.
 func expectChanges(t *testing.T, s store.Store, last *int64, what string, domains ...string) {
 	t.Helper()
-	list, err := s.DNSChangesSince(ctx(t), *last, 0)
+	expectKindChanges(t, s, last, what, store.ChangeDNS, domains...)
+}
+
+// expectKindChanges checks that the changes after *last are exactly the
+// changes of kind of keys, in order, and advances *last past them.
+func expectKindChanges(t *testing.T, s store.Store, last *int64, what, kind string, keys ...string) {
+	t.Helper()
+	domains := keys
+	list, err := s.ChangesSince(ctx(t), *last, 0)
 	if err != nil {
-		t.Fatalf("%s: DNSChangesSince(%d): %v", what, *last, err)
+		t.Fatalf("%s: ChangesSince(%d): %v", what, *last, err)
 	}
 	var got []string
 	for _, c := range list {
-		got = append(got, c.Domain)
+		got = append(got, c.Key)
+		if c.Kind != kind {
+			t.Errorf("%s: change %+v is not of kind %q", what, c, kind)
+		}
 		if c.ID <= *last {
 			t.Errorf("%s: change %+v has an id <= %d", what, c, *last)
 		}
-		if now := time.Now().Unix(); c.At < now-60 || c.At > now+60 {
+		if now := time.Now().UnixMilli(); c.At < now-60_000 || c.At > now+60_000 {
 			t.Errorf("%s: change %+v: At is not now (%d)", what, c, now)
 		}
 	}
@@ -50,7 +65,7 @@ func expectChanges(t *testing.T, s store.Store, last *int64, what string, domain
 	if len(list) > 0 {
 		*last = list[len(list)-1].ID
 		if l := mustDNSChangesLast(t, s); l != *last {
-			t.Errorf("%s: DNSChangesLast = %d, want %d", what, l, *last)
+			t.Errorf("%s: ChangesLast = %d, want %d", what, l, *last)
 		}
 	}
 }
@@ -158,9 +173,10 @@ func testDNSChangesRollback(t *testing.T, s store.Store) {
 		if err := tx.ZoneDelete(ctx(t), cust, z.ID); err != nil {
 			return err
 		}
-		// The transaction sees its own changes.
-		if list, err := tx.DNSChangesSince(ctx(t), last, 0); err != nil || len(list) != 4 {
-			t.Errorf("DNSChangesSince in the transaction = %+v, %v", list, err)
+		// The rows are written at commit: the transaction does not see
+		// them yet.
+		if list, err := tx.ChangesSince(ctx(t), last, 0); err != nil || len(list) != 0 {
+			t.Errorf("ChangesSince in the transaction = %+v, %v", list, err)
 		}
 		return errRollback
 	})
@@ -179,46 +195,106 @@ func testDNSChangesRollback(t *testing.T, s store.Store) {
 	expectChanges(t, s, &last, "committed transaction", "committed.example", "kept.example")
 }
 
-func testDNSChangesOrderLimitPrune(t *testing.T, s store.Store) {
+func testChangesOrderLimitPrune(t *testing.T, s store.Store) {
 	cust := newCustomer(t, s)
 	domains := []string{"b.example", "a.example", "c.example", "e.example", "d.example"}
 	for _, d := range domains {
 		newZone(t, s, cust, d, store.ZoneTypePrimary)
 	}
-	all, err := s.DNSChangesSince(ctx(t), 0, 0)
+	all, err := s.ChangesSince(ctx(t), 0, 0)
 	if err != nil || len(all) != len(domains) {
-		t.Fatalf("DNSChangesSince(0, 0) = %+v, %v", all, err)
+		t.Fatalf("ChangesSince(0, 0) = %+v, %v", all, err)
 	}
 	for i, c := range all {
-		if c.Domain != domains[i] || (i > 0 && c.ID <= all[i-1].ID) {
-			t.Fatalf("DNSChangesSince(0, 0) = %+v: not in the order of the writes", all)
+		if c.Key != domains[i] || (i > 0 && c.ID <= all[i-1].ID) {
+			t.Fatalf("ChangesSince(0, 0) = %+v: not in the order of the writes", all)
 		}
 	}
-	page, err := s.DNSChangesSince(ctx(t), all[0].ID, 2)
+	page, err := s.ChangesSince(ctx(t), all[0].ID, 2)
 	if err != nil || !slices.Equal(page, all[1:3]) {
-		t.Fatalf("DNSChangesSince(%d, 2) = %+v, %v; want %+v", all[0].ID, page, err, all[1:3])
+		t.Fatalf("ChangesSince(%d, 2) = %+v, %v; want %+v", all[0].ID, page, err, all[1:3])
 	}
-	page, err = s.DNSChangesSince(ctx(t), all[4].ID, 10)
+	page, err = s.ChangesSince(ctx(t), all[4].ID, 10)
 	if err != nil || len(page) != 0 {
-		t.Fatalf("DNSChangesSince(last) = %+v, %v", page, err)
+		t.Fatalf("ChangesSince(last) = %+v, %v", page, err)
 	}
 
 	// Pruning deletes by time and never lets an id be reused.
-	if err := s.DNSChangesPrune(ctx(t), all[0].At-1); err != nil {
+	if err := s.ChangesPrune(ctx(t), all[0].At/1000-1); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.DNSChangesSince(ctx(t), 0, 0); err != nil || !slices.Equal(got, all) {
+	if got, err := s.ChangesSince(ctx(t), 0, 0); err != nil || !slices.Equal(got, all) {
 		t.Fatalf("after pruning nothing: %+v, %v", got, err)
 	}
-	if err := s.DNSChangesPrune(ctx(t), time.Now().Unix()+10); err != nil {
+	if err := s.ChangesPrune(ctx(t), time.Now().Unix()+10); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.DNSChangesSince(ctx(t), 0, 0); err != nil || len(got) != 0 {
+	if got, err := s.ChangesSince(ctx(t), 0, 0); err != nil || len(got) != 0 {
 		t.Fatalf("after pruning all: %+v, %v", got, err)
 	}
 	newZone(t, s, cust, "f.example", store.ZoneTypePrimary)
-	got, err := s.DNSChangesSince(ctx(t), 0, 0)
-	if err != nil || len(got) != 1 || got[0].Domain != "f.example" || got[0].ID <= all[4].ID {
+	got, err := s.ChangesSince(ctx(t), 0, 0)
+	if err != nil || len(got) != 1 || got[0].Key != "f.example" || got[0].ID <= all[4].ID {
 		t.Fatalf("after a change following the prune: %+v, %v (last id before: %d)", got, err, all[4].ID)
 	}
+}
+
+func testChangesCredentials(t *testing.T, s store.Store) {
+	cust := newCustomer(t, s)
+	key := fmt.Sprint(cust)
+	last := mustDNSChangesLast(t, s)
+	if err := s.CustomerSetAPIKey(ctx(t), cust, bytes.Repeat([]byte{7}, 32)); err != nil {
+		t.Fatal(err)
+	}
+	expectKindChanges(t, s, &last, "CustomerSetAPIKey", store.ChangeCredentials, key)
+	if err := s.CustomerSetAPIAccess(ctx(t), cust, false); err != nil {
+		t.Fatal(err)
+	}
+	expectKindChanges(t, s, &last, "CustomerSetAPIAccess", store.ChangeCredentials, key)
+	if err := s.CustomerSetAPIKey(ctx(t), 987654321, nil); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("CustomerSetAPIKey(missing) = %v", err)
+	}
+	expectKindChanges(t, s, &last, "CustomerSetAPIKey(missing)", store.ChangeCredentials)
+	// In a transaction: written at commit, once.
+	err := s.InTx(ctx(t), func(tx store.Store) error {
+		if err := tx.CustomerSetAPIAccess(ctx(t), cust, true); err != nil {
+			return err
+		}
+		return tx.CustomerSetAPIKey(ctx(t), cust, bytes.Repeat([]byte{8}, 32))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectKindChanges(t, s, &last, "both in one transaction", store.ChangeCredentials, key)
+}
+
+func testChangeLogKinds(t *testing.T, s store.Store) {
+	last := mustDNSChangesLast(t, s)
+	if err := s.ChangeLog(ctx(t), store.ChangeDriver, "firewall"); err != nil {
+		t.Fatal(err)
+	}
+	expectKindChanges(t, s, &last, "ChangeLog outside a transaction", store.ChangeDriver, "firewall")
+	err := s.InTx(ctx(t), func(tx store.Store) error {
+		for _, k := range []string{"firewall", "bgp", "firewall"} {
+			if err := tx.ChangeLog(ctx(t), store.ChangeDriver, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectKindChanges(t, s, &last, "ChangeLog in a transaction", store.ChangeDriver, "firewall", "bgp")
+	errRollback := errors.New("roll back")
+	err = s.InTx(ctx(t), func(tx store.Store) error {
+		if err := tx.ChangeLog(ctx(t), store.ChangeDriver, "firewall"); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		t.Fatal(err)
+	}
+	expectKindChanges(t, s, &last, "ChangeLog rolled back", store.ChangeDriver)
 }

@@ -1,0 +1,324 @@
+// Command api measures the built artnetd binary, with its access log
+// written to a file, against a bare net/http server binary (bench/api/bare)
+// answering the very same bytes, in one run with one client: N keep-alive
+// connections (default 64) posting /api/services/details for a fixed time,
+// the two servers measured alternately (rounds) so that noise hits both.
+//
+//	go run ./bench/api [-conns 64] [-duration 5s] [-rounds 2] [-artnetd PATH]
+//	                   [-db postgres://...] [-stderr-log] [-cpuprofile FILE]
+//
+// It builds ./cmd/artnetd and ./bench/api/bare into a temp directory
+// (-artnetd uses a given binary instead), starts artnetd with --demo on a
+// fresh SQLite file (or the given empty PostgreSQL database) and
+// --access-log FILE (with -stderr-log: its stderr goes to the file instead,
+// for binaries without the flag), and prints req/s, p50/p99 of each and the
+// ratio artnetd/bare. With -cpuprofile it also fetches a 5s CPU profile of
+// artnetd under load from --metrics with --pprof.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+func main() {
+	conns := flag.Int("conns", 64, "concurrent keep-alive connections")
+	duration := flag.Duration("duration", 5*time.Second, "duration of each measurement")
+	rounds := flag.Int("rounds", 2, "alternating measurements of each server")
+	bin := flag.String("artnetd", "", "artnetd binary to measure (default: build ./cmd/artnetd)")
+	db := flag.String("db", "", "database DSN (default: a fresh SQLite file)")
+	stderrLog := flag.Bool("stderr-log", false, "send artnetd's stderr (its log) to the access-log file instead of passing --access-log")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of artnetd under load (needs --metrics/--pprof)")
+	extra := flag.String("args", "", "extra artnetd serve arguments, space separated")
+	flag.Parse()
+	var metricsURL string
+
+	dir, err := os.MkdirTemp("", "artnet-bench-api-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if *bin == "" {
+		*bin = filepath.Join(dir, "artnetd")
+		build(*bin, "./cmd/artnetd")
+	}
+	bareBin := filepath.Join(dir, "bare")
+	build(bareBin, "./bench/api/bare")
+	if *db == "" {
+		*db = "sqlite:" + filepath.Join(dir, "bench.db")
+	}
+	accessLog := filepath.Join(dir, "access.log")
+
+	httpAddr := freeAddr()
+	args := []string{"serve", "--demo", "--db", *db, "--http", httpAddr}
+	if !*stderrLog {
+		args = append(args, "--access-log", accessLog)
+	}
+	if *cpuprofile != "" {
+		metricsAddr := freeAddr()
+		args = append(args, "--metrics", metricsAddr, "--pprof")
+		metricsURL = "http://" + metricsAddr
+	}
+	if *extra != "" {
+		args = append(args, strings.Fields(*extra)...)
+	}
+	ours := start(*bin, args, accessLog, *stderrLog, "http://"+httpAddr)
+	ours.metrics = metricsURL
+	defer ours.stop()
+	m := regexp.MustCompile(`id=(\d+) api_key=([A-Za-z0-9]+)`).FindStringSubmatch(ours.out.String())
+	if m == nil {
+		log.Fatalf("artnetd printed no demo credentials: %s", ours.out.String())
+	}
+	body := url.Values{"id": {m[1]}, "api_key": {m[2]}, "service_id": {"12345"}}.Encode()
+	sample, err := fetch(ours.url+"/api/services/details", body)
+	if err != nil || !bytes.Contains(sample, []byte(`"success":true`)) {
+		log.Fatalf("services/details: %v %s", err, sample)
+	}
+	answer := filepath.Join(dir, "answer.json")
+	os.WriteFile(answer, sample, 0o644)
+	bareAddr := freeAddr()
+	bare := start(bareBin, []string{"-addr", bareAddr, "-body", answer}, "", false, "http://"+bareAddr)
+	defer bare.stop()
+
+	fmt.Printf("%d conns, %s per measurement, %d rounds, %s, access log to a file\n", *conns, *duration, *rounds, dbName(*db))
+	fmt.Printf("/api/services/details (answer %d bytes)\n", len(sample))
+	var rb, ro []result
+	for i := 0; i < *rounds; i++ {
+		rb = append(rb, run(bare.url+"/api/services/details", body, *conns, *duration))
+		rb[i].print("bare net/http")
+		if i == 0 && *cpuprofile != "" {
+			go profile(ours.metrics, *cpuprofile, *duration)
+		}
+		ro = append(ro, run(ours.url+"/api/services/details", body, *conns, *duration))
+		ro[i].print("artnetd")
+	}
+	b, o := merge(rb), merge(ro)
+	fmt.Println("total:")
+	b.print("bare net/http")
+	o.print("artnetd")
+	fmt.Printf("  ratio artnetd/bare: %.2f (target >= 0.70)\n", o.rate/b.rate)
+	ours.stop()
+	if n := countLines(accessLog); n < o.n {
+		fmt.Printf("  ACCESS LOG LOST LINES: %d lines for %d requests\n", n, o.n)
+	} else {
+		fmt.Printf("  access log: %d lines for %d measured requests (and the warm-up)\n", n, o.n)
+	}
+}
+
+func dbName(s string) string {
+	if strings.HasPrefix(s, "postgres") {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+func build(out, pkg string) {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		log.Fatalf("go build %s: %v", pkg, err)
+	}
+}
+
+type proc struct {
+	cmd     *exec.Cmd
+	url     string
+	metrics string
+	out     *bytes.Buffer
+	once    sync.Once
+}
+
+// freeAddr returns a free 127.0.0.1 port.
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// start runs bin and waits until base answers (any HTTP status) and the
+// process printed its first line.
+func start(bin string, args []string, logFile string, stderrToLog bool, base string) *proc {
+	cmd := exec.Command(bin, args...)
+	p := &proc{cmd: cmd, out: new(bytes.Buffer), url: base}
+	var mu sync.Mutex
+	cmd.Stdout = writerFunc(func(b []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return p.out.Write(b) })
+	if stderrToLog {
+		f, err := os.Create(logFile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		cmd.Stderr = f
+	} else {
+		cmd.Stderr = os.Stderr
+	}
+	if err := cmd.Start(); err != nil {
+		log.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 || resp.StatusCode == 404 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			log.Fatalf("%s did not start: %s", bin, p.out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return p
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
+// stop sends SIGTERM and waits for the process to exit.
+func (p *proc) stop() {
+	p.once.Do(func() {
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		p.cmd.Wait()
+	})
+}
+
+func profile(base, file string, d time.Duration) {
+	if base == "" {
+		log.Print("no metrics address: no profile")
+		return
+	}
+	time.Sleep(d / 5)
+	secs := max(1, int((d*3/5)/time.Second))
+	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, secs))
+	if err != nil {
+		log.Print(err)
+		return
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(file)
+	if err != nil {
+		log.Print(err)
+		return
+	}
+	io.Copy(f, resp.Body)
+	f.Close()
+}
+
+func countLines(path string) int {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	return bytes.Count(b, []byte(`"msg":"request"`))
+}
+
+func fetch(u, body string) ([]byte, error) {
+	resp, err := http.Post(u, "application/x-www-form-urlencoded", strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+type result struct {
+	rate     float64
+	n        int
+	elapsed  time.Duration
+	lat      []time.Duration
+	p50, p99 time.Duration
+	errors   int
+}
+
+func (r result) print(name string) {
+	fmt.Printf("  %-14s %9.0f req/s   p50 %8s   p99 %8s   errors %d\n", name, r.rate,
+		r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.errors)
+}
+
+func merge(rs []result) result {
+	var m result
+	for _, r := range rs {
+		m.n += r.n
+		m.elapsed += r.elapsed
+		m.errors += r.errors
+		m.lat = append(m.lat, r.lat...)
+	}
+	m.rate = float64(m.n) / m.elapsed.Seconds()
+	slices.Sort(m.lat)
+	m.p50, m.p99 = pct(m.lat, 0.5), pct(m.lat, 0.99)
+	return m
+}
+
+func pct(lat []time.Duration, p float64) time.Duration {
+	if len(lat) == 0 {
+		return 0
+	}
+	return lat[int(float64(len(lat)-1)*p)]
+}
+
+// run drives u with conns keep-alive connections for d.
+func run(u, body string, conns int, d time.Duration) result {
+	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	var (
+		mu     sync.Mutex
+		lat    []time.Duration
+		errors int
+		wg     sync.WaitGroup
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	start := time.Now()
+	for i := 0; i < conns; i++ {
+		wg.Go(func() {
+			local := make([]time.Duration, 0, 1<<14)
+			bad := 0
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				resp, err := client.Post(u, "application/x-www-form-urlencoded", strings.NewReader(body))
+				if err != nil {
+					bad++
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					bad++
+				}
+				local = append(local, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, local...)
+			errors += bad
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(lat)
+	return result{rate: float64(len(lat)) / elapsed.Seconds(), n: len(lat), elapsed: elapsed, lat: lat,
+		p50: pct(lat, 0.5), p99: pct(lat, 0.99), errors: errors}
+}

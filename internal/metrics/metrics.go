@@ -1,0 +1,165 @@
+// Package metrics holds artnetd's Prometheus metrics, in a registry of
+// its own served by `artnetd serve --metrics ADDR` at /metrics (and, with
+// --pprof, net/http/pprof under /debug/pprof/ on the same address only).
+//
+// Other code increments the exported metrics directly; for example a
+// device driver that fails:
+//
+//	metrics.DriverErrors.WithLabelValues("firewall").Inc()
+package metrics
+
+import (
+	"net/http"
+	"net/http/pprof"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Registry holds every metric below, the Go runtime's and the process's.
+var Registry = prometheus.NewRegistry()
+
+var (
+	// Requests counts API requests by command ("services/details",
+	// "unknown" for paths outside the catalogue) and result ("ok" or the
+	// error code answered).
+	Requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "artnet_api_requests_total",
+		Help: "API requests by command and result (ok or the error code).",
+	}, []string{"command", "result"})
+	// RequestDuration is the time from the request's routing to its
+	// answer, by command.
+	RequestDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "artnet_api_request_duration_seconds",
+		Help:    "API request latency by command.",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"command"})
+	// FailedLogins counts failed authentications (authorization-failed).
+	FailedLogins = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "artnet_failed_logins_total",
+		Help: "Failed API logins.",
+	})
+	// LoginBlocks counts client addresses blocked by the failed-login
+	// guard; BlockedRequests the requests answered too-many-failed-logins.
+	LoginBlocks = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "artnet_login_blocks_total",
+		Help: "Client addresses blocked after too many failed logins.",
+	})
+	BlockedRequests = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "artnet_blocked_requests_total",
+		Help: "Requests answered too-many-failed-logins.",
+	})
+	// ChangeFeedLag is the time from a change's commit (the writer's
+	// clock) to this node handing it to its subscribers, by kind.
+	ChangeFeedLag = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "artnet_changefeed_lag_seconds",
+		Help:    "Time from a change's commit to this node applying it, by kind.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 60},
+	}, []string{"kind"})
+	// DriverErrors counts failures of device drivers, by driver kind
+	// ("firewall", ...).
+	DriverErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "artnet_driver_errors_total",
+		Help: "Device driver errors by driver kind.",
+	}, []string{"kind"})
+)
+
+func init() {
+	Registry.MustRegister(Requests, RequestDuration, FailedLogins, LoginBlocks, BlockedRequests,
+		ChangeFeedLag, DriverErrors,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+}
+
+// DNSSource is what the DNS metrics read at each scrape (dnsd.Server).
+type DNSSource interface {
+	AnswersByRcode() [16]uint64
+	SnapshotTime() time.Time
+}
+
+// RegisterDNS makes src the source of the DNS server's metrics: answers by
+// rcode (artnet_dns_answers_total{rcode}) and the age of the snapshot
+// served (artnet_dns_snapshot_age_seconds). A later call replaces the
+// source (tests run several servers in one process).
+func RegisterDNS(src DNSSource) {
+	dnsSrc.Store(&src)
+	dnsOnce.Do(func() { Registry.MustRegister(&dnsCollector{}) })
+}
+
+var (
+	dnsSrc  atomic.Pointer[DNSSource]
+	dnsOnce sync.Once
+)
+
+var (
+	dnsAnswersDesc = prometheus.NewDesc("artnet_dns_answers_total", "DNS answers sent, by rcode.", []string{"rcode"}, nil)
+	dnsAgeDesc     = prometheus.NewDesc("artnet_dns_snapshot_age_seconds", "Seconds since the DNS snapshot served was installed.", nil, nil)
+)
+
+type dnsCollector struct{}
+
+func (c *dnsCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- dnsAnswersDesc
+	ch <- dnsAgeDesc
+}
+
+var rcodeNames = [16]string{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
+	"YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "11", "12", "13", "14", "15"}
+
+func (c *dnsCollector) Collect(ch chan<- prometheus.Metric) {
+	src := *dnsSrc.Load()
+	counts := src.AnswersByRcode()
+	for i, n := range counts {
+		if n > 0 || i == 0 || i == 3 || i == 5 {
+			ch <- prometheus.MustNewConstMetric(dnsAnswersDesc, prometheus.CounterValue, float64(n), rcodeNames[i])
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(dnsAgeDesc, prometheus.GaugeValue, time.Since(src.SnapshotTime()).Seconds())
+}
+
+// FeedSource is what the change-feed gauges read (changefeed.Feed).
+type FeedSource interface {
+	Position() int64
+	LastRead() time.Time
+}
+
+// RegisterFeed makes src the source of the change feed's gauges: the last
+// id applied (artnet_changefeed_position) and the seconds since the feed
+// last read the whole log (artnet_changefeed_staleness_seconds). A later
+// call replaces the source.
+func RegisterFeed(src FeedSource) {
+	feedSrc.Store(&src)
+	feedOnce.Do(func() {
+		Registry.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "artnet_changefeed_position",
+				Help: "Id of the last change-log entry this node applied."},
+				func() float64 { return float64((*feedSrc.Load()).Position()) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "artnet_changefeed_staleness_seconds",
+				Help: "Seconds since this node last read the whole change log."},
+				func() float64 { return time.Since((*feedSrc.Load()).LastRead()).Seconds() }),
+		)
+	})
+}
+
+var (
+	feedSrc  atomic.Pointer[FeedSource]
+	feedOnce sync.Once
+)
+
+// Handler serves /metrics and, when withPprof, net/http/pprof under
+// /debug/pprof/.
+func Handler(withPprof bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(Registry, promhttp.HandlerOpts{}))
+	if withPprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
+	return mux
+}

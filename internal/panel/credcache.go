@@ -1,0 +1,151 @@
+package panel
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/artnet-panel/artnet-panel/internal/store"
+)
+
+// idCache keeps rows by id in memory for a cache that the change feed
+// invalidates (CredentialsCache, ServiceCache). Entries are used only
+// while Fresh says the change log has been read recently; otherwise every
+// lookup goes to the database. Rows that do not exist are not cached.
+type idCache[V any] struct {
+	// Fresh reports whether every change committed more than the allowed
+	// staleness ago has been applied (artnetd: the change feed has read
+	// the whole log within the last second). Nil: always.
+	Fresh func() bool
+	// MaxEntries bounds the memory: when it is reached the cache is
+	// emptied (0: 1,000,000).
+	MaxEntries int
+
+	entries sync.Map // int64 → V
+	n       atomic.Int64
+	mu      sync.Mutex // orders fills against invalidations
+	epoch   atomic.Uint64
+}
+
+// get returns the row id from the cache or from load.
+func (c *idCache[V]) get(id int64, load func() (V, error)) (V, error) {
+	fresh := c.Fresh == nil || c.Fresh()
+	if fresh {
+		if v, ok := c.entries.Load(id); ok {
+			return v.(V), nil
+		}
+	}
+	epoch := c.epoch.Load()
+	v, err := load()
+	if err != nil || !fresh {
+		return v, err
+	}
+	c.mu.Lock()
+	// An invalidation since the read may have been of what was read.
+	if c.epoch.Load() == epoch {
+		max := c.MaxEntries
+		if max <= 0 {
+			max = 1_000_000
+		}
+		if c.n.Load() >= int64(max) {
+			c.entries.Clear()
+			c.n.Store(0)
+		}
+		if _, loaded := c.entries.Swap(id, v); !loaded {
+			c.n.Add(1)
+		}
+	}
+	c.mu.Unlock()
+	return v, nil
+}
+
+// Invalidate drops the entry of id.
+func (c *idCache[V]) Invalidate(id int64) {
+	c.mu.Lock()
+	c.epoch.Add(1)
+	if _, ok := c.entries.LoadAndDelete(id); ok {
+		c.n.Add(-1)
+	}
+	c.mu.Unlock()
+}
+
+// InvalidateAll empties the cache.
+func (c *idCache[V]) InvalidateAll() {
+	c.mu.Lock()
+	c.epoch.Add(1)
+	c.entries.Clear()
+	c.n.Store(0)
+	c.mu.Unlock()
+}
+
+// changes drops the entries named by the changes of kind.
+func (c *idCache[V]) changes(kind string, changes []store.Change) {
+	for _, ch := range changes {
+		if ch.Kind != kind {
+			continue
+		}
+		id, err := strconv.ParseInt(ch.Key, 10, 64)
+		if err != nil {
+			c.InvalidateAll()
+			continue
+		}
+		c.Invalidate(id)
+	}
+}
+
+// CredentialsCache keeps customers' API credentials (the key's hash and
+// the API-access flag, never a key) in memory, so that authenticating a
+// request does not read the database. It is a changefeed.Handler of
+// store.ChangeCredentials: every node drops a customer's entry when the
+// change log says its credentials changed (RegenerateAPIKey, SetAPIAccess
+// and the operator's commands write it in the transaction of the change),
+// and the node that made the change drops it right after the commit.
+// Set Fresh (see idCache).
+type CredentialsCache struct {
+	idCache[store.Credentials]
+}
+
+func (c *CredentialsCache) lookup(ctx context.Context, st store.Store, id int64) (store.Credentials, error) {
+	return c.get(id, func() (store.Credentials, error) { return st.CustomerAuth(ctx, id) })
+}
+
+// invalidate drops the customer's entry; c may be nil.
+func (c *CredentialsCache) invalidate(id int64) {
+	if c != nil {
+		c.Invalidate(id)
+	}
+}
+
+// Changes implements changefeed.Handler for store.ChangeCredentials.
+func (c *CredentialsCache) Changes(_ context.Context, changes []store.Change) {
+	c.changes(store.ChangeCredentials, changes)
+}
+
+// Reset implements changefeed.Handler: it empties the cache.
+func (c *CredentialsCache) Reset(context.Context) { c.InvalidateAll() }
+
+// ServiceCache keeps services' stored rows in memory, so that the read
+// commands of services (services/details, the modules' details) do not
+// read the database. It is a changefeed.Handler of store.ChangeService,
+// which every write of an existing service logs; the node that made the
+// change drops the entry right after the commit. Cached rows are shared:
+// callers must not modify them. Set Fresh (see idCache).
+type ServiceCache struct {
+	idCache[store.Service]
+}
+
+// invalidate drops the service's entry; c may be nil.
+func (c *ServiceCache) invalidate(id int64) {
+	if c != nil {
+		c.Invalidate(id)
+	}
+}
+
+// Changes implements changefeed.Handler for store.ChangeService.
+func (c *ServiceCache) Changes(_ context.Context, changes []store.Change) {
+	c.changes(store.ChangeService, changes)
+}
+
+// Reset implements changefeed.Handler: it empties the cache.
+func (c *ServiceCache) Reset(context.Context) { c.InvalidateAll() }
