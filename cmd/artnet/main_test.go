@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"net/netip"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,10 +20,12 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/bgp"
 	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/driver/gobgp"
+	"github.com/artnet-panel/artnet-panel/internal/driver/nft"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
+	"github.com/artnet-panel/artnet-panel/internal/testpeer/netlab"
 )
 
 // The demo customer of the scripts' server (internal/demo: one service of
@@ -47,6 +51,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"jsonget":  cmdJSONGet,
 			"bgproute": cmdBGPRoute,
+			"nftrules": cmdNFTRules,
 		},
 	})
 }
@@ -90,6 +95,22 @@ func setupServer(env *testscript.Env) error {
 	if err := p.BGPReconcile(ctx); err != nil {
 		return err
 	}
+	// The real firewall driver (nftables) drives the gateway namespace of a
+	// netlab, which nftrules reads.
+	// Without root the scenarios run on the panel's stored state only and
+	// nftrules says SKIP.
+	if os.Geteuid() == 0 {
+		lab, err := netlab.Create("acli")
+		if err != nil {
+			return err
+		}
+		env.Defer(func() { lab.Close() })
+		p.Firewall = &nft.Driver{Table: "artnet", NetNS: lab.GatewayNS}
+		if err := p.FirewallReconcile(ctx); err != nil {
+			return err
+		}
+		env.Values[labKey{}] = lab
+	}
 	env.Values[collectorKey{}] = col
 	api := httpapi.New(p, slog.New(slog.DiscardHandler))
 	api.Ready.Store(true)
@@ -115,6 +136,30 @@ var scriptPools = []inventory.IPPool{{ID: 1, Network: "198.51.100.128/26",
 	OneIPMonthlyPrice: []panel.IPPrice{{Currency: "PLN", Price: 1000, PriceBrutto: 1230}, {Currency: "EUR", Price: 250, PriceBrutto: 308}}}}
 
 type collectorKey struct{}
+
+type labKey struct{}
+
+// cmdNFTRules checks our nftables table in the scenario's gateway
+// namespace: every argument is a regular expression that some line of
+// `nft list table ip artnet` must match (with !: none may).
+func cmdNFTRules(ts *testscript.TestScript, neg bool, args []string) {
+	lab, _ := ts.Value(labKey{}).(*netlab.Lab)
+	if lab == nil {
+		fmt.Fprintln(os.Stderr, "*** SKIP nftrules (needs root and network namespaces) ***")
+		ts.Logf("SKIP nftrules: not root")
+		return
+	}
+	out, err := lab.Exec(lab.GatewayNS, "nft", "list", "table", "ip", "artnet")
+	if err != nil {
+		ts.Fatalf("nft list table: %v: %s", err, out)
+	}
+	for _, a := range args {
+		re := regexp.MustCompile("(?m)" + a)
+		if re.MatchString(out) == neg {
+			ts.Fatalf("nftrules %q (negated %v) against the kernel's table:\n%s", a, neg, out)
+		}
+	}
+}
 
 // cmdBGPRoute waits (up to 30 seconds) until the BGP peer of the script's
 // server holds a route:
