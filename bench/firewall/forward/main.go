@@ -41,6 +41,9 @@ import (
 type config struct {
 	name  string
 	rules int // -1: no table at all
+	// servers is how many server addresses the ruleset covers (0: only
+	// the lab's server); the others are addresses no probe uses.
+	servers int
 }
 
 func main() {
@@ -69,12 +72,17 @@ func main() {
 	}
 }
 
-func state(rules int) firewall.State {
+func state(rules, servers int) firewall.State {
 	if rules <= 0 {
 		return firewall.State{}
 	}
 	all := netip.MustParsePrefix("0.0.0.0/0")
-	rs := firewall.Ruleset{ID: "bench", Enabled: true, Servers: []netip.Addr{netlab.ServerAddr}}
+	rs := firewall.Ruleset{ID: "bench", Enabled: true}
+	// The lab's server last: dispatch must find it among the others.
+	for i := range servers - 1 {
+		rs.Servers = append(rs.Servers, netip.AddrFrom4([4]byte{10, 200, byte(i >> 8), byte(i)}))
+	}
+	rs.Servers = append(rs.Servers, netlab.ServerAddr)
 	// Rules that match TCP and fail on the destination port, the common
 	// shape ("tcp dport X accept"), then one that accepts the benchmark's
 	// ports (80 for the connect loop, 5201 for iperf3).
@@ -93,7 +101,7 @@ func apply(lab *netlab.Lab, d *nft.Driver, c config) error {
 	if c.rules < 0 {
 		return d.Remove(ctx)
 	}
-	return d.Apply(ctx, state(c.rules))
+	return d.Apply(ctx, state(c.rules, c.servers))
 }
 
 func run(lab *netlab.Lab, duration time.Duration, rounds, workers int, useIperf bool) error {
@@ -102,7 +110,8 @@ func run(lab *netlab.Lab, duration time.Duration, rounds, workers int, useIperf 
 		return err
 	}
 	d := &nft.Driver{NetNS: lab.GatewayNS}
-	configs := []config{{"no table", -1}, {"empty table", 0}, {"10 rules", 10}, {"100 rules", 100}, {"1,000 rules", 1000}}
+	configs := []config{{"no table", -1, 0}, {"empty table", 0, 0}, {"10 rules", 10, 0}, {"100 rules", 100, 0},
+		{"1,000 rules", 1000, 0}, {"10 rules × 10,000 servers", 10, 10000}}
 	rates := make([][]float64, len(configs))
 	// Warm up (ARP, conntrack, code paths).
 	if _, err := connectLoop(lab, target, 300*time.Millisecond, workers); err != nil {
@@ -118,7 +127,7 @@ func run(lab *netlab.Lab, duration time.Duration, rounds, workers int, useIperf 
 				return fmt.Errorf("%s: %w", c.name, err)
 			}
 			rates[i] = append(rates[i], rate)
-			fmt.Fprintf(os.Stderr, "round %d/%d %-12s %8.0f conn/s\n", r+1, rounds, c.name, rate)
+			fmt.Fprintf(os.Stderr, "round %d/%d %-27s %8.0f conn/s\n", r+1, rounds, c.name, rate)
 		}
 	}
 	var tput []float64
@@ -143,7 +152,7 @@ func run(lab *netlab.Lab, duration time.Duration, rounds, workers int, useIperf 
 				return fmt.Errorf("iperf3 %s: %w", c.name, err)
 			}
 			tput = append(tput, bps)
-			fmt.Fprintf(os.Stderr, "iperf3 %-12s %6.2f Gbit/s\n", c.name, bps/1e9)
+			fmt.Fprintf(os.Stderr, "iperf3 %-27s %6.2f Gbit/s\n", c.name, bps/1e9)
 		}
 	}
 	d.Remove(context.Background())
@@ -154,13 +163,13 @@ func run(lab *netlab.Lab, duration time.Duration, rounds, workers int, useIperf 
 	}
 	base := med[1]
 	fmt.Printf("\nForwarding through the nftables driver's table (netlab, %d workers, %d rounds of %v, median)\n\n", workers, rounds, duration)
-	fmt.Printf("%-12s %12s %8s %14s", "table", "new conn/s", "ratio", "µs/conn extra")
+	fmt.Printf("%-27s %12s %8s %14s", "table", "new conn/s", "ratio", "µs/conn extra")
 	if useIperf {
 		fmt.Printf(" %14s %8s", "iperf3 Gbit/s", "ratio")
 	}
 	fmt.Println()
 	for i, c := range configs {
-		fmt.Printf("%-12s %12.0f %8.3f %14.2f", c.name, med[i], med[i]/base, (1/med[i]-1/base)*1e6)
+		fmt.Printf("%-27s %12.0f %8.3f %14.2f", c.name, med[i], med[i]/base, (1/med[i]-1/base)*1e6)
 		if useIperf {
 			fmt.Printf(" %14.2f %8.3f", tput[i]/1e9, tput[i]/tput[1])
 		}

@@ -11,19 +11,22 @@
 //     each firewall.ILOPorts entry, "ip saddr REMOTE ip daddr ILO
 //     l4proto P th dport PORT accept" and the reverse "ip saddr ILO ip
 //     daddr REMOTE l4proto P th sport PORT accept"; then, for each
-//     managed iLO address, "ip daddr ILO drop" and "ip saddr ILO drop".
+//     managed iLO addresses (set "ilo"), "ip daddr @ilo drop" and "ip
+//     saddr @ilo drop".
 //  2. "ct state established,related accept".
-//  3. For each enabled ruleset (index n) and each of its server addresses
-//     not already claimed by an earlier enabled ruleset: "ip saddr X jump
-//     rsN_out". Chain rsN_out holds the Out rules in order (ACCEPT ->
-//     return, DROP -> drop) and ends by returning.
-//  4. The same for destinations: "ip daddr X jump rsN_in"; rsN_in holds
-//     the In rules in order (ACCEPT -> accept, DROP -> drop) and ends with
-//     drop.
+//  3. "ip saddr vmap @dispatch_out": the verdict map holds, for each
+//     enabled ruleset (index n) and each of its server addresses not
+//     already claimed by an earlier enabled ruleset, "X : jump rsN_out".
+//     Chain rsN_out holds the Out rules in order (ACCEPT -> return, DROP
+//     -> drop) and ends by returning.
+//  4. The same for destinations: "ip daddr vmap @dispatch_in" with "X :
+//     jump rsN_in"; rsN_in holds the In rules in order (ACCEPT -> accept,
+//     DROP -> drop) and ends with drop.
 //  5. The chain's policy accepts the rest.
 //
-// The jump rules carry a comment naming the ruleset's ID; chain names use
-// the ruleset's index, so any ID is safe. A rule that checks ports with
+// Dispatch is one hash lookup per direction whatever the number of
+// servers. The map elements carry a comment naming the ruleset's ID; chain
+// names use the ruleset's index, so any ID is safe. A rule that checks ports with
 // protocol any becomes one nftables rule per port-carrying protocol
 // (firewall.HasPorts), in place; a rule that can never match under
 // firewall.Rule.Matches (ports on a protocol without ports, an IPv6 or
@@ -43,7 +46,6 @@ import (
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/expr"
-	"github.com/google/nftables/userdata"
 	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 
@@ -213,9 +215,15 @@ func build(c *nftables.Conn, t *nftables.Table, s firewall.State) (msgs int) {
 				portMatch(0, firewall.PortRange{Lo: p.Port, Hi: p.Port}), verdict(expr.VerdictAccept))...)
 		}
 	}
-	for _, a := range ilos {
-		add(fwd, nil, concat(addrEq(16, a), verdict(expr.VerdictDrop))...)
-		add(fwd, nil, concat(addrEq(12, a), verdict(expr.VerdictDrop))...)
+	if len(ilos) > 0 {
+		set := &nftables.Set{Table: t, Name: "ilo", KeyType: nftables.TypeIPAddr}
+		elems := make([]nftables.SetElement, len(ilos))
+		for i, a := range ilos {
+			elems[i] = nftables.SetElement{Key: a.AsSlice()}
+		}
+		msgs += addSet(c, set, elems)
+		add(fwd, nil, concat(lookup(16, set, false), verdict(expr.VerdictDrop))...)
+		add(fwd, nil, concat(lookup(12, set, false), verdict(expr.VerdictDrop))...)
 	}
 
 	// 2. Connections already accepted.
@@ -276,13 +284,51 @@ func build(c *nftables.Conn, t *nftables.Table, s firewall.State) (msgs int) {
 		}
 		add(in, nil, verdict(expr.VerdictDrop)...)
 	}
-	for _, tg := range targets {
-		add(fwd, comment(tg.id), concat(addrEq(12, tg.addr), jump(fmt.Sprintf("rs%d_out", tg.n)))...)
-	}
-	for _, tg := range targets {
-		add(fwd, comment(tg.id), concat(addrEq(16, tg.addr), jump(fmt.Sprintf("rs%d_in", tg.n)))...)
+	if len(targets) > 0 {
+		for _, dir := range []struct {
+			off  uint32
+			name string
+		}{{12, "out"}, {16, "in"}} {
+			m := &nftables.Set{Table: t, Name: "dispatch_" + dir.name, IsMap: true,
+				KeyType: nftables.TypeIPAddr, DataType: nftables.TypeVerdict}
+			elems := make([]nftables.SetElement, len(targets))
+			for i, tg := range targets {
+				elems[i] = nftables.SetElement{Key: tg.addr.AsSlice(), Comment: comment(tg.id),
+					VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: fmt.Sprintf("rs%d_%s", tg.n, dir.name)}}
+			}
+			msgs += addSet(c, m, elems)
+			add(fwd, nil, lookup(dir.off, m, true)...)
+		}
 	}
 	return msgs + chains
+}
+
+// setChunk is how many elements go in one netlink message: the element
+// list is one attribute, whose length must fit in 16 bits.
+const setChunk = 256
+
+// addSet queues set s with elems (in chunks) and returns how many messages
+// it queued.
+func addSet(c *nftables.Conn, s *nftables.Set, elems []nftables.SetElement) int {
+	first := elems[:min(len(elems), setChunk)]
+	c.AddSet(s, first)
+	msgs := 2
+	for rest := elems[len(first):]; len(rest) > 0; msgs++ {
+		n := min(len(rest), setChunk)
+		c.SetAddElements(s, rest[:n])
+		rest = rest[n:]
+	}
+	return msgs
+}
+
+// lookup matches the IPv4 header's address at off (12 source, 16
+// destination) against the elements of set s; with vmap, s is a verdict
+// map and the rule takes the element's verdict.
+func lookup(off uint32, s *nftables.Set, vmap bool) []expr.Any {
+	return []expr.Any{
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: 4},
+		&expr.Lookup{SourceRegister: 1, SetName: s.Name, SetID: s.ID, DestRegister: 0, IsDestRegSet: vmap},
+	}
 }
 
 // ruleMatches returns the match expressions of r: one list per nftables
@@ -392,16 +438,16 @@ func jump(chain string) []expr.Any {
 	return []expr.Any{&expr.Verdict{Kind: expr.VerdictJump, Chain: chain}}
 }
 
-// comment is the rule user data nft shows as comment "ruleset ID"
-// (printable ASCII, quotes dropped, at most 100 bytes of the ID).
-func comment(id string) []byte {
+// comment is the set element comment "ruleset ID" (printable ASCII,
+// quotes dropped, at most 100 bytes of the ID).
+func comment(id string) string {
 	var b strings.Builder
 	for _, r := range id {
 		if r > ' ' && r < 0x7f && r != '"' && r != '\\' && b.Len() < 100 {
 			b.WriteRune(r)
 		}
 	}
-	return userdata.AppendString(nil, userdata.TypeComment, "ruleset "+b.String())
+	return "ruleset " + b.String()
 }
 
 // binaryutilNative encodes v in host byte order, as the kernel keeps ct

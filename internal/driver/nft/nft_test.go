@@ -2,6 +2,7 @@ package nft
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -615,17 +616,38 @@ func TestLargeState(t *testing.T) {
 	start := time.Now()
 	must(t, d.Apply(context.Background(), s))
 	took := time.Since(start)
-	out := listTable(t, l, "ip", "artnet")
-	rules := 0
-	for _, line := range strings.Split(out, "\n") {
-		f := strings.Fields(line)
-		if len(f) > 0 && !strings.HasSuffix(line, "{") && f[0] != "}" && f[0] != "type" {
+	out, err := l.Exec(l.GatewayNS, "nft", "-j", "list", "table", "ip", "artnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Nftables []struct {
+			Rule *json.RawMessage `json:"rule"`
+			Map  *struct {
+				Name string `json:"name"`
+				Elem []any  `json:"elem"`
+			} `json:"map"`
+		} `json:"nftables"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	rules, elems := 0, map[string]int{}
+	for _, item := range doc.Nftables {
+		if item.Rule != nil {
 			rules++
 		}
+		if item.Map != nil {
+			elems[item.Map.Name] = len(item.Map.Elem)
+		}
 	}
-	// 20*1000 rules + 1, 20*2 chain ends, 401*2 jumps, 1 ct rule.
-	if want := 20*1000 + 1 + 40 + 802 + 1; rules != want {
+	// 20*1000 rules + 1, 20*2 chain ends, 2 dispatch rules, 1 ct rule;
+	// 401 addresses in each dispatch map.
+	if want := 20*1000 + 1 + 40 + 2 + 1; rules != want {
 		t.Errorf("listing has %d rules, want %d", rules, want)
+	}
+	if elems["dispatch_in"] != 401 || elems["dispatch_out"] != 401 {
+		t.Errorf("dispatch maps hold %v addresses, want 401 each", elems)
 	}
 	t.Logf("applied %d rules in %v", rules, took.Round(time.Millisecond))
 	check(t, l, "large state", s, []probe{
