@@ -1,0 +1,32 @@
+-- +goose Up
+-- The audit journal: one row per command that changes something (or tried
+-- to), written in the transaction of the change (see
+-- internal/store/audit.go). at is Unix milliseconds; params is a JSON object
+-- with secrets redacted; result is 'ok' or the error code answered.
+-- AUTOINCREMENT: ids are never reused after old rows are pruned.
+CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          INTEGER NOT NULL,
+    customer_id INTEGER NOT NULL,
+    command     TEXT    NOT NULL,
+    params      TEXT    NOT NULL,
+    result      TEXT    NOT NULL,
+    request_id  TEXT    NOT NULL,
+    client      TEXT    NOT NULL
+) STRICT;
+CREATE INDEX audit_log_customer ON audit_log (customer_id, at);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+-- The failed-login guard shared by the nodes (internal/store/login.go):
+-- failures of a client address in its current window, and until when it is
+-- blocked (Unix milliseconds, 0: not blocked).
+CREATE TABLE login_failures (
+    addr          TEXT    PRIMARY KEY,
+    window_start  INTEGER NOT NULL,
+    failures      INTEGER NOT NULL,
+    blocked_until INTEGER NOT NULL
+) STRICT;
+
+-- +goose Down
+DROP TABLE login_failures;
+DROP TABLE audit_log;
