@@ -301,11 +301,28 @@ func testLoginFailBlocks(t *testing.T, s store.Store) {
 	if u, err := s.LoginFail(ctx(t), "192.0.2.7", now+30, testLoginPolicy); err != nil || u != until {
 		t.Fatalf("failure while blocked: %d, %v", u, err)
 	}
-	// The window of the other address ends: its count starts again.
-	for i := range 9 {
+	// The window slides: of the other address's failures, the one at
+	// now leaves it at now+600,000, so eight more there make nine.
+	for i := range 8 {
 		if u, err := s.LoginFail(ctx(t), "2001:db8::1", now+600_000+int64(i), testLoginPolicy); err != nil || u != 0 {
-			t.Fatalf("new window, failure %d: %d, %v", i+1, u, err)
+			t.Fatalf("window slid, failure %d: %d, %v", i+1, u, err)
 		}
+	}
+	// Failures spread wider than the window never block.
+	for i := range 30 {
+		if u, err := s.LoginFail(ctx(t), "192.0.2.99", now+int64(i)*70_000, testLoginPolicy); err != nil || u != 0 {
+			t.Fatalf("slow failure %d: blocked until %d, %v", i+1, u, err)
+		}
+	}
+	// Nine at the end of a window and one at the start of the next:
+	// ten within ten minutes block.
+	for i := range 9 {
+		if u, _ := s.LoginFail(ctx(t), "192.0.2.98", now+500_000+int64(i), testLoginPolicy); u != 0 {
+			t.Fatalf("failure %d blocks", i+1)
+		}
+	}
+	if u, _ := s.LoginFail(ctx(t), "192.0.2.98", now+1_000_000, testLoginPolicy); u == 0 {
+		t.Fatal("ten failures within ten minutes did not block")
 	}
 }
 
@@ -346,8 +363,8 @@ func testLoginPrune(t *testing.T, s store.Store) {
 	if _, err := s.LoginFail(ctx(t), "192.0.2.2", now+700_000, testLoginPolicy); err != nil {
 		t.Fatal(err)
 	}
-	// Pruned at now+500,000 with windows from now+100,000 current: .1
-	// is forgotten, .2 (a window from now+700,000) and .3 (blocked until
+	// Pruned at now+500,000, failures after now+100,000 counting: .1 is
+	// forgotten, .2 (failed at now+700,000) and .3 (blocked until
 	// now+600,000) are kept.
 	if err := s.LoginPrune(ctx(t), now+500_000, now+100_000); err != nil {
 		t.Fatal(err)

@@ -16,13 +16,14 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_customer ON audit_log (customer_id, at);
 CREATE INDEX audit_log_at ON audit_log (at);
 
--- The failed-login guard shared by the nodes (internal/store/login.go):
--- failures of a client address in its current window, and until when it is
--- blocked (Unix milliseconds, 0: not blocked).
+-- The failed-login guard shared by the nodes (internal/store/login.go): the
+-- times of an address's recent failures (Unix milliseconds, comma
+-- separated, oldest first; at most the policy's maximum), the last one, and
+-- until when the address is blocked (0: not blocked).
 CREATE TABLE login_failures (
     addr          TEXT   PRIMARY KEY,
-    window_start  BIGINT NOT NULL,
-    failures      INTEGER NOT NULL,
+    recent        TEXT   NOT NULL,
+    last_failure  BIGINT NOT NULL,
     blocked_until BIGINT NOT NULL
 );
 
