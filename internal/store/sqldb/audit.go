@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -33,11 +34,45 @@ func (t *DB) auditBegin(ctx context.Context) (*txAudit, error) {
 	}
 	a := &txAudit{p: p}
 	if t.c.d.TxWritesAtBegin {
-		if err := t.tx.QueryRowContext(ctx, "SELECT "+t.c.d.TxWritesExpr).Scan(&a.base); err != nil {
+		if err := t.tx.StmtContext(ctx, t.c.audit.writes).QueryRowContext(ctx).Scan(&a.base); err != nil {
 			return nil, t.interpretError(err)
 		}
 	}
 	return a, nil
+}
+
+// auditStmts are the prepared statements of the journal's hot path: read
+// the write counter, insert the row if the transaction wrote. Prepared
+// when the store is opened (New); database/sql then keeps them prepared on
+// each connection.
+type auditStmts struct {
+	writes, write *sql.Stmt
+}
+
+func (s *auditStmts) prepare(ctx context.Context, c *core) error {
+	if c.d.TxWritesExpr == "" {
+		return nil
+	}
+	var err error
+	if c.d.TxWritesAtBegin {
+		if s.writes, err = c.w.PrepareContext(ctx, "SELECT "+c.d.TxWritesExpr); err != nil {
+			return fmt.Errorf("%s: prepare the audit journal: %w", c.d.Name, err)
+		}
+	}
+	s.write, err = c.w.PrepareContext(ctx, "INSERT INTO audit_log ("+auditCols+") SELECT $1, $2, $3, $4, $5, $6, $7 WHERE "+
+		c.d.TxWritesExpr+" > $8 RETURNING id")
+	if err != nil {
+		return fmt.Errorf("%s: prepare the audit journal: %w", c.d.Name, err)
+	}
+	return nil
+}
+
+func (s *auditStmts) close() {
+	for _, st := range []*sql.Stmt{s.writes, s.write} {
+		if st != nil {
+			st.Close()
+		}
+	}
 }
 
 const auditCols = "at, customer_id, command, params, result, request_id, client"
@@ -56,8 +91,7 @@ func (t *DB) auditWrite(ctx context.Context, a *txAudit) (int64, error) {
 	}
 	e.At = time.Now().UnixMilli()
 	var id int64
-	err := t.tx.QueryRowContext(ctx, "INSERT INTO audit_log ("+auditCols+") SELECT $1, $2, $3, $4, $5, $6, $7 WHERE "+
-		t.c.d.TxWritesExpr+" > $8 RETURNING id",
+	err := t.tx.StmtContext(ctx, t.c.audit.write).QueryRowContext(ctx,
 		e.At, e.CustomerID, e.Command, e.Params, e.Result, e.RequestID, e.Client, a.base).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		a.p.Done(0)

@@ -82,6 +82,8 @@ type core struct {
 	r  *sql.DB // reads outside transactions; may be w
 	ws [numStmts]*sql.Stmt
 	rs [numStmts]*sql.Stmt // only read statements; equal to ws when r == w
+	// audit are the audit journal's statements (audit.go).
+	audit auditStmts
 }
 
 // New prepares the statements on the pools and returns the store. w runs
@@ -114,6 +116,11 @@ func New(ctx context.Context, d Dialect, w, r *sql.DB) (*DB, error) {
 		}
 		c.rs[id] = s
 	}
+	if err := c.audit.prepare(ctx, c); err != nil {
+		db.closeStmts()
+		c.audit.close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -137,6 +144,7 @@ func (db *DB) Close() error {
 		return errors.New("store: Close called on a transaction's store")
 	}
 	db.closeStmts()
+	db.c.audit.close()
 	err := db.c.w.Close()
 	if db.c.r != db.c.w {
 		err = errors.Join(err, db.c.r.Close())
