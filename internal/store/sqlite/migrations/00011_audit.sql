@@ -3,9 +3,12 @@
 -- to), written in the transaction of the change (see
 -- internal/store/audit.go). at is Unix milliseconds; params is a JSON object
 -- with secrets redacted; result is 'ok' or the error code answered.
--- AUTOINCREMENT: ids are never reused after old rows are pruned.
+-- Every row costs the transaction of a change, so the table is kept lean:
+-- no AUTOINCREMENT (pruning deletes the oldest rows, so an id could only
+-- come back after the whole journal aged out) and one index, on the time, which grows at its right
+-- edge (pruning, and reading a customer's rows since a time).
 CREATE TABLE audit_log (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          INTEGER PRIMARY KEY,
     at          INTEGER NOT NULL,
     customer_id INTEGER NOT NULL,
     command     TEXT    NOT NULL,
@@ -14,7 +17,6 @@ CREATE TABLE audit_log (
     request_id  TEXT    NOT NULL,
     client      TEXT    NOT NULL
 ) STRICT;
-CREATE INDEX audit_log_customer ON audit_log (customer_id, at);
 CREATE INDEX audit_log_at ON audit_log (at);
 
 -- The failed-login guard shared by the nodes (internal/store/login.go): the
