@@ -65,17 +65,7 @@ func (g *LoginGuard) Fail(addr string) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.Now()
-	if g.entries == nil {
-		g.entries = make(map[string]*guardEntry)
-	}
-	e := g.entries[addr]
-	if e == nil {
-		if len(g.entries) >= g.MaxTracked {
-			g.prune(now)
-		}
-		e = &guardEntry{}
-		g.entries[addr] = e
-	}
+	e := g.entry(addr, now)
 	// Forget failures older than the window.
 	cut := 0
 	for cut < len(e.failures) && now.Sub(e.failures[cut]) >= g.Window {

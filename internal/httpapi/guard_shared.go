@@ -44,6 +44,14 @@ func (g *LoginGuard) failShared(addr string) (blocked, ok bool) {
 func (g *LoginGuard) setBlock(addr string, until, now time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if e := g.entry(addr, now); until.After(e.blockedUntil) {
+		e.blockedUntil = until
+	}
+}
+
+// entry returns addr's entry, made if needed (memory stays bounded:
+// prune). g.mu must be held.
+func (g *LoginGuard) entry(addr string, now time.Time) *guardEntry {
 	if g.entries == nil {
 		g.entries = make(map[string]*guardEntry)
 	}
@@ -55,9 +63,7 @@ func (g *LoginGuard) setBlock(addr string, until, now time.Time) {
 		e = &guardEntry{}
 		g.entries[addr] = e
 	}
-	if until.After(e.blockedUntil) {
-		e.blockedUntil = until
-	}
+	return e
 }
 
 // Load reads the blocks in force from the database (at start).
