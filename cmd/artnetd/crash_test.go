@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -36,30 +35,15 @@ import (
 //     is in neither;
 //   - SQLite's PRAGMA integrity_check says ok.
 
-var (
-	crashBinOnce sync.Once
-	crashBin     string
-	crashBinErr  error
-)
-
-// artnetdBinary builds artnetd once for the crash tests.
+// artnetdBinary builds artnetd into the test's temporary directory (the
+// build cache makes the second build a link).
 func artnetdBinary(t *testing.T) string {
 	t.Helper()
-	crashBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "artnetd-crash-")
-		if err != nil {
-			crashBinErr = err
-			return
-		}
-		crashBin = filepath.Join(dir, "artnetd")
-		if out, err := exec.Command("go", "build", "-o", crashBin, ".").CombinedOutput(); err != nil {
-			crashBinErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if crashBinErr != nil {
-		t.Fatal(crashBinErr)
+	bin := filepath.Join(t.TempDir(), "artnetd")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return crashBin
+	return bin
 }
 
 // crashNode is one artnetd process that the test may kill and restart on
