@@ -6,6 +6,7 @@
 //
 //	go run ./bench/api [-conns 64] [-duration 5s] [-rounds 2] [-artnetd PATH]
 //	                   [-db postgres://...] [-stderr-log] [-cpuprofile FILE]
+//	                   [-command MODULE/NAME -params K=V&...] [-soak 60s]
 //
 // It builds ./cmd/artnetd and ./bench/api/bare into a temp directory
 // (-artnetd uses a given binary instead), starts artnetd with --demo on a
@@ -14,6 +15,11 @@
 // for binaries without the flag), and prints req/s, p50/p99 of each and the
 // ratio artnetd/bare. With -cpuprofile it also fetches a 5s CPU profile of
 // artnetd under load from --metrics with --pprof.
+//
+// -command and -params measure another command than services/details (a
+// mutating one, customer/change-language with language=pl, shows what a
+// write and its audit journal row cost). -soak D replaces the comparison
+// by a soak of artnetd alone (soak.go).
 package main
 
 import (
@@ -46,6 +52,9 @@ func main() {
 	stderrLog := flag.Bool("stderr-log", false, "send artnetd's stderr (its log) to the access-log file instead of passing --access-log")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of artnetd under load (needs --metrics/--pprof)")
 	extra := flag.String("args", "", "extra artnetd serve arguments, space separated")
+	command := flag.String("command", "services/details", "the command measured")
+	params := flag.String("params", "service_id=12345", "its parameters besides id and api_key (URL-encoded)")
+	soakFor := flag.Duration("soak", 0, "run a soak of this duration instead (soak.go)")
 	flag.Parse()
 	var metricsURL string
 
@@ -70,7 +79,7 @@ func main() {
 	if !*stderrLog {
 		args = append(args, "--access-log", accessLog)
 	}
-	if *cpuprofile != "" {
+	if *cpuprofile != "" || *soakFor > 0 {
 		metricsAddr := freeAddr()
 		args = append(args, "--metrics", metricsAddr, "--pprof")
 		metricsURL = "http://" + metricsAddr
@@ -85,10 +94,22 @@ func main() {
 	if m == nil {
 		log.Fatalf("artnetd printed no demo credentials: %s", ours.out.String())
 	}
-	body := url.Values{"id": {m[1]}, "api_key": {m[2]}, "service_id": {"12345"}}.Encode()
-	sample, err := fetch(ours.url+"/api/services/details", body)
+	extraParams, err := url.ParseQuery(*params)
+	if err != nil {
+		log.Fatalf("-params: %v", err)
+	}
+	body := url.Values{"id": {m[1]}, "api_key": {m[2]}}.Encode()
+	if len(extraParams) > 0 {
+		body += "&" + extraParams.Encode()
+	}
+	path := "/api/" + *command
+	sample, err := fetch(ours.url+path, body)
 	if err != nil || !bytes.Contains(sample, []byte(`"success":true`)) {
-		log.Fatalf("services/details: %v %s", err, sample)
+		log.Fatalf("%s: %v %s", *command, err, sample)
+	}
+	if *soakFor > 0 {
+		soak(ours, path, body, *conns, *soakFor)
+		return
 	}
 	answer := filepath.Join(dir, "answer.json")
 	os.WriteFile(answer, sample, 0o644)
@@ -97,15 +118,15 @@ func main() {
 	defer bare.stop()
 
 	fmt.Printf("%d conns, %s per measurement, %d rounds, %s, access log to a file\n", *conns, *duration, *rounds, dbName(*db))
-	fmt.Printf("/api/services/details (answer %d bytes)\n", len(sample))
+	fmt.Printf("%s (answer %d bytes)\n", path, len(sample))
 	var rb, ro []result
 	for i := 0; i < *rounds; i++ {
-		rb = append(rb, run(bare.url+"/api/services/details", body, *conns, *duration))
+		rb = append(rb, run(bare.url+path, body, *conns, *duration))
 		rb[i].print("bare net/http")
 		if i == 0 && *cpuprofile != "" {
 			go profile(ours.metrics, *cpuprofile, *duration)
 		}
-		ro = append(ro, run(ours.url+"/api/services/details", body, *conns, *duration))
+		ro = append(ro, run(ours.url+path, body, *conns, *duration))
 		ro[i].print("artnetd")
 	}
 	b, o := merge(rb), merge(ro)

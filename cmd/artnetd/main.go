@@ -8,6 +8,7 @@
 //	artnetd admin customer api-access [--db DSN] --id N --enable|--disable
 //	artnetd admin zone import|export|allow [--db DSN] ...
 //	artnetd admin blackhole add|remove|list [--db DSN] ...
+//	artnetd admin audit [--db DSN] [--customer ID] [--since TIME] [-o json]
 //
 // Every flag has an ARTNETD_* environment equivalent (ARTNETD_DB,
 // ARTNETD_HTTP, ARTNETD_DNS, ARTNETD_DEMO, ARTNETD_DNS_NAMESERVERS, ...). The default database is the
@@ -43,6 +44,7 @@ const usage = `usage:
                 [--dns-notify HOST:PORT,...] [--dns-allow-private-masters]
                 [--firewall sim|nft|none] [--bgp-asn ASN --bgp-router-id IP --bgp-peers ASN@ADDR[:PORT],...]
                 [--bgp-listen HOST:PORT] [--bgp-blackhole-nexthop IP] [--bgp-blackhole-nexthop6 IP]
+                [--audit-retention DURATION] [--trusted-proxies PREFIXES]
   artnetd admin import [--db DSN] FILE
   artnetd admin export [--db DSN] [--format json|yaml]
   artnetd admin customer create [--db DSN] --name NAME [--email EMAIL] [--language pl|en] [--currency PLN]
@@ -53,6 +55,7 @@ const usage = `usage:
   artnetd admin blackhole add [--db DSN] --customer ID IP
   artnetd admin blackhole remove [--db DSN] IP
   artnetd admin blackhole list [--db DSN] [--customer ID]
+  artnetd admin audit [--db DSN] [--customer ID] [--since TIME] [--until TIME] [--limit N] [-o text|json]
 
 DSN: sqlite:PATH (default sqlite:./artnet.db) or postgres://USER@HOST:PORT/DB
 `

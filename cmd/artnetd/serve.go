@@ -61,6 +61,12 @@ type Main struct {
 	Stderr   io.Writer // default os.Stderr
 	Logger   *slog.Logger
 
+	// AuditRetention is how long audit journal rows are kept (0:
+	// DefaultAuditRetention); TrustedProxies are the reverse proxies whose
+	// X-Forwarded-For names the client (audit.go).
+	AuditRetention time.Duration
+	TrustedProxies []netip.Prefix
+
 	access     *accesslog.Writer
 	accessFile *os.File
 	metricsSrv *http.Server
@@ -85,6 +91,7 @@ type Main struct {
 	// reconcilers are the device reconcilers by kind, kicked by the change
 	// feed when another node changes their desired state.
 	reconcilers map[string]*driver.Reconciler
+	guard       *httpapi.LoginGuard // counts failed logins in the database
 }
 
 // Run opens the database (applying migrations), seeds the demo data when
@@ -172,7 +179,12 @@ func (m *Main) Run(ctx context.Context) error {
 		syncer = m.newSyncer()
 		m.feed.Subscribe(syncer, store.ChangeDNS)
 	}
+	m.guard = m.newLoginGuard()
 	if err := m.feed.Start(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	if err := m.guard.Load(ctx); err != nil {
 		m.Close()
 		return err
 	}
@@ -183,8 +195,11 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.startFeed()
+	m.startMaintenance()
 	m.api = httpapi.New(p, m.Logger)
 	m.api.AccessLog = m.access
+	m.api.Guard = m.guard
+	m.api.TrustedProxies = m.TrustedProxies
 	m.ln, err = net.Listen("tcp", m.HTTPAddr)
 	if err != nil {
 		m.Close()
@@ -433,8 +448,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&m.MetricsAddr, "metrics", env("ARTNETD_METRICS", ""), "Prometheus /metrics listen address (empty: off)")
 	fs.BoolVar(&m.Pprof, "pprof", envBool("ARTNETD_PPROF"), "serve net/http/pprof on the --metrics address")
 	logLevel := fs.String("log-level", env("ARTNETD_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
+	fs.DurationVar(&m.AuditRetention, "audit-retention", envDuration("ARTNETD_AUDIT_RETENTION", DefaultAuditRetention), "how long audit journal rows are kept")
+	trusted := fs.String("trusted-proxies", env("ARTNETD_TRUSTED_PROXIES", ""), "reverse proxies (addresses or prefixes, comma separated) whose X-Forwarded-For names the client")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if err := m.parseAuditFlags(*trusted); err != nil {
+		return err
 	}
 	if err := parseBGPFlags(&m.BGP, *bgpASN, *bgpRouterID, *bgpLocal, *bgpPeers, *nh4, *nh6, *bgpReconcile); err != nil {
 		return err

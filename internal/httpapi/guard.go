@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
 // LoginGuard blocks client addresses that fail to log in too often: after
@@ -16,6 +19,11 @@ type LoginGuard struct {
 	Block       time.Duration
 	MaxTracked  int
 	Now         func() time.Time
+	// Store, when set, counts the failures in the database shared by
+	// every node (guard_shared.go); the blocks stay in memory here, fed by
+	// the change feed (Changes, Reset).
+	Store  store.LoginStore
+	Logger *slog.Logger
 
 	mu      sync.Mutex
 	entries map[string]*guardEntry
@@ -49,20 +57,15 @@ func (g *LoginGuard) Blocked(addr string) time.Duration {
 // Fail records a failed login from addr and reports whether addr is now
 // blocked.
 func (g *LoginGuard) Fail(addr string) bool {
+	if g.Store != nil {
+		if blocked, ok := g.failShared(addr); ok {
+			return blocked
+		}
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.Now()
-	if g.entries == nil {
-		g.entries = make(map[string]*guardEntry)
-	}
-	e := g.entries[addr]
-	if e == nil {
-		if len(g.entries) >= g.MaxTracked {
-			g.prune(now)
-		}
-		e = &guardEntry{}
-		g.entries[addr] = e
-	}
+	e := g.entry(addr, now)
 	// Forget failures older than the window.
 	cut := 0
 	for cut < len(e.failures) && now.Sub(e.failures[cut]) >= g.Window {

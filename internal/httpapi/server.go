@@ -16,8 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -30,6 +30,7 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/spec"
+	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -44,6 +45,9 @@ type Server struct {
 	// AccessLog, when set, receives the access log (buffered); nil: the
 	// access log lines go through Logger.
 	AccessLog *accesslog.Writer
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (clientaddr.go); empty: the header is ignored.
+	TrustedProxies []netip.Prefix
 
 	handlers map[string]handlerFunc // by "module/command"
 	mux      *http.ServeMux
@@ -147,6 +151,8 @@ type exchange struct {
 	code       string // error code answered, "" on success
 	customerID int64
 	metrics    *cmdMetrics // nil: the unknown command's
+	// audit is the pending audit entry of a journaled command (audit.go).
+	audit *store.PendingAudit
 }
 
 func (s *Server) serveUnknown(w http.ResponseWriter, r *http.Request) {
@@ -168,7 +174,9 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 				panic(v)
 			}
 			x.status = http.StatusInternalServerError
-			s.writeError(w, x, apperr.Internal(apperr.CodeInternal, fmt.Errorf("panic: %v\n%s", v, debug.Stack())))
+			err := apperr.Internal(apperr.CodeInternal, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+			s.finishAudit(x, err)
+			s.writeError(w, x, err)
 		}
 	}()
 
@@ -184,7 +192,7 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, x, apperr.New(apperr.CodeMethodNotAllowed))
 		return
 	}
-	addr := clientAddr(r)
+	addr := s.clientAddr(r)
 	if wait := s.Guard.Blocked(addr); wait > 0 {
 		s.tooManyFailures(w, x, wait)
 		return
@@ -222,11 +230,14 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, x, apperr.New(apperr.CodeNotImplemented))
 		return
 	}
+	ctx = s.startAudit(ctx, x, cmd, params, addr)
 	if err := checkParams(cmd, params); err != nil {
+		s.finishAudit(x, err)
 		s.writeError(w, x, err)
 		return
 	}
 	resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID})
+	s.finishAudit(x, err)
 	if err != nil {
 		s.writeError(w, x, err)
 		return
@@ -327,7 +338,7 @@ func (s *Server) logAccess(r *http.Request, x *exchange, start time.Time) {
 	m.record(x.code, now.Sub(start))
 	if s.AccessLog != nil {
 		s.AccessLog.Log(accesslog.Entry{Time: now, RequestID: x.requestID, Method: r.Method, Path: r.URL.Path,
-			Status: x.status, Code: x.code, CustomerID: x.customerID, Remote: clientAddr(r), Duration: now.Sub(start)})
+			Status: x.status, Code: x.code, CustomerID: x.customerID, Remote: s.clientAddr(r), Duration: now.Sub(start)})
 		return
 	}
 	s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
@@ -337,7 +348,7 @@ func (s *Server) logAccess(r *http.Request, x *exchange, start time.Time) {
 		slog.Int("status", x.status),
 		slog.String("code", x.code),
 		slog.Int64("customer_id", x.customerID),
-		slog.String("remote", clientAddr(r)),
+		slog.String("remote", s.clientAddr(r)),
 		slog.Duration("duration", now.Sub(start)),
 	)
 }
@@ -361,14 +372,4 @@ func safeID(s string) bool {
 		}
 	}
 	return true
-}
-
-// clientAddr is the address the login guard counts failures against: the
-// TCP peer's IP (a reverse proxy in front must be given its own limits).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -112,6 +112,9 @@ var dialect = sqldb.Dialect{
 	Name:     "postgres",
 	NoLimit:  nil, // LIMIT NULL
 	Classify: classify,
+	// The audit journal asks whether a transaction wrote (sqldb.Dialect):
+	// a transaction id is assigned at its first write (or row lock).
+	TxWritesExpr: "(CASE WHEN pg_current_xact_id_if_assigned() IS NULL THEN 0 ELSE 1 END)",
 	// Before a row with an explicit id goes in, move the table's identity
 	// sequence to at least that id (never backwards), so that later
 	// automatic ids do not collide with it. setval is not transactional:

@@ -53,6 +53,16 @@ type Dialect struct {
 	// change-log rows with the arguments (store.ChangesChannel, the highest
 	// id written as text) (PostgreSQL: pg_notify, delivered at commit).
 	NotifySQL string
+
+	// TxWritesExpr is an SQL expression (no FROM) whose value grows when
+	// the current transaction writes: the audit journal (audit.go) writes
+	// a request's row only in a transaction that changed something.
+	// TxWritesAtBegin: its value must be read at the start of the
+	// transaction (SQLite: total_changes() counts per connection);
+	// otherwise it is 0 there (PostgreSQL: whether a transaction id is
+	// assigned).
+	TxWritesExpr    string
+	TxWritesAtBegin bool
 }
 
 // DB implements store.Store. The value returned by New is safe for
@@ -72,6 +82,8 @@ type core struct {
 	r  *sql.DB // reads outside transactions; may be w
 	ws [numStmts]*sql.Stmt
 	rs [numStmts]*sql.Stmt // only read statements; equal to ws when r == w
+	// audit are the audit journal's statements (audit.go).
+	audit auditStmts
 }
 
 // New prepares the statements on the pools and returns the store. w runs
@@ -104,6 +116,11 @@ func New(ctx context.Context, d Dialect, w, r *sql.DB) (*DB, error) {
 		}
 		c.rs[id] = s
 	}
+	if err := c.audit.prepare(ctx, c); err != nil {
+		db.closeStmts()
+		c.audit.close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -127,6 +144,7 @@ func (db *DB) Close() error {
 		return errors.New("store: Close called on a transaction's store")
 	}
 	db.closeStmts()
+	db.c.audit.close()
 	err := db.c.w.Close()
 	if db.c.r != db.c.w {
 		err = errors.Join(err, db.c.r.Close())
@@ -200,19 +218,39 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) (err erro
 			_ = tx.Rollback()
 		}
 	}()
+	audit, err := t.auditBegin(ctx)
+	if err != nil {
+		return err
+	}
 	if err := fn(t); err != nil {
 		return err
 	}
 	if err := t.writeChanges(ctx); err != nil {
 		return err
 	}
+	auditID, err := t.auditWrite(ctx, audit)
+	if err != nil {
+		return err
+	}
 	committed = true
-	return db.interpretError(tx.Commit())
+	err = db.interpretError(tx.Commit())
+	if auditID != 0 {
+		if err != nil {
+			auditID = 0
+		}
+		audit.p.Done(auditID)
+	}
+	return err
 }
 
 // insert runs the insert statement explicit (arguments: args) when *id is
 // not 0, or auto (arguments: args[1:], returning the new id into *id).
 func (db *DB) insert(ctx context.Context, table string, id *int64, explicit, auto stmtID, args []any) error {
+	if db.auditPending(ctx) { // journal the write in its transaction (audit.go)
+		return db.InTx(ctx, func(tx store.Store) error {
+			return tx.(*DB).insert(ctx, table, id, explicit, auto, args)
+		})
+	}
 	if *id == 0 {
 		return db.interpretError(db.stmt(auto).QueryRowContext(ctx, args[1:]...).Scan(id))
 	}
@@ -232,6 +270,9 @@ func (db *DB) insert(ctx context.Context, table string, id *int64, explicit, aut
 
 // exec1 runs a write statement that must change exactly one row.
 func (db *DB) exec1(ctx context.Context, id stmtID, args ...any) error {
+	if db.auditPending(ctx) { // journal the write in its transaction (audit.go)
+		return db.InTx(ctx, func(tx store.Store) error { return tx.(*DB).exec1(ctx, id, args...) })
+	}
 	res, err := db.stmt(id).ExecContext(ctx, args...)
 	if err != nil {
 		return db.interpretError(err)

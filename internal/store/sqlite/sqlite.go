@@ -101,6 +101,9 @@ var dialect = sqldb.Dialect{
 	Name:     "sqlite",
 	NoLimit:  int64(-1),
 	Classify: classify,
+	// The audit journal asks whether a transaction wrote (sqldb.Dialect).
+	TxWritesExpr:    "total_changes()",
+	TxWritesAtBegin: true,
 }
 
 func classify(err error) error {
