@@ -103,6 +103,7 @@ type Store interface {
 	DomainStore    // domain.go
 	FirewallStore  // firewall.go
 	BGPStore       // bgp.go
+	PowerStore     // power.go
 	ChangeStore    // changes.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
