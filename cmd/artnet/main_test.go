@@ -18,9 +18,11 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/bgp"
 	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/driver/gobgp"
+	"github.com/artnet-panel/artnet-panel/internal/driver/powersim"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/power"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 )
 
@@ -47,6 +49,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"jsonget":  cmdJSONGet,
 			"bgproute": cmdBGPRoute,
+			"traffic":  cmdTraffic,
 		},
 	})
 }
@@ -87,6 +90,9 @@ func setupServer(env *testscript.Env) error {
 	}
 	p := panel.New(st)
 	p.BGP = speaker
+	p.Power = &power.Registry{}
+	p.Power.Register("sim", powersim.New(st)) // the demo servers' power
+	env.Values[panelKey{}] = p
 	if err := p.BGPReconcile(ctx); err != nil {
 		return err
 	}

@@ -109,6 +109,7 @@ func (p *Panel) PowerDetails(ctx context.Context, customerID, serviceID int64, s
 	})
 	if err != nil {
 		st = power.Unknown
+		p.logger().Warn("power state unknown", "service_id", serviceID, "customer_id", customerID, "error", err.Error())
 	}
 	p.cachePower(serviceID, st)
 	return artnet.PowerDetails{Manageable: true, State: string(st)}, nil
@@ -187,9 +188,10 @@ func (p *Panel) powerTarget(ctx context.Context, customerID, serviceID int64, se
 // Failures are logged (without the connection) and answered
 // internal-operation-error.
 func (p *Panel) powerDo(ctx context.Context, row store.Power, what string, fn func(context.Context, power.Device) error) error {
+	// The error names the service, the operation and the driver's reason
+	// (never the connection); the API logs it with the request id.
 	fail := func(err error) error {
-		p.logger().Error("power device failed", "service_id", row.ServiceID, "driver", row.Driver, "operation", what, "error", err.Error())
-		return apperr.Internal(apperr.CodeInternalOperationError, fmt.Errorf("power %s of service %d: %w", what, row.ServiceID, err))
+		return apperr.Internal(apperr.CodeInternalOperationError, fmt.Errorf("power %s of service %d (%s): %w", what, row.ServiceID, row.Driver, err))
 	}
 	if p.Power == nil {
 		return fail(errors.New("no power drivers on this node"))

@@ -105,40 +105,42 @@ func (p *Panel) TransferPoll(ctx context.Context, pp TransferPollParams) (int, e
 		if ctx.Err() != nil {
 			return polled, ctx.Err()
 		}
-		if err := p.pollPort(ctx, pp, port, timeout); err != nil {
+		mine, err := p.pollPort(ctx, pp, port, timeout)
+		if err != nil {
 			p.logger().Warn("transfer poll failed", "service_id", port.ServiceID, "error", err.Error())
 			continue
 		}
-		polled++
+		if mine {
+			polled++
+		}
 	}
 	return polled, nil
 }
 
-// errNotMine is a port another node polls.
-var errNotMine = errors.New("leased by another node")
-
-func (p *Panel) pollPort(ctx context.Context, pp TransferPollParams, port store.TransferPort, timeout time.Duration) error {
+// pollPort polls one port when this node gets its lease, and reports
+// whether it did.
+func (p *Panel) pollPort(ctx context.Context, pp TransferPollParams, port store.TransferPort, timeout time.Duration) (bool, error) {
 	now := p.now()
 	ok, err := p.Store.TransferLease(ctx, port.ServiceID, pp.Node, now.Unix(), now.Add(pp.Lease).Unix())
 	if err != nil {
-		return fmt.Errorf("lease: %w", err)
+		return false, fmt.Errorf("lease: %w", err)
 	}
 	if !ok {
-		return nil // another node's
+		return false, nil // another node's
 	}
 	cfg, err := transfer.ParsePort(port.Config)
 	if err != nil {
-		return err
+		return false, err
 	}
 	svc, err := p.Store.ServiceGet(ctx, port.CustomerID, port.ServiceID)
 	if err != nil {
-		return fmt.Errorf("service: %w", err)
+		return false, fmt.Errorf("service: %w", err)
 	}
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	c, err := pp.Reader.Read(rctx, cfg)
 	cancel()
 	if err != nil {
-		return fmt.Errorf("read %s ifIndex %d: %w", cfg.Address, cfg.IfIndex, err)
+		return false, fmt.Errorf("read %s ifIndex %d: %w", cfg.Address, cfg.IfIndex, err)
 	}
 	at := p.now()
 	if at.Unix() <= port.LastAt {
@@ -151,15 +153,15 @@ func (p *Panel) pollPort(ctx context.Context, pp TransferPollParams, port store.
 		elapsed := time.Duration(at.Unix()-port.LastAt) * time.Second
 		up, down := transfer.Delta(port.LastIn, c.In, elapsed), transfer.Delta(port.LastOut, c.Out, elapsed)
 		if up > 1<<62 || down > 1<<62 {
-			return fmt.Errorf("implausible traffic %d up, %d down in %s", up, down, elapsed)
+			return false, fmt.Errorf("implausible traffic %d up, %d down in %s", up, down, elapsed)
 		}
 		sample.Up, sample.Down = int64(up), int64(down)
 	}
 	if err := p.Store.TransferSample(ctx, sample); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return errNotMine // lost the lease or another poll got in first: nothing counted twice
+			return false, nil // lost the lease, or another poll got in first: nothing counted twice
 		}
-		return fmt.Errorf("store sample: %w", err)
+		return false, fmt.Errorf("store sample: %w", err)
 	}
-	return nil
+	return true, nil
 }
