@@ -359,3 +359,43 @@ func TestTransferUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestTransferPollNodes polls one port from two nodes (two panels on one
+// database) at once, again and again, with leases that expire at once so
+// that both nodes get their turns: every octet is counted exactly once.
+func TestTransferPollNodes(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.store.TransferPortSet(ctx, store.TransferPort{ServiceID: 12346, CustomerID: idA,
+		Config: []byte(`{"address":"127.0.0.1","community":"c","if_index":3}`)}); err != nil {
+		t.Fatal(err)
+	}
+	fake := &fakeCounters{}
+	nodes := []*panel.Panel{panel.New(e.store), panel.New(e.store)}
+	const steps = 25
+	for i := range steps {
+		fake.set(uint64(i)*1000, uint64(i)*3000)
+		var wg sync.WaitGroup
+		for n, p := range nodes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := p.TransferPoll(ctx, panel.TransferPollParams{Node: "node" + strconv.Itoa(n), Reader: fake}); err != nil {
+					t.Errorf("node %d: %v", n, err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	periods, err := e.store.TransferPeriods(ctx, idA, 12346)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var up, down int64
+	for _, p := range periods {
+		up, down = up+p.Up, down+p.Down
+	}
+	if up != (steps-1)*1000 || down != (steps-1)*3000 {
+		t.Errorf("two nodes counted %d up, %d down; want %d, %d (each octet once)", up, down, (steps-1)*1000, (steps-1)*3000)
+	}
+}
