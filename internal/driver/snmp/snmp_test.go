@@ -52,53 +52,21 @@ func TestSNMPDCountsTraffic(t *testing.T) {
 		}
 		return c
 	}
-	// Sinks that drain what arrives, so no ICMP answers add traffic.
-	sink := func(ns string, addr netip.Addr) *net.UDPConn {
-		var c *net.UDPConn
-		if err := lab.Do(ns, func() error {
-			var err error
-			c, err = net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(addr, 0)))
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		go func() {
-			buf := make([]byte, 65536)
-			for {
-				if _, err := c.Read(buf); err != nil {
-					return
-				}
-			}
-		}()
-		return c
+	clientSink, err := lab.Sink(lab.ClientNS, netlab.ClientAddr)
+	if err != nil {
+		t.Fatal(err)
 	}
-	clientSink := sink(lab.ClientNS, netlab.ClientAddr)
-	serverSink := sink(lab.ServerNS, netlab.ServerAddr)
-	send := func(ns string, to *net.UDPConn, n, size int) int64 {
+	serverSink, err := lab.Sink(lab.ServerNS, netlab.ServerAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(ns string, to netip.AddrPort, n, size int) int64 {
 		t.Helper()
-		payload := make([]byte, size)
-		err := lab.Do(ns, func() error {
-			c, err := net.DialUDP("udp", nil, to.LocalAddr().(*net.UDPAddr))
-			if err != nil {
-				return err
-			}
-			defer c.Close()
-			for i := 0; i < n; i++ {
-				if _, err := c.Write(payload); err != nil {
-					return err
-				}
-				if i%64 == 63 {
-					time.Sleep(time.Millisecond) // let the veth queues drain
-				}
-			}
-			return nil
-		})
+		b, err := lab.Blast(ns, to, n, size)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// On the wire: payload + UDP 8 + IPv4 20 + Ethernet 14.
-		return int64(n) * int64(size+42)
+		return b
 	}
 	before := read()
 	up := send(lab.ServerNS, clientSink, 4000, 1400)
