@@ -52,7 +52,17 @@ func (m *Main) startPower(p *panel.Panel) error {
 	}
 	p.Power = reg
 	p.PowerTries, p.PowerTimeout, p.PowerCacheTTL = m.Power.Tries, m.Power.Timeout, m.Power.CacheTTL
+	p.PowerNode = m.nodeName()
 	return nil
+}
+
+// nodeName is --node-name, or the host name and HTTP address.
+func (m *Main) nodeName() string {
+	if m.Firewall.Node != "" {
+		return m.Firewall.Node
+	}
+	host, _ := os.Hostname()
+	return host + "/" + m.HTTPAddr
 }
 
 // startTransferPoller reads the switch ports every m.Power.SNMPPoll in the
@@ -66,12 +76,7 @@ func (m *Main) startTransferPoller(p *panel.Panel) {
 	if every == 0 {
 		every = DefaultSNMPPoll
 	}
-	node := m.Firewall.Node
-	if node == "" {
-		host, _ := os.Hostname()
-		node = host + "/" + m.HTTPAddr
-	}
-	params := panel.TransferPollParams{Node: node, Reader: &snmp.Reader{}, Lease: 3 * every, Timeout: m.Power.SNMPTimeout}
+	params := panel.TransferPollParams{Node: m.nodeName(), Reader: &snmp.Reader{}, Lease: 3 * every, Timeout: m.Power.SNMPTimeout}
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()

@@ -399,3 +399,36 @@ func TestTransferPollNodes(t *testing.T) {
 		t.Errorf("two nodes counted %d up, %d down; want %d, %d (each octet once)", up, down, (steps-1)*1000, (steps-1)*3000)
 	}
 }
+
+// TestPowerTwoNodes switches one server through two nodes (two panels on
+// one database, each with its own process lock) at once: the device never
+// sees two operations at a time.
+func TestPowerTwoNodes(t *testing.T) {
+	e := newEnv(t)
+	pr := &probe{running: map[int64]int{}}
+	nodes := []*panel.Panel{panel.New(e.store), panel.New(e.store)}
+	for i, p := range nodes {
+		p.Power = &power.Registry{}
+		p.Power.Register("probe", pr)
+		p.PowerNode = "node" + strconv.Itoa(i)
+	}
+	ctx := context.Background()
+	if err := e.store.PowerSet(ctx, store.Power{ServiceID: 12345, CustomerID: idA, Driver: "probe", Config: []byte(`{"driver":"probe"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			op := []panel.PowerOp{panel.PowerOn, panel.PowerOff, panel.PowerRestart}[i%3]
+			if err := nodes[i%2].PowerSwitch(ctx, idA, 12345, "dedicated", op, "confirm"); err != nil {
+				t.Errorf("node %d %s: %v", i%2, op, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if pr.overlaps != 0 || pr.ops != 8 {
+		t.Errorf("%d of %d device operations overlapped", pr.overlaps, pr.ops)
+	}
+}

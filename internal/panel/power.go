@@ -2,6 +2,8 @@ package panel
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,8 +40,13 @@ import (
 // BMC; every switch drops the cached state. A device that does not answer
 // shows state "unknown" (the command documents no device error).
 //
-// Commands on one service are serialised in this process (a restart is
-// never interleaved with an off); across nodes they are not.
+// Switching commands on one service run one after the other, never
+// interleaved (a restart is never cut by an off): in this process under a
+// per-service mutex, across nodes by holding the power line in the
+// database (PowerBusy, a compare-and-swap with an expiry of the budget, so
+// a node that dies mid-command holds it no longer). A command that cannot
+// get the line within the budget plus 2 s answers
+// internal-operation-error.
 
 // Defaults of the power settings of Panel.
 const (
@@ -60,6 +67,9 @@ type PowerSettings struct {
 	// PowerCacheTTL (0: DefaultPowerCacheTTL; negative: no cache) is how
 	// long power-details keeps a state read from a device.
 	PowerCacheTTL time.Duration
+	// PowerNode names this node when it holds a power line (empty: a
+	// random name per process).
+	PowerNode string
 
 	powerMu    sync.Mutex
 	powerLocks map[int64]*powerLock
@@ -130,6 +140,11 @@ func (p *Panel) PowerSwitch(ctx context.Context, customerID, serviceID int64, se
 	unlock := p.lockPower(serviceID)
 	defer unlock()
 	defer p.dropPower(serviceID)
+	release, err := p.holdPower(ctx, row)
+	if err != nil {
+		return err
+	}
+	defer release()
 	err = p.powerDo(ctx, row, string(op), func(ctx context.Context, d power.Device) error {
 		switch op {
 		case PowerOn:
@@ -228,6 +243,53 @@ func (p *Panel) powerDo(ctx context.Context, row store.Power, what string, fn fu
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// holdPower waits (polling every 100 ms) until this node holds row's
+// power line in the database, for the budget; it gives up after the
+// budget plus 2 s, the longest another node may hold it.
+func (p *Panel) holdPower(ctx context.Context, row store.Power) (release func(), err error) {
+	budget := p.PowerTimeout
+	if budget <= 0 {
+		budget = DefaultPowerTimeout
+	}
+	node := p.powerNode()
+	giveUp := time.Now().Add(budget + 2*time.Second)
+	for {
+		now := p.now()
+		ok, err := p.Store.PowerBusy(ctx, row.ServiceID, node, now.Unix(), now.Add(budget+time.Second).Unix())
+		if err != nil {
+			return nil, apperr.Internal(apperr.CodeInternal, err)
+		}
+		if ok {
+			return func() {
+				if err := p.Store.PowerIdle(context.WithoutCancel(ctx), row.ServiceID, node); err != nil {
+					p.logger().Warn("power line not released (it expires)", "service_id", row.ServiceID, "error", err.Error())
+				}
+			}, nil
+		}
+		if time.Now().After(giveUp) {
+			return nil, apperr.Internal(apperr.CodeInternalOperationError,
+				fmt.Errorf("power of service %d: busy with a command through another node", row.ServiceID))
+		}
+		select {
+		case <-ctx.Done():
+			return nil, apperr.Internal(apperr.CodeInternalOperationError, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// powerNode returns PowerNode or this process's random name.
+func (p *Panel) powerNode() string {
+	p.powerMu.Lock()
+	defer p.powerMu.Unlock()
+	if p.PowerNode == "" {
+		var b [8]byte
+		rand.Read(b[:])
+		p.PowerNode = "node-" + hex.EncodeToString(b[:])
+	}
+	return p.PowerNode
 }
 
 // lockPower serialises the power commands of one service in this process.

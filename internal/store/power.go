@@ -17,6 +17,14 @@ type PowerStore interface {
 	PowerSetState(ctx context.Context, serviceID int64, state string) error
 	// PowerAll returns every power row, by service id (operator use).
 	PowerAll(ctx context.Context) ([]Power, error)
+	// PowerBusy makes node the holder of serviceID's power line until
+	// `until` (Unix seconds) when nobody else holds it at now (free,
+	// expired, or node's own), and reports whether it did
+	// (compare-and-swap). Returns ErrNotFound when the service has no
+	// power row.
+	PowerBusy(ctx context.Context, serviceID int64, node string, now, until int64) (bool, error)
+	// PowerIdle releases serviceID's power line if node holds it.
+	PowerIdle(ctx context.Context, serviceID int64, node string) error
 
 	// TransferPortSet inserts or replaces the switch port of a service of
 	// p.CustomerID, with its last counters (operator use). Returns

@@ -79,6 +79,33 @@ func (db *DB) PowerAll(ctx context.Context) ([]store.Power, error) {
 	return list, db.interpretError(rows.Err())
 }
 
+// PowerBusy implements store.Store.
+func (db *DB) PowerBusy(ctx context.Context, serviceID int64, node string, now, until int64) (bool, error) {
+	res, err := db.writer().ExecContext(ctx, "UPDATE power_management SET busy_node = $2, busy_until = $4"+
+		" WHERE service_id = $1 AND (busy_node = $2 OR busy_node = '' OR busy_until <= $3)", serviceID, node, now, until)
+	if err != nil {
+		return false, db.interpretError(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, db.interpretError(err)
+	}
+	if n == 0 {
+		var one int
+		if err := db.writer().QueryRowContext(ctx, "SELECT 1 FROM power_management WHERE service_id = $1", serviceID).Scan(&one); err != nil {
+			return false, db.interpretError(err)
+		}
+	}
+	return n == 1, nil
+}
+
+// PowerIdle implements store.Store.
+func (db *DB) PowerIdle(ctx context.Context, serviceID int64, node string) error {
+	_, err := db.writer().ExecContext(ctx, "UPDATE power_management SET busy_node = '', busy_until = 0 WHERE service_id = $1 AND busy_node = $2",
+		serviceID, node)
+	return db.interpretError(err)
+}
+
 const portColumns = "service_id, customer_id, config, last_in, last_out, last_at, lease_node, lease_until"
 
 func scanPort(r interface{ Scan(...any) error }, p *store.TransferPort) error {

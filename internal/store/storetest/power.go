@@ -49,6 +49,33 @@ func testPowerRoundTrip(t *testing.T, s store.Store) {
 	if all, err := s.PowerAll(ctx(t)); err != nil || len(all) != 1 || all[0].ServiceID != sv.ID {
 		t.Errorf("PowerAll = %+v, %v", all, err)
 	}
+	if ok, err := s.PowerBusy(ctx(t), sv.ID, "n1", 100, 110); err != nil || !ok {
+		t.Fatalf("PowerBusy(n1) = %v, %v", ok, err)
+	}
+	if ok, err := s.PowerBusy(ctx(t), sv.ID, "n2", 105, 115); err != nil || ok {
+		t.Errorf("PowerBusy(n2) while n1 holds the line = %v, %v; want false", ok, err)
+	}
+	if err := s.PowerIdle(ctx(t), sv.ID, "n2"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.PowerBusy(ctx(t), sv.ID, "n2", 106, 116); err != nil || ok {
+		t.Errorf("PowerBusy(n2) after n2's PowerIdle = %v, %v; want false (n1 holds it)", ok, err)
+	}
+	if err := s.PowerIdle(ctx(t), sv.ID, "n1"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.PowerBusy(ctx(t), sv.ID, "n2", 107, 117); err != nil || !ok {
+		t.Errorf("PowerBusy(n2) after n1's PowerIdle = %v, %v; want true", ok, err)
+	}
+	if ok, err := s.PowerBusy(ctx(t), sv.ID, "n1", 117, 127); err != nil || !ok {
+		t.Errorf("PowerBusy(n1) once n2's hold expired = %v, %v; want true", ok, err)
+	}
+	if _, err := s.PowerBusy(ctx(t), 987654321, "n1", 1, 2); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("PowerBusy of a service without power = %v, want ErrNotFound", err)
+	}
+	if got, err := s.PowerGet(ctx(t), a, sv.ID); err != nil || got.State != "off" {
+		t.Errorf("PowerGet after PowerBusy = %+v, %v (the state must not change)", got, err)
+	}
 }
 
 func testTransferPorts(t *testing.T, s store.Store) {

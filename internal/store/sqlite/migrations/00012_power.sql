@@ -7,12 +7,17 @@
 -- may hold a BMC password, which must stay usable to talk to the BMC and
 -- so cannot be hashed: never returned by the API nor logged). state is
 -- the simulator's power state ('on', 'off'; '' for real drivers).
+-- busy_node holds the power line until busy_until (Unix seconds) while a
+-- power command runs, so that commands through different nodes never
+-- interleave.
 CREATE TABLE power_management (
     service_id  INTEGER PRIMARY KEY REFERENCES services (id) ON DELETE CASCADE,
     customer_id INTEGER NOT NULL,
     driver      TEXT    NOT NULL,
     config      TEXT    NOT NULL,
-    state       TEXT    NOT NULL DEFAULT ''
+    state       TEXT    NOT NULL DEFAULT '',
+    busy_node   TEXT    NOT NULL DEFAULT '',
+    busy_until  INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 -- The switch port carrying a service's traffic (config: JSON of the SNMP
