@@ -37,9 +37,11 @@ import (
 // for simulated servers.
 //
 // transfer_port (operator only) is the switch port carrying the service's
-// traffic, polled over SNMP v2c (transfer.Port):
+// traffic, polled over SNMP v2c or v3 (transfer.Port):
 //
 //	{"address": "192.0.2.1", "port": 161, "community": "public", "if_index": 12}
+//	{"address": "192.0.2.1", "if_index": 12, "v3": {"user": "artnet",
+//	 "auth_protocol": "SHA", "auth_password": "…", "priv_protocol": "AES", "priv_password": "…"}}
 //
 // transfer_usage_details, as the transfer-usage-details command answers
 // it, is the traffic history: every period_list item is stored (by

@@ -11,12 +11,15 @@ import (
 )
 
 // SNMPD is a Net-SNMP snmpd started by StartSNMPD: it answers SNMP v2c
-// GETs for Community on 127.0.0.1:Port (of the network namespace it runs
-// in), read-only.
+// GETs for Community and SNMP v3 GETs for user V3User (SHA
+// authentication with V3AuthPassword, AES privacy with V3PrivPassword) on
+// 127.0.0.1:Port (of the network namespace it runs in), read-only.
 type SNMPD struct {
-	Port      int
-	Community string
-	Daemon    *Daemon
+	Port                           int
+	Community                      string
+	V3User                         string
+	V3AuthPassword, V3PrivPassword string
+	Daemon                         *Daemon
 }
 
 // StartSNMPD installs snmpd when missing (skipping loudly when it cannot
@@ -28,8 +31,10 @@ func StartSNMPD(t testing.TB, netns string) *SNMPD {
 	t.Helper()
 	bin := NeedTool(t, "snmpd", "snmpd")
 	dir := t.TempDir()
-	s := &SNMPD{Port: FreePort(t), Community: fmt.Sprintf("artnet-test-%d", os.Getpid())}
-	conf := fmt.Sprintf("agentAddress udp:127.0.0.1:%d\nrocommunity %s 127.0.0.1\n", s.Port, s.Community)
+	s := &SNMPD{Port: FreePort(t), Community: fmt.Sprintf("artnet-test-%d", os.Getpid()),
+		V3User: "artnet", V3AuthPassword: fmt.Sprintf("auth-%d", os.Getpid()), V3PrivPassword: fmt.Sprintf("priv-%d", os.Getpid())}
+	conf := fmt.Sprintf("agentAddress udp:127.0.0.1:%d\nrocommunity %s 127.0.0.1\ncreateUser %s SHA %q AES %q\nrouser %s priv\n",
+		s.Port, s.Community, s.V3User, s.V3AuthPassword, s.V3PrivPassword, s.V3User)
 	if err := os.WriteFile(filepath.Join(dir, "snmpd.conf"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -15,23 +15,47 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 )
 
 // Port is the inventory's transfer_port object: the SNMP agent of the
-// switch and the port's ifIndex.
+// switch and the port's ifIndex, read with SNMP v2c (community) or v3
+// (a USM user):
 //
 //	{"address": "192.0.2.1", "port": 161, "community": "public", "if_index": 12}
+//	{"address": "192.0.2.1", "if_index": 12,
+//	 "v3": {"user": "artnet", "auth_protocol": "SHA", "auth_password": "…",
+//	        "priv_protocol": "AES", "priv_password": "…"}}
 //
-// port defaults to 161. SNMP v2c only. The community is a credential:
-// never shown by the API nor logged.
+// port defaults to 161. The community and the v3 passwords are
+// credentials: never shown by the API nor logged.
 type Port struct {
-	Address   string `json:"address"`
-	Port      int    `json:"port,omitempty"`
-	Community string `json:"community"`
-	IfIndex   int    `json:"if_index"`
+	Address   string   `json:"address"`
+	Port      int      `json:"port,omitempty"`
+	Community string   `json:"community,omitempty"`
+	V3        *USMUser `json:"v3,omitempty"`
+	IfIndex   int      `json:"if_index"`
 }
+
+// USMUser is an SNMP v3 user. auth_protocol is MD5, SHA, SHA224, SHA256,
+// SHA384 or SHA512 ("": no authentication); priv_protocol DES, AES,
+// AES192 or AES256 ("": no privacy; needs authentication). Passwords have
+// at least 8 characters (RFC 3414).
+type USMUser struct {
+	User         string `json:"user"`
+	AuthProtocol string `json:"auth_protocol,omitempty"`
+	AuthPassword string `json:"auth_password,omitempty"`
+	PrivProtocol string `json:"priv_protocol,omitempty"`
+	PrivPassword string `json:"priv_password,omitempty"`
+}
+
+// The protocols of USMUser.
+var (
+	AuthProtocols = []string{"MD5", "SHA", "SHA224", "SHA256", "SHA384", "SHA512"}
+	PrivProtocols = []string{"DES", "AES", "AES192", "AES256"}
+)
 
 // ParsePort checks a transfer_port object and fills in its defaults.
 func ParsePort(raw []byte) (Port, error) {
@@ -50,13 +74,49 @@ func ParsePort(raw []byte) (Port, error) {
 	if p.Port < 1 || p.Port > 65535 {
 		return p, errors.New("transfer_port: port must be 1 to 65535")
 	}
-	if p.Community == "" {
-		return p, errors.New("transfer_port: community must not be empty")
+	switch {
+	case (p.Community == "") == (p.V3 == nil):
+		return p, errors.New("transfer_port: give community (SNMP v2c) or v3 (an SNMP v3 user), one of them")
+	case p.V3 != nil:
+		if err := p.V3.check(); err != nil {
+			return p, fmt.Errorf("transfer_port.v3: %w", err)
+		}
 	}
 	if p.IfIndex < 1 {
 		return p, errors.New("transfer_port: if_index must be positive")
 	}
 	return p, nil
+}
+
+func (u *USMUser) check() error {
+	if u.User == "" {
+		return errors.New("user must not be empty")
+	}
+	if u.AuthProtocol == "" {
+		if u.PrivProtocol != "" || u.AuthPassword != "" || u.PrivPassword != "" {
+			return errors.New("privacy and passwords need auth_protocol")
+		}
+		return nil
+	}
+	if !slices.Contains(AuthProtocols, u.AuthProtocol) {
+		return fmt.Errorf("auth_protocol must be one of %s", strings.Join(AuthProtocols, ", "))
+	}
+	if len(u.AuthPassword) < 8 {
+		return errors.New("auth_password must have at least 8 characters")
+	}
+	if u.PrivProtocol == "" {
+		if u.PrivPassword != "" {
+			return errors.New("priv_password needs priv_protocol")
+		}
+		return nil
+	}
+	if !slices.Contains(PrivProtocols, u.PrivProtocol) {
+		return fmt.Errorf("priv_protocol must be one of %s", strings.Join(PrivProtocols, ", "))
+	}
+	if len(u.PrivPassword) < 8 {
+		return errors.New("priv_password must have at least 8 characters")
+	}
+	return nil
 }
 
 // Counters are a port's octet counters (64-bit, wrapping).

@@ -57,3 +57,29 @@ func TestPeriods(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePort(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{`{"address":"192.0.2.1","community":"public","if_index":12}`, true},
+		{`{"address":"sw1.example.net","port":1161,"community":"public","if_index":1}`, true},
+		{`{"address":"192.0.2.1","if_index":12,"v3":{"user":"u","auth_protocol":"SHA","auth_password":"12345678","priv_protocol":"AES","priv_password":"abcdefgh"}}`, true},
+		{`{"address":"192.0.2.1","if_index":12,"v3":{"user":"u","auth_protocol":"SHA256","auth_password":"12345678"}}`, true},
+		{`{"address":"192.0.2.1","if_index":12,"v3":{"user":"u"}}`, true},
+		{`{"address":"192.0.2.1","if_index":12}`, false},
+		{`{"address":"192.0.2.1","community":"c","if_index":12,"v3":{"user":"u"}}`, false},
+		{`{"address":"192.0.2.1","if_index":12,"v3":{"user":"u","auth_protocol":"SHA","auth_password":"short"}}`, false},
+		{`{"address":"192.0.2.1","if_index":12,"v3":{"user":"u","priv_protocol":"AES","priv_password":"abcdefgh"}}`, false},
+		{`{"address":"192.0.2.1","if_index":12,"v3":{"user":"u","auth_protocol":"SHA1","auth_password":"12345678"}}`, false},
+		{`{"address":"192.0.2.1","community":"c","if_index":0}`, false},
+		{`{"address":"","community":"c","if_index":1}`, false},
+		{`{"address":"192.0.2.1","community":"c","if_index":1,"port":70000}`, false},
+		{`{"address":"192.0.2.1","community":"c","if_index":1,"extra":true}`, false},
+	} {
+		if _, err := ParsePort([]byte(tc.in)); (err == nil) != tc.ok {
+			t.Errorf("ParsePort(%s) = %v, want ok=%v", tc.in, err, tc.ok)
+		}
+	}
+}

@@ -1,5 +1,5 @@
-// Package snmp reads switch ports' octet counters over SNMP v2c
-// (gosnmp): IF-MIB ifHCInOctets (1.3.6.1.2.1.31.1.1.1.6.ifIndex) and
+// Package snmp reads switch ports' octet counters over SNMP v2c or v3
+// (USM; gosnmp): IF-MIB ifHCInOctets (1.3.6.1.2.1.31.1.1.1.6.ifIndex) and
 // ifHCOutOctets (1.3.6.1.2.1.31.1.1.1.10.ifIndex), both 64-bit, in one
 // GET.
 package snmp
@@ -44,6 +44,23 @@ func (r *Reader) Read(ctx context.Context, p transfer.Port) (transfer.Counters, 
 		Target: p.Address, Port: uint16(p.Port), Transport: "udp", Community: p.Community,
 		Version: gosnmp.Version2c, Timeout: timeout, Retries: retries, MaxOids: gosnmp.MaxOids, Context: ctx,
 	}
+	if p.V3 != nil {
+		g.Version, g.Community = gosnmp.Version3, ""
+		g.SecurityModel = gosnmp.UserSecurityModel
+		usm := &gosnmp.UsmSecurityParameters{UserName: p.V3.User}
+		g.MsgFlags = gosnmp.NoAuthNoPriv
+		if p.V3.AuthProtocol != "" {
+			g.MsgFlags = gosnmp.AuthNoPriv
+			usm.AuthenticationProtocol = authProtocols[p.V3.AuthProtocol]
+			usm.AuthenticationPassphrase = p.V3.AuthPassword
+		}
+		if p.V3.PrivProtocol != "" {
+			g.MsgFlags = gosnmp.AuthPriv
+			usm.PrivacyProtocol = privProtocols[p.V3.PrivProtocol]
+			usm.PrivacyPassphrase = p.V3.PrivPassword
+		}
+		g.SecurityParameters = usm
+	}
 	if err := g.ConnectIPv4(); err != nil {
 		if err := g.Connect(); err != nil {
 			return transfer.Counters{}, fmt.Errorf("snmp connect: %w", err)
@@ -79,6 +96,15 @@ func (r *Reader) Read(ctx context.Context, p transfer.Port) (transfer.Counters, 
 		return transfer.Counters{}, errors.New("snmp get: the agent did not answer both counters")
 	}
 	return c, nil
+}
+
+var authProtocols = map[string]gosnmp.SnmpV3AuthProtocol{
+	"MD5": gosnmp.MD5, "SHA": gosnmp.SHA, "SHA224": gosnmp.SHA224, "SHA256": gosnmp.SHA256,
+	"SHA384": gosnmp.SHA384, "SHA512": gosnmp.SHA512,
+}
+
+var privProtocols = map[string]gosnmp.SnmpV3PrivProtocol{
+	"DES": gosnmp.DES, "AES": gosnmp.AES, "AES192": gosnmp.AES192, "AES256": gosnmp.AES256,
 }
 
 func trimDot(oid string) string {

@@ -2,6 +2,7 @@ package snmp_test
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/netip"
 	"strconv"
@@ -89,6 +90,41 @@ func TestSNMPDCountsTraffic(t *testing.T) {
 	if !within(gotDown, down) {
 		t.Errorf("down (ifHCOutOctets of the server's port) grew %d, want %d ± 2%%", gotDown, down)
 	}
+
+	// The same port over SNMP v3 (SHA, AES): the counters have not moved
+	// back; a wrong password reads nothing.
+	v3 := port
+	v3.Community = ""
+	v3.V3 = &transfer.USMUser{User: agent.V3User, AuthProtocol: "SHA", AuthPassword: agent.V3AuthPassword,
+		PrivProtocol: "AES", PrivPassword: agent.V3PrivPassword}
+	if _, err := transfer.ParsePort(mustJSON(t, v3)); err != nil {
+		t.Fatal(err)
+	}
+	port = v3
+	if c := read(); c.In < after.In || c.Out < after.Out {
+		t.Errorf("SNMP v3 read %+v, below the v2c reading %+v", c, after)
+	}
+	bad := *v3.V3
+	bad.PrivPassword = "wrong-password"
+	v3.V3 = &bad
+	err = lab.Do(lab.GatewayNS, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, err := (&snmp.Reader{Timeout: 300 * time.Millisecond, Retries: 1}).Read(ctx, v3)
+		return err
+	})
+	if err == nil {
+		t.Error("SNMP v3 with a wrong privacy password read counters")
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // fakeAgent answers SNMP v2c GETs for the two IF-MIB counters of one
