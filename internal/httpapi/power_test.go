@@ -233,6 +233,14 @@ func TestPowerIPMI(t *testing.T) {
 			t.Fatalf("after %s power-details says %q, want %q", step.cmd, got, step.want)
 		}
 	}
+	// No answer shows the connection.
+	for _, c := range [][]string{{"services/details", "service_id", colA}, {"colocation/details", "service_id", colA},
+		{"services/list"}, {"colocation/list"}, {"colocation/power-details", "service_id", colA}} {
+		a := e.asA(c[0], c[1:]...)
+		if !a.success() || strings.Contains(string(a.raw), sim.Password) || strings.Contains(string(a.raw), `"ipmi"`) {
+			t.Errorf("%s shows the power connection: %s", c[0], a.raw)
+		}
+	}
 	// The BMC stops answering: internal-operation-error within the budget.
 	sim.Daemon.Signal(syscall.SIGTERM)
 	<-sim.Daemon.Exited
