@@ -440,3 +440,29 @@ func TestPowerTwoNodes(t *testing.T) {
 		t.Errorf("%d of %d device operations overlapped", pr.overlaps, pr.ops)
 	}
 }
+
+// TestPowerDetailsCached: a loop of power-details reads the device once
+// per PowerCacheTTL; a switch drops the cached state.
+func TestPowerDetailsCached(t *testing.T) {
+	e := newEnv(t)
+	reg := withPower(e)
+	pr := &probe{running: map[int64]int{}}
+	reg.Register("probe", pr)
+	if err := e.store.PowerSet(context.Background(), store.Power{ServiceID: 12345, CustomerID: idA, Driver: "probe", Config: []byte(`{"driver":"probe"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	e.api.Panel.PowerCacheTTL = time.Hour
+	for range 5 {
+		e.powerState("dedicated", dedA)
+	}
+	if pr.ops != 1 {
+		t.Errorf("5 power-details read the device %d times, want 1", pr.ops)
+	}
+	if a := e.asA("dedicated/power-on", "service_id", dedA, "confirm", "confirm"); !a.success() {
+		t.Fatal(string(a.raw))
+	}
+	e.powerState("dedicated", dedA)
+	if pr.ops != 3 {
+		t.Errorf("after a switch power-details did not read the device again (%d operations, want 3)", pr.ops)
+	}
+}
