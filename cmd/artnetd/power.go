@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -9,8 +10,10 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/driver/ipmi"
 	"github.com/artnet-panel/artnet-panel/internal/driver/powersim"
 	"github.com/artnet-panel/artnet-panel/internal/driver/snmp"
+	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/power"
+	"github.com/artnet-panel/artnet-panel/internal/transfer"
 )
 
 // PowerConfig configures power management and the transfer-usage poller.
@@ -43,9 +46,9 @@ func (m *Main) startPower(p *panel.Panel) error {
 	for _, n := range names {
 		switch n {
 		case "sim":
-			reg.Register("sim", powersim.New(m.store))
+			reg.Register("sim", counted{powersim.New(m.store)})
 		case "ipmi":
-			reg.Register("ipmi", &ipmi.Driver{Path: m.Power.IPMITool})
+			reg.Register("ipmi", counted{&ipmi.Driver{Path: m.Power.IPMITool}})
 		default:
 			return fmt.Errorf("--power-drivers: unknown driver %q (want sim, ipmi)", n)
 		}
@@ -76,7 +79,7 @@ func (m *Main) startTransferPoller(p *panel.Panel) {
 	if every == 0 {
 		every = DefaultSNMPPoll
 	}
-	params := panel.TransferPollParams{Node: m.nodeName(), Reader: &snmp.Reader{}, Lease: 3 * every, Timeout: m.Power.SNMPTimeout}
+	params := panel.TransferPollParams{Node: m.nodeName(), Reader: countedReader{&snmp.Reader{}}, Lease: 3 * every, Timeout: m.Power.SNMPTimeout}
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
@@ -144,4 +147,45 @@ func envInt(name string, def int) int {
 		return def
 	}
 	return n
+}
+
+// counted wraps a power driver so that every failed device operation
+// counts in artnet_driver_errors_total{kind="power"}.
+type counted struct{ power.Driver }
+
+func (c counted) Open(t power.Target) (power.Device, error) {
+	d, err := c.Driver.Open(t)
+	if err != nil {
+		return nil, countErr(err)
+	}
+	return countedDevice{d}, nil
+}
+
+type countedDevice struct{ d power.Device }
+
+func countErr(err error) error {
+	if err != nil {
+		metrics.DriverErrors.WithLabelValues("power").Inc()
+	}
+	return err
+}
+
+func (c countedDevice) State(ctx context.Context) (power.State, error) {
+	st, err := c.d.State(ctx)
+	return st, countErr(err)
+}
+func (c countedDevice) On(ctx context.Context) error    { return countErr(c.d.On(ctx)) }
+func (c countedDevice) Off(ctx context.Context) error   { return countErr(c.d.Off(ctx)) }
+func (c countedDevice) Cycle(ctx context.Context) error { return countErr(c.d.Cycle(ctx)) }
+
+// countedReader counts failed switch-port readings in
+// artnet_driver_errors_total{kind="snmp"}.
+type countedReader struct{ r transfer.Reader }
+
+func (c countedReader) Read(ctx context.Context, p transfer.Port) (transfer.Counters, error) {
+	v, err := c.r.Read(ctx, p)
+	if err != nil {
+		metrics.DriverErrors.WithLabelValues("snmp").Inc()
+	}
+	return v, err
 }
