@@ -131,11 +131,11 @@ func (p *Panel) PowerSwitch(ctx context.Context, customerID, serviceID int64, se
 	if err != nil {
 		return err
 	}
-	if confirm != "confirm" {
-		return apperr.New(apperr.CodeUnconfirmed)
-	}
 	if !managed {
 		return apperr.New(apperr.CodeUnsupportedFeature)
+	}
+	if confirm != "confirm" {
+		return apperr.New(apperr.CodeUnconfirmed)
 	}
 	unlock := p.lockPower(serviceID)
 	defer unlock()
