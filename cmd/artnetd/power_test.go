@@ -43,7 +43,7 @@ func TestServePowerAndTransfer(t *testing.T) {
 	runOK(t, "admin", "import", "--db", dsn, file)
 
 	m := &Main{DB: dsn, HTTPAddr: "127.0.0.1:0", Logger: discardLogger(),
-		Power: PowerConfig{SNMPPoll: 300 * time.Millisecond, Timeout: 5 * time.Second}}
+		Power: PowerConfig{SNMPPoll: 300 * time.Millisecond}}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -224,13 +224,12 @@ func (p *Panel) powerDo(ctx context.Context, row store.Power, what string, fn fu
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
 	defer cancel()
-	deadline, _ := ctx.Deadline()
 	for i := 0; ; i++ {
-		// Each try gets an equal share of what is left.
-		per := time.Until(deadline) / time.Duration(tries-i)
-		tctx, tcancel := context.WithTimeout(ctx, per)
-		err = fn(tctx, dev)
-		tcancel()
+		// A try may use what is left of the budget: drivers bound their
+		// own exchanges (ipmitool: one 2 s session try per command), so a
+		// device that does not answer fails a try well within it, and a
+		// slow one is not cut short by an arbitrary share.
+		err = fn(ctx, dev)
 		if err == nil {
 			return nil
 		}
