@@ -213,7 +213,6 @@ func TestPowerIPMI(t *testing.T) {
 	sim := testpeer.StartIPMISim(t)
 	e := newEnv(t)
 	withPower(e)
-	e.api.Panel.PowerTimeout = 5 * time.Second
 	ctx := context.Background()
 	cfg, _ := json.Marshal(ipmi.Config{Driver: "ipmi", Address: "127.0.0.1", Port: sim.Port, Interface: "lanplus",
 		Username: sim.User, Password: sim.Password})
@@ -242,6 +241,7 @@ func TestPowerIPMI(t *testing.T) {
 		}
 	}
 	// The BMC stops answering: internal-operation-error within the budget.
+	e.api.Panel.PowerTimeout = 5 * time.Second
 	sim.Daemon.Signal(syscall.SIGTERM)
 	<-sim.Daemon.Exited
 	if a := e.asA("colocation/power-on", "service_id", colA, "confirm", "confirm"); a.code() != "internal-operation-error" {

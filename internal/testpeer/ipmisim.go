@@ -104,7 +104,7 @@ func (s *IPMISim) PowerState(t testing.TB) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, s.ipmitool, "-I", "lanplus", "-C", "3", "-H", "127.0.0.1", "-p", strconv.Itoa(s.Port),
-		"-U", s.User, "-E", "-N", "1", "-R", "2", "chassis", "power", "status")
+		"-U", s.User, "-E", "-N", "2", "-R", "3", "chassis", "power", "status")
 	cmd.Env = []string{"IPMI_PASSWORD=" + s.Password}
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -92,6 +92,10 @@ func ParseConfig(raw json.RawMessage) (Config, error) {
 type Driver struct {
 	// Path is the ipmitool binary ("": "ipmitool" from PATH).
 	Path string
+	// Retries is how many times ipmitool sends a request that got no
+	// answer within 2 s (0: 1, so that a BMC that does not answer fails a
+	// command in about 2 s and the caller's tries fit its budget).
+	Retries int
 }
 
 // Open implements power.Driver.
@@ -104,18 +108,23 @@ func (d *Driver) Open(t power.Target) (power.Device, error) {
 	if path == "" {
 		path = "ipmitool"
 	}
-	return &device{path: path, c: c}, nil
+	retries := d.Retries
+	if retries <= 0 {
+		retries = 1
+	}
+	return &device{path: path, c: c, retries: retries}, nil
 }
 
 type device struct {
-	path string
-	c    Config
+	path    string
+	c       Config
+	retries int
 }
 
-// run runs one ipmitool command: one try (-R 1) with a 2 s session
-// timeout (-N 2); callers retry and bound the whole.
+// run runs one ipmitool command: Driver.Retries sends (-R) with a 2 s
+// timeout each (-N 2); callers retry and bound the whole.
 func (v *device) run(ctx context.Context, args ...string) (string, error) {
-	base := []string{"-I", v.c.Interface, "-H", v.c.Address, "-p", strconv.Itoa(v.c.Port), "-N", "2", "-R", "1", "-E"}
+	base := []string{"-I", v.c.Interface, "-H", v.c.Address, "-p", strconv.Itoa(v.c.Port), "-N", "2", "-R", strconv.Itoa(v.retries), "-E"}
 	if v.c.Interface == "lanplus" {
 		base = append(base, "-C", strconv.Itoa(v.c.CipherSuite))
 	}

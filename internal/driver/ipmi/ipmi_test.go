@@ -28,7 +28,8 @@ func TestAgainstIPMISim(t *testing.T) {
 	sim := testpeer.StartIPMISim(t)
 	for _, iface := range []string{"lanplus", "lan"} {
 		t.Run(iface, func(t *testing.T) {
-			dev, err := (&ipmi.Driver{}).Open(target(t, sim, iface, sim.Password))
+			// Retries: a loaded test machine may answer slowly.
+			dev, err := (&ipmi.Driver{Retries: 3}).Open(target(t, sim, iface, sim.Password))
 			if err != nil {
 				t.Fatal(err)
 			}
