@@ -24,6 +24,11 @@ command -v knotd >/dev/null || [ -x /usr/sbin/knotd ] || need+=(knot)
 # (nftables) lists tables; they skip loudly without root and namespaces.
 command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || need+=(nftables)
+# Power and transfer usage: ipmitool (the IPMI driver and the tests' read
+# back), ipmi_sim (openipmi) as the BMC, snmpd as the switch's agent.
+command -v ipmitool >/dev/null || need+=(ipmitool)
+command -v ipmi_sim >/dev/null || need+=(openipmi)
+command -v snmpd >/dev/null || [ -x /usr/sbin/snmpd ] || need+=(snmpd)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||

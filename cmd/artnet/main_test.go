@@ -21,9 +21,11 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/driver/gobgp"
 	"github.com/artnet-panel/artnet-panel/internal/driver/nft"
+	"github.com/artnet-panel/artnet-panel/internal/driver/powersim"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/power"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 	"github.com/artnet-panel/artnet-panel/internal/testpeer/netlab"
 )
@@ -52,6 +54,7 @@ func TestScripts(t *testing.T) {
 			"jsonget":  cmdJSONGet,
 			"bgproute": cmdBGPRoute,
 			"nftrules": cmdNFTRules,
+			"traffic":  cmdTraffic,
 		},
 	})
 }
@@ -92,6 +95,9 @@ func setupServer(env *testscript.Env) error {
 	}
 	p := panel.New(st)
 	p.BGP = speaker
+	p.Power = &power.Registry{}
+	p.Power.Register("sim", powersim.New(st)) // the demo servers' power
+	env.Values[panelKey{}] = p
 	if err := p.BGPReconcile(ctx); err != nil {
 		return err
 	}

@@ -39,6 +39,7 @@ type Main struct {
 	DNS      DNSConfig
 	Firewall FirewallConfig
 	BGP      BGPConfig
+	Power    PowerConfig // power.go
 	Demo     bool
 	// Follow is how often the change log is read for changes made through
 	// other nodes on the same database (changefeed.Feed.Poll): 0 is
@@ -149,6 +150,10 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Close()
 		return err
 	}
+	if err := m.startPower(p); err != nil {
+		m.Close()
+		return err
+	}
 	m.bg, m.stop = context.WithCancel(context.Background())
 	m.feed = &changefeed.Feed{Store: st, Poll: m.Follow, Logger: m.Logger,
 		Observe: func(kind string, lag time.Duration) {
@@ -196,6 +201,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.startFeed()
 	m.startMaintenance()
+	m.startTransferPoller(p)
 	m.api = httpapi.New(p, m.Logger)
 	m.api.AccessLog = m.access
 	m.api.Guard = m.guard
@@ -444,6 +450,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	nh4 := fs.String("bgp-blackhole-nexthop", env("ARTNETD_BGP_BLACKHOLE_NEXTHOP", panel.DefaultBlackholeNextHop4.String()), "next hop of IPv4 blackhole routes (the address your routers discard)")
 	nh6 := fs.String("bgp-blackhole-nexthop6", env("ARTNETD_BGP_BLACKHOLE_NEXTHOP6", panel.DefaultBlackholeNextHop6.String()), "next hop of IPv6 blackhole routes")
 	bgpReconcile := fs.String("bgp-reconcile", env("ARTNETD_BGP_RECONCILE", "30s"), "period of the full re-apply of the BGP announcements")
+	powerFlags := addPowerFlags(fs, m)
 	fs.StringVar(&m.AccessLog, "access-log", env("ARTNETD_ACCESS_LOG", "-"), "access log destination: a file (appended to) or - for stderr; buffered, written every second and at shutdown")
 	fs.StringVar(&m.MetricsAddr, "metrics", env("ARTNETD_METRICS", ""), "Prometheus /metrics listen address (empty: off)")
 	fs.BoolVar(&m.Pprof, "pprof", envBool("ARTNETD_PPROF"), "serve net/http/pprof on the --metrics address")
@@ -454,6 +461,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errUsage
 	}
 	if err := m.parseAuditFlags(*trusted); err != nil {
+		return err
+	}
+	if err := powerFlags(); err != nil {
 		return err
 	}
 	if err := parseBGPFlags(&m.BGP, *bgpASN, *bgpRouterID, *bgpLocal, *bgpPeers, *nh4, *nh6, *bgpReconcile); err != nil {

@@ -15,9 +15,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/artnet-panel/artnet-panel/internal/demo"
+	"github.com/artnet-panel/artnet-panel/internal/driver/powersim"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/power"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 )
 
@@ -53,7 +55,10 @@ func newTestServer(t *testing.T) *testServer {
 	if err := inventory.Import(ctx, st, inv); err != nil {
 		t.Fatal(err)
 	}
-	api := httpapi.New(panel.New(st), slog.New(slog.DiscardHandler))
+	p := panel.New(st)
+	p.Power = &power.Registry{}
+	p.Power.Register("sim", powersim.New(st)) // the demo servers' power
+	api := httpapi.New(p, slog.New(slog.DiscardHandler))
 	api.Ready.Store(true)
 	ts := &testServer{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -204,11 +204,11 @@ func TestErrorsInTheUsersLanguage(t *testing.T) {
 
 func TestNotImplementedCommand(t *testing.T) {
 	s := newTestServer(t)
-	r := invocation{env: s.env(t)}.run(t, "dedicated", "transfer-usage-details", "12345").wantCode(t, exitError)
+	r := invocation{env: s.env(t)}.run(t, "vps", "power-on", "12347").wantCode(t, exitError)
 	if r.stderr != "error: not-implemented: Command is not implemented on this server yet\n" {
 		t.Fatalf("stderr %q", r.stderr)
 	}
-	if !slices.Contains(s.requests(), "/api/dedicated/transfer-usage-details") {
+	if !slices.Contains(s.requests(), "/api/vps/power-on") {
 		t.Fatalf("requests %v", s.requests())
 	}
 }
@@ -223,10 +223,10 @@ func TestDestructiveRefusedWithoutTerminal(t *testing.T) {
 	if len(s.requests()) != 0 {
 		t.Fatalf("requests sent: %v", s.requests())
 	}
-	// With --yes it reaches the server (whose power commands have not
-	// landed yet).
-	r = invocation{env: s.env(t)}.run(t, "dedicated", "power-off", "12345", "--yes").wantCode(t, exitError)
-	if !strings.Contains(r.stderr, "not-implemented") || !slices.Equal(s.requests(), []string{"/api/dedicated/power-off"}) {
+	// With --yes it reaches the server (the demo server is on the power
+	// simulator).
+	r = invocation{env: s.env(t)}.run(t, "dedicated", "power-off", "12345", "--yes").wantCode(t, 0)
+	if r.stderr != "" || !slices.Equal(s.requests(), []string{"/api/dedicated/power-off"}) {
 		t.Fatalf("stderr %q requests %v", r.stderr, s.requests())
 	}
 }

@@ -104,6 +104,8 @@ func (s *Server) routes() map[string]handlerFunc {
 	s.addDomainRoutes(h)
 	s.addFirewallRoutes(h)
 	s.addIPRoutes(h)
+	s.addPowerRoutes(h)
+	s.addTransferRoutes(h)
 	return h
 }
 

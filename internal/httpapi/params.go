@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -85,7 +86,9 @@ func checkLevel(cmd spec.Command, decl []spec.Param, v *form.Value, prefix strin
 		}
 		child := v.Get(p.Name)
 		if !present(child) {
-			if p.Required {
+			// A missing confirm is a command not confirmed: the handler
+			// answers the documented unconfirmed, in its order.
+			if p.Required && !(prefix == "" && p.Name == "confirm" && slices.Contains(cmd.Errors, apperr.CodeUnconfirmed)) {
 				return apperr.Errorf(cmd.ParamErrorCode(), "missing parameter %s", name)
 			}
 			continue

@@ -79,6 +79,12 @@ type Service struct {
 	// ILODetails is the iLO / IPMI interface of a dedicated server, as
 	// /dedicated/ilo-details answers it (firewall.go).
 	ILODetails *artnet.ILODetails `json:"ilo_details,omitempty"`
+	// PowerManagement, PowerDetails, TransferPort and
+	// TransferUsageDetails are power and transfer usage (power.go).
+	PowerManagement      json.RawMessage              `json:"power_management,omitempty"`
+	PowerDetails         *artnet.PowerDetails         `json:"power_details,omitempty"`
+	TransferPort         json.RawMessage              `json:"transfer_port,omitempty"`
+	TransferUsageDetails *artnet.TransferUsageDetails `json:"transfer_usage_details,omitempty"`
 }
 
 // Parse reads an inventory from JSON or YAML (detected by content).
@@ -145,6 +151,13 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 				}
 				rows[i].ilos = append(rows[i].ilos, iloEntry{service: j, access: a, path: p})
 			}
+			pe, err := powerRows(fmt.Sprintf("$.customers[%d].services[%d]", i, j), j, svc, inv.Customers[i].Services[j])
+			if err != nil {
+				return err
+			}
+			if pe != nil {
+				rows[i].powers = append(rows[i].powers, pe)
+			}
 		}
 	}
 	rulesets, err := rulesetRows(inv.FirewallRulesets, serviceTypes)
@@ -178,6 +191,11 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 				e.access.CustomerID = r.customer.ID
 				if err := tx.ILOSet(ctx, e.access); err != nil {
 					return fmt.Errorf("%s: %w", e.path, err)
+				}
+			}
+			for _, pe := range r.powers {
+				if err := importPower(ctx, tx, r.customer.ID, r.services[pe.service].ID, pe); err != nil {
+					return err
 				}
 			}
 			for j := range r.emails {
@@ -249,6 +267,7 @@ type iloEntry struct {
 
 type customerRows struct {
 	ilos       []iloEntry
+	powers     []*powerEntry
 	customer   store.Customer
 	services   []store.Service
 	emails     []store.Email
@@ -456,6 +475,14 @@ func Export(ctx context.Context, s store.Store) (Inventory, error) {
 	if err != nil {
 		return Inventory{}, err
 	}
+	powers, err := s.PowerAll(ctx)
+	if err != nil {
+		return Inventory{}, fmt.Errorf("list power management: %w", err)
+	}
+	powerOf := map[int64]store.Power{}
+	for _, p := range powers {
+		powerOf[p.ServiceID] = p
+	}
 	inv := Inventory{Customers: make([]Customer, 0, len(customers)), FirewallRulesets: rulesets, IPPools: pools}
 	for _, c := range customers {
 		access := c.APIAccess
@@ -478,6 +505,9 @@ func Export(ctx context.Context, s store.Store) (Inventory, error) {
 				return Inventory{}, fmt.Errorf("encode details of service %d: %w", svc.ID, err)
 			}
 			e.Services = append(e.Services, Service{Service: panel.ServiceToWire(svc), Details: raw, ILODetails: ilos[svc.ID]})
+			if err := exportPower(ctx, s, powerOf, &e.Services[len(e.Services)-1], c.ID); err != nil {
+				return Inventory{}, err
+			}
 		}
 		emails, err := s.EmailList(ctx, c.ID, 0, 0)
 		if err != nil {

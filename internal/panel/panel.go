@@ -138,6 +138,9 @@ type Panel struct {
 	// blackhole routes (invalid: DefaultBlackholeNextHop4/6).
 	BlackholeNextHop4, BlackholeNextHop6 netip.Addr
 
+	// PowerSettings reach services' power lines (power.go).
+	PowerSettings
+
 	fwMu  sync.Mutex // serialises firewall changes in this process
 	bgpMu sync.Mutex // serialises BGP changes in this process
 }

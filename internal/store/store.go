@@ -103,6 +103,7 @@ type Store interface {
 	DomainStore    // domain.go
 	FirewallStore  // firewall.go
 	BGPStore       // bgp.go
+	PowerStore     // power.go
 	ChangeStore    // changes.go
 	AuditStore     // audit.go
 	LoginStore     // login.go

@@ -56,6 +56,7 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 	tests = append(tests, domainTests...)
 	tests = append(tests, firewallTests...)
 	tests = append(tests, bgpTests...)
+	tests = append(tests, powerTests...)
 	tests = append(tests, changeTests...)
 	tests = append(tests, auditTests...)
 	for _, tc := range tests {
