@@ -51,9 +51,9 @@ type CloudInstance struct {
 	DisplayName string
 	Notes       string
 	CPU         int64
-	RAM         int64 // MB
-	HDD         int64 // GB
-	Bandwidth   int64 // Mbps
+	RAM         int64  // MB
+	HDD         int64  // GB
+	Bandwidth   int64  // Mbps
 	BootStatus  string // "boot" or "install"
 	BootImage   string // image name while BootStatus is "install"
 	PowerOn     bool   // desired power state
