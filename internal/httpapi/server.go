@@ -227,6 +227,10 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID})
+	if apperr.Is(err, apperr.CodeInstancePasswordIncorrect) && s.Guard.Fail(addr) {
+		// A wrong instance password counts as a failed login.
+		metrics.LoginBlocks.Inc()
+	}
 	if err != nil {
 		s.writeError(w, x, err)
 		return

@@ -64,8 +64,8 @@ type Spec struct {
 	// attached as a CD-ROM and booted first; empty: boot from the disk.
 	BootImage string
 	// VNCPort is the TCP port of the machine's VNC console (on the
-	// driver's VNC address); VNCPassword its password (VNC uses the first
-	// 8 bytes).
+	// driver's VNC address; 0: no console); VNCPassword its password (VNC
+	// uses the first 8 bytes).
 	VNCPort     int
 	VNCPassword string
 }

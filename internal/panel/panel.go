@@ -138,6 +138,10 @@ type Panel struct {
 	// blackhole routes (invalid: DefaultBlackholeNextHop4/6).
 	BlackholeNextHop4, BlackholeNextHop6 netip.Addr
 
+	// Cloud configures the cloud-instance module and VPS power (cloud.go).
+	// Nil: no hypervisor, no secret key.
+	Cloud *Cloud
+
 	fwMu  sync.Mutex // serialises firewall changes in this process
 	bgpMu sync.Mutex // serialises BGP changes in this process
 }

@@ -286,7 +286,7 @@ func (d *Driver) Args(dir string, spec hypervisor.Spec) ([]string, error) {
 	if spec.CPUs < 1 || spec.RAMMB < 16 || spec.DiskGB < 1 {
 		return nil, fmt.Errorf("machine %s: bad resources (cpus %d, ram %d MiB, disk %d GiB)", spec.Name, spec.CPUs, spec.RAMMB, spec.DiskGB)
 	}
-	if spec.VNCPort < 5900 || spec.VNCPort > 65535 {
+	if spec.VNCPort != 0 && (spec.VNCPort < 5900 || spec.VNCPort > 65535) {
 		return nil, fmt.Errorf("machine %s: VNC port %d is not 5900..65535", spec.Name, spec.VNCPort)
 	}
 	vncAddr := d.VNCAddr
@@ -312,8 +312,10 @@ func (d *Driver) Args(dir string, spec hypervisor.Spec) ([]string, error) {
 	} else {
 		args = append(args, "-boot", "order=c")
 	}
+	if spec.VNCPort != 0 {
+		args = append(args, "-vnc", fmt.Sprintf("%s:%d,password=on", vncAddr, spec.VNCPort-5900))
+	}
 	args = append(args,
-		"-vnc", fmt.Sprintf("%s:%d,password=on", vncAddr, spec.VNCPort-5900),
 		"-display", "none",
 		"-qmp", "unix:"+filepath.Join(dir, "qmp.sock")+",server=on,wait=off",
 		"-pidfile", filepath.Join(dir, "qemu.pid"),
@@ -351,9 +353,12 @@ func (d *Driver) launch(ctx context.Context, dir string, spec hypervisor.Spec) e
 	}
 	// The machine is paused (-S): set the console password before the
 	// guest runs, then resume.
-	_, err = d.qmpRun(ctx, spec.Name,
-		qmp.Command{Execute: "set_password", Args: map[string]string{"protocol": "vnc", "password": vncPassword(spec.VNCPassword)}},
-		qmp.Command{Execute: "cont"})
+	cmds := []qmp.Command{{Execute: "cont"}}
+	if spec.VNCPort != 0 {
+		cmds = append([]qmp.Command{{Execute: "set_password",
+			Args: map[string]string{"protocol": "vnc", "password": vncPassword(spec.VNCPassword)}}}, cmds...)
+	}
+	_, err = d.qmpRun(ctx, spec.Name, cmds...)
 	if err != nil {
 		d.kill(ctx, spec.Name)
 		return err
