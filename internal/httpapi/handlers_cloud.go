@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
+	"github.com/artnet-panel/artnet-panel/internal/apperr"
 	"github.com/artnet-panel/artnet-panel/internal/form"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 )
@@ -94,6 +95,14 @@ func (s *Server) addCloudRoutes(h map[string]handlerFunc) {
 		}
 		return artnet.ServiceDetailsOf[artnet.ServiceDetails]{ServiceDetails: d}, nil
 	}
+}
+
+// tooLongCodes are the documented codes of parameters longer than their
+// limit, by "module/command parameter"; the others answer the command's
+// parameter error code.
+var tooLongCodes = map[string]string{
+	"cloud-instance/custom-properties-edit custom_properties[display_name]": apperr.CodeInstanceDisplayNameTooLong,
+	"cloud-instance/custom-properties-edit custom_properties[notes]":        apperr.CodeInstanceNotesTooLong,
 }
 
 // bool returns a Bool parameter already checked by checkParams (false
