@@ -39,6 +39,7 @@ type Main struct {
 	DNS      DNSConfig
 	Firewall FirewallConfig
 	BGP      BGPConfig
+	Cloud    CloudConfig
 	Demo     bool
 	// Follow is how often the change log is read for changes made through
 	// other nodes on the same database (changefeed.Feed.Poll): 0 is
@@ -139,6 +140,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if err := m.startBGP(p); err != nil {
+		m.Close()
+		return err
+	}
+	if err := m.startCloud(p); err != nil {
 		m.Close()
 		return err
 	}
@@ -372,6 +377,7 @@ func (m *Main) close() error {
 		<-m.driversDone
 	}
 	m.stopBGP()
+	m.stopCloud()
 	if m.store != nil {
 		if err := m.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
@@ -433,8 +439,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&m.MetricsAddr, "metrics", env("ARTNETD_METRICS", ""), "Prometheus /metrics listen address (empty: off)")
 	fs.BoolVar(&m.Pprof, "pprof", envBool("ARTNETD_PPROF"), "serve net/http/pprof on the --metrics address")
 	logLevel := fs.String("log-level", env("ARTNETD_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
+	cloudParsed := cloudFlags(fs, &m.Cloud)
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if err := cloudParsed(); err != nil {
+		return err
 	}
 	if err := parseBGPFlags(&m.BGP, *bgpASN, *bgpRouterID, *bgpLocal, *bgpPeers, *nh4, *nh6, *bgpReconcile); err != nil {
 		return err
