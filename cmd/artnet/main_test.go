@@ -87,6 +87,7 @@ func setupServer(env *testscript.Env) error {
 	}
 	p := panel.New(st)
 	p.BGP = speaker
+	p.Cloud = scriptCloud(env)
 	if err := p.BGPReconcile(ctx); err != nil {
 		return err
 	}
