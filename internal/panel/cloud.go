@@ -67,7 +67,32 @@ type Cloud struct {
 	// ImagesDir is where relative installation image files are found.
 	ImagesDir string
 
-	mu sync.Mutex // serialises cloud changes in this process
+	// mu is held shared by every change of one machine (which also holds
+	// that machine's lock) and exclusively by the reconciler.
+	mu     sync.RWMutex
+	locksM sync.Mutex
+	locks  map[int64]*sync.Mutex
+}
+
+// lock serialises the changes of instance id in this process (and keeps
+// the reconciler out meanwhile); call the returned function to unlock.
+func (c *Cloud) lock(id int64) func() {
+	c.mu.RLock()
+	c.locksM.Lock()
+	if c.locks == nil {
+		c.locks = map[int64]*sync.Mutex{}
+	}
+	m := c.locks[id]
+	if m == nil {
+		m = &sync.Mutex{}
+		c.locks[id] = m
+	}
+	c.locksM.Unlock()
+	m.Lock()
+	return func() {
+		m.Unlock()
+		c.mu.RUnlock()
+	}
 }
 
 func (c *Cloud) wait() time.Duration {
@@ -295,8 +320,7 @@ const (
 // instance-password-incorrect, internal-cloud-power-on-error.
 func (p *Panel) CloudPower(ctx context.Context, customerID, id int64, password, action string) error {
 	c := p.cloud()
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.lock(id)()
 	i, err := p.instanceAuth(ctx, customerID, id, password)
 	if err != nil {
 		return err
@@ -422,8 +446,7 @@ type CloudNegotiateInput struct {
 // module's comment).
 func (p *Panel) CloudNegotiate(ctx context.Context, customerID int64, in CloudNegotiateInput) error {
 	c := p.cloud()
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.lock(in.ID)()
 	i, err := p.instanceAuth(ctx, customerID, in.ID, in.Password)
 	if err != nil {
 		return err
@@ -531,8 +554,7 @@ func (p *Panel) CloudImages(ctx context.Context, customerID, id int64) ([]artnet
 // internal-instance-boot-mode-installation-image.
 func (p *Panel) CloudBootMode(ctx context.Context, customerID, id int64, password, image string, install, shutdown bool) error {
 	c := p.cloud()
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.lock(id)()
 	i, err := p.instanceAuth(ctx, customerID, id, password)
 	if err != nil {
 		return err
@@ -571,8 +593,7 @@ const (
 // internal-instance-custom-properties-edit-error.
 func (p *Panel) CloudEditProperties(ctx context.Context, customerID, id int64, displayName, notes *string) error {
 	c := p.cloud()
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.lock(id)()
 	i, err := p.instance(ctx, customerID, id)
 	if err != nil {
 		return err
@@ -601,8 +622,7 @@ func (p *Panel) CloudEditProperties(ctx context.Context, customerID, id int64, d
 // instance-password-incorrect, password-too-short, password-invalid.
 func (p *Panel) CloudPasswordChange(ctx context.Context, customerID, id int64, password, newPassword string) error {
 	c := p.cloud()
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.lock(id)()
 	i, err := p.instanceAuth(ctx, customerID, id, password)
 	if err != nil {
 		return err
@@ -641,8 +661,7 @@ func (p *Panel) CloudPasswordChange(ctx context.Context, customerID, id int64, p
 // instance-password-incorrect, internal-instance-delete-error.
 func (p *Panel) CloudDelete(ctx context.Context, customerID, id int64, password string) error {
 	c := p.cloud()
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.lock(id)()
 	i, err := p.instanceAuth(ctx, customerID, id, password)
 	if err != nil {
 		return err

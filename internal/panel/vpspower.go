@@ -120,9 +120,9 @@ func (p *Panel) vpsPower(ctx context.Context, customerID, serviceID int64, confi
 // VPSPower answers /vps/power-on (CloudPowerOn), /vps/power-off
 // (CloudPowerOff) and /vps/power-restart (CloudPowerRestart).
 func (p *Panel) VPSPower(ctx context.Context, customerID, serviceID int64, confirm, action string) error {
-	c := p.cloud()
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	// VPS machines are locked by the negated service id, apart from
+	// instance ids.
+	defer p.cloud().lock(-serviceID)()
 	row, cfg, err := p.vpsPower(ctx, customerID, serviceID, confirm)
 	if err != nil {
 		return err
