@@ -224,26 +224,12 @@ func TestCloudQEMU(t *testing.T) {
 	}
 }
 
-// machineResources returns the running machine's CPU count and memory.
+// machineResources returns the running machine's CPU count and memory in bytes.
 func machineResources(t *testing.T, d *qemu.Driver, name string) (int, int64) {
 	t.Helper()
-	ctx := context.Background()
-	raw, err := d.QMP(ctx, name, "query-cpus-fast", nil)
+	cpus, mem, err := d.Resources(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cpus []json.RawMessage
-	if err := json.Unmarshal(raw, &cpus); err != nil {
-		t.Fatal(err)
-	}
-	if raw, err = d.QMP(ctx, name, "query-memory-size-summary", nil); err != nil {
-		t.Fatal(err)
-	}
-	var mem struct {
-		BaseMemory int64 `json:"base-memory"`
-	}
-	if err := json.Unmarshal(raw, &mem); err != nil {
-		t.Fatal(err)
-	}
-	return len(cpus), mem.BaseMemory
+	return cpus, mem
 }

@@ -112,10 +112,16 @@ func (s *Simulator) Start(ctx context.Context, spec hypervisor.Spec) error {
 		return err
 	}
 	m := s.machine(spec.Name)
-	switch m.State {
-	case hypervisor.Running:
+	if m.State == hypervisor.Running {
 		return nil
-	case hypervisor.Stopped:
+	}
+	return m.powerOn(spec)
+}
+
+// powerOn starts a stopped machine from spec, or resumes one with a
+// process.
+func (m *Machine) powerOn(spec hypervisor.Spec) error {
+	if m.State == hypervisor.Stopped {
 		if spec.CPUs < 1 || spec.RAMMB < 16 || spec.DiskGB < 1 {
 			return fmt.Errorf("machine %s: bad resources", spec.Name)
 		}
@@ -181,16 +187,7 @@ func (s *Simulator) Reboot(ctx context.Context, spec hypervisor.Spec, wait time.
 	if m.State == hypervisor.Running && s.ignore[spec.Name] {
 		return hypervisor.ErrNotShutDown
 	}
-	if m.State == hypervisor.Stopped {
-		m.Spec = spec
-		m.VNCPassword = spec.VNCPassword
-		if m.DiskGB == 0 {
-			m.DiskGB = spec.DiskGB
-		}
-	}
-	m.State = hypervisor.Running
-	m.Starts++
-	return nil
+	return m.powerOn(spec)
 }
 
 // GrowDisk implements hypervisor.Hypervisor.

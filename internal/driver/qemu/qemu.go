@@ -201,6 +201,26 @@ func (d *Driver) QMP(ctx context.Context, name, command string, args any) (json.
 	return out[0], nil
 }
 
+// Resources returns the running machine's CPU count (QMP
+// query-cpus-fast) and memory in bytes (query-memory-size-summary).
+func (d *Driver) Resources(ctx context.Context, name string) (cpus int, memBytes int64, err error) {
+	out, err := d.qmpRun(ctx, name, qmp.Command{Execute: "query-cpus-fast"}, qmp.Command{Execute: "query-memory-size-summary"})
+	if err != nil {
+		return 0, 0, err
+	}
+	var list []json.RawMessage
+	var mem struct {
+		BaseMemory int64 `json:"base-memory"`
+	}
+	if err := json.Unmarshal(out[0], &list); err != nil {
+		return 0, 0, fmt.Errorf("query-cpus-fast of %s: %w", name, err)
+	}
+	if err := json.Unmarshal(out[1], &mem); err != nil {
+		return 0, 0, fmt.Errorf("query-memory-size-summary of %s: %w", name, err)
+	}
+	return len(list), mem.BaseMemory, nil
+}
+
 // state reads the run state; callers hold the machine's lock.
 func (d *Driver) state(ctx context.Context, name string) (hypervisor.State, error) {
 	out, err := d.qmpRun(ctx, name, qmp.Command{Execute: "query-status"})

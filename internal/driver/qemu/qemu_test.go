@@ -2,7 +2,6 @@ package qemu_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -111,28 +110,12 @@ func TestMachineLifecycle(t *testing.T) {
 	mustState(t, d2, spec.Name, hypervisor.Stopped)
 }
 
-// Resources returns the running machine's CPU count (query-cpus-fast) and
-// memory in bytes (query-memory-size-summary).
+// Resources returns the running machine's CPU count and memory in bytes.
 func Resources(t *testing.T, d *qemu.Driver, name string) (int, int64) {
 	t.Helper()
-	ctx := context.Background()
-	raw, err := d.QMP(ctx, name, "query-cpus-fast", nil)
+	cpus, mem, err := d.Resources(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cpus []json.RawMessage
-	if err := json.Unmarshal(raw, &cpus); err != nil {
-		t.Fatal(err)
-	}
-	raw, err = d.QMP(ctx, name, "query-memory-size-summary", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mem struct {
-		BaseMemory int64 `json:"base-memory"`
-	}
-	if err := json.Unmarshal(raw, &mem); err != nil {
-		t.Fatal(err)
-	}
-	return len(cpus), mem.BaseMemory
+	return cpus, mem
 }
