@@ -63,6 +63,10 @@ type Spec struct {
 	// BootImage, when not empty, is the path of an installation image
 	// attached as a CD-ROM and booted first; empty: boot from the disk.
 	BootImage string
+	// Kernel, when not empty, boots the machine directly from that kernel
+	// (with Initrd and KernelArgs) instead of its firmware's boot order:
+	// for appliance machines the operator builds.
+	Kernel, Initrd, KernelArgs string
 	// VNCPort is the TCP port of the machine's VNC console (on the
 	// driver's VNC address; 0: no console); VNCPassword its password (VNC
 	// uses the first 8 bytes).

@@ -6,7 +6,8 @@
 //
 // Each machine has a directory StateDir/<name> holding its disk
 // (disk.qcow2, created with qemu-img on first start), its QMP socket
-// (qmp.sock) and the pid file QEMU writes (qemu.pid). QEMU is started
+// (qmp.sock), the pid file QEMU writes (qemu.pid) and its serial console's
+// output (console.log). QEMU is started
 // without a shell, with -daemonize and in a session of its own, so the
 // machine is not a child of artnetd and outlives it (a kill -9 of artnetd
 // leaves every machine running). A restarted driver finds the machines
@@ -104,6 +105,10 @@ func (d *Driver) dir(name string) (string, error) {
 
 // DiskPath returns the path of the machine's disk image.
 func (d *Driver) DiskPath(name string) string { return filepath.Join(d.StateDir, name, "disk.qcow2") }
+
+// ConsolePath returns the path of the file the machine's serial console
+// writes to (the guest's boot messages, kept until the next start).
+func (d *Driver) ConsolePath(name string) string { return filepath.Join(d.StateDir, name, "console.log") }
 
 // QMPPath returns the path of the machine's QMP socket.
 func (d *Driver) QMPPath(name string) string { return filepath.Join(d.StateDir, name, "qmp.sock") }
@@ -324,6 +329,15 @@ func (d *Driver) Args(dir string, spec hypervisor.Spec) ([]string, error) {
 		"-nodefaults", "-vga", "std", "-nic", "none",
 		"-drive", "file=" + filepath.Join(dir, "disk.qcow2") + ",format=qcow2,if=virtio",
 	}
+	if spec.Kernel != "" {
+		args = append(args, "-kernel", spec.Kernel)
+		if spec.Initrd != "" {
+			args = append(args, "-initrd", spec.Initrd)
+		}
+		if spec.KernelArgs != "" {
+			args = append(args, "-append", spec.KernelArgs)
+		}
+	}
 	if spec.BootImage != "" {
 		if strings.Contains(spec.BootImage, ",") {
 			return nil, fmt.Errorf("machine %s: image path %q contains a comma", spec.Name, spec.BootImage)
@@ -337,6 +351,7 @@ func (d *Driver) Args(dir string, spec hypervisor.Spec) ([]string, error) {
 	}
 	args = append(args,
 		"-display", "none",
+		"-serial", "file:"+filepath.Join(dir, "console.log"),
 		"-qmp", "unix:"+filepath.Join(dir, "qmp.sock")+",server=on,wait=off",
 		"-pidfile", filepath.Join(dir, "qemu.pid"),
 		"-no-shutdown", "-S", "-daemonize",
