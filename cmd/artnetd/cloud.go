@@ -71,6 +71,9 @@ func (m *Main) startCloud(p *panel.Panel) error {
 	default:
 		return fmt.Errorf("--hypervisor %q: want sim, qemu or none", c.Hypervisor)
 	}
+	if key == nil && h != nil {
+		m.Logger.Warn("hypervisor: no --cloud-secret-key: cloud instances cannot be started (their console passwords stay sealed)")
+	}
 	p.Cloud = &panel.Cloud{Hypervisor: h, SecretKey: key, ShutdownWait: c.ShutdownWait, ImagesDir: c.ImagesDir}
 	if h == nil {
 		return nil
