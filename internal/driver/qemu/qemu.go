@@ -108,7 +108,9 @@ func (d *Driver) DiskPath(name string) string { return filepath.Join(d.StateDir,
 
 // ConsolePath returns the path of the file the machine's serial console
 // writes to (the guest's boot messages, kept until the next start).
-func (d *Driver) ConsolePath(name string) string { return filepath.Join(d.StateDir, name, "console.log") }
+func (d *Driver) ConsolePath(name string) string {
+	return filepath.Join(d.StateDir, name, "console.log")
+}
 
 // QMPPath returns the path of the machine's QMP socket.
 func (d *Driver) QMPPath(name string) string { return filepath.Join(d.StateDir, name, "qmp.sock") }
