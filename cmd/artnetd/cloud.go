@@ -25,6 +25,8 @@ type CloudConfig struct {
 	StateDir string
 	// VNCAddr is the address the machines' VNC consoles listen on.
 	VNCAddr string
+	// Network ("none" or "tap") and Bridge: the machines' NIC (qemu.Driver).
+	Network, Bridge string
 	// SecretKey seals the instances' console passwords (32 bytes).
 	SecretKey []byte
 	// ImagesDir is where relative installation image files are found.
@@ -65,7 +67,7 @@ func (m *Main) startCloud(p *panel.Panel) error {
 		if c.StateDir == "" {
 			return fmt.Errorf("--hypervisor qemu needs --qemu-state-dir")
 		}
-		c.qemu = &qemu.Driver{StateDir: c.StateDir, VNCAddr: c.VNCAddr}
+		c.qemu = &qemu.Driver{StateDir: c.StateDir, VNCAddr: c.VNCAddr, Network: c.Network, Bridge: c.Bridge, Logger: m.Logger}
 		h = c.qemu
 	case "none":
 	default:
@@ -123,6 +125,8 @@ func cloudFlags(fs *flag.FlagSet, c *CloudConfig) func() error {
 	fs.StringVar(&c.Hypervisor, "hypervisor", env("ARTNETD_HYPERVISOR", "sim"), "hypervisor of cloud instances and VPS power: sim, qemu or none")
 	fs.StringVar(&c.StateDir, "qemu-state-dir", env("ARTNETD_QEMU_STATE_DIR", "/var/lib/artnetd/qemu"), "with --hypervisor qemu: directory of the machines' disks, QMP sockets and pid files")
 	fs.StringVar(&c.VNCAddr, "qemu-vnc-addr", env("ARTNETD_QEMU_VNC_ADDR", "127.0.0.1"), "address the machines' VNC consoles listen on")
+	fs.StringVar(&c.Network, "qemu-network", env("ARTNETD_QEMU_NETWORK", "none"), "the machines' network: none, or tap (a virtio NIC on a tap shaped to the instance's bandwidth with tc)")
+	fs.StringVar(&c.Bridge, "qemu-bridge", env("ARTNETD_QEMU_BRIDGE", ""), "with --qemu-network tap: the bridge the taps join (empty: none)")
 	fs.StringVar(&c.ImagesDir, "cloud-images-dir", env("ARTNETD_CLOUD_IMAGES_DIR", "/var/lib/artnetd/images"), "directory of installation images given by relative file names")
 	key := fs.String("cloud-secret-key", env("ARTNETD_CLOUD_SECRET_KEY", ""), "64 hex digits: AES-256 key sealing the instances' console passwords (prefer the environment variable)")
 	wait := fs.String("cloud-shutdown-wait", env("ARTNETD_CLOUD_SHUTDOWN_WAIT", "30s"), "how long a guest gets to shut down after an ACPI power-down")

@@ -24,8 +24,8 @@
 // runs, so it is never on a command line or on disk, and until it is set
 // no password opens the console.
 //
-// Known gap: the machine has no network device yet (-nic none); the
-// bandwidth of the Spec is recorded by the panel but not enforced here.
+// The network (net.go): none, or a tap per machine shaped to the Spec's
+// bandwidth with tc.
 package qemu
 
 import (
@@ -34,6 +34,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,6 +64,11 @@ type Driver struct {
 	Accel string
 	// Timeout bounds one QMP exchange and process start (default 10s).
 	Timeout time.Duration
+	// Network is "none" (no NIC, the default) or "tap" (net.go); Bridge
+	// the bridge taps join ("": none).
+	Network, Bridge string
+	// Logger records what the driver works around (nil: discarded).
+	Logger *slog.Logger
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
@@ -328,9 +334,14 @@ func (d *Driver) Args(dir string, spec hypervisor.Spec) ([]string, error) {
 		"-machine", "pc,accel=" + d.Accelerator(),
 		"-smp", strconv.Itoa(spec.CPUs),
 		"-m", strconv.FormatInt(spec.RAMMB, 10),
-		"-nodefaults", "-vga", "std", "-nic", "none",
+		"-nodefaults", "-vga", "std",
 		"-drive", "file=" + filepath.Join(dir, "disk.qcow2") + ",format=qcow2,if=virtio",
 	}
+	net, err := d.netArgs(spec)
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, net...)
 	if spec.Kernel != "" {
 		args = append(args, "-kernel", spec.Kernel)
 		if spec.Initrd != "" {
@@ -394,6 +405,10 @@ func (d *Driver) launch(ctx context.Context, dir string, spec hypervisor.Spec) e
 	if spec.VNCPort != 0 {
 		cmds = append([]qmp.Command{{Execute: "set_password",
 			Args: map[string]string{"protocol": "vnc", "password": vncPassword(spec.VNCPassword)}}}, cmds...)
+	}
+	if err := d.setupNet(ctx, spec); err != nil {
+		d.kill(ctx, spec.Name)
+		return err
 	}
 	_, err = d.qmpRun(ctx, spec.Name, cmds...)
 	if err != nil {
