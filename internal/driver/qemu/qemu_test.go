@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,13 +95,23 @@ func TestMachineLifecycle(t *testing.T) {
 	if size, err := d2.DiskSize(ctx, spec.Name); err != nil || size != 3<<30 {
 		t.Fatalf("disk size %d, %v; want 3 GiB", size, err)
 	}
-	spec.CPUs, spec.RAMMB, spec.DiskGB = 2, 128, 3
+	// Restarted with more CPUs and memory, booting an installation image
+	// first (any file serves as the CD-ROM's medium here).
+	iso := filepath.Join(t.TempDir(), "install.iso")
+	if err := os.WriteFile(iso, make([]byte, 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec.CPUs, spec.RAMMB, spec.DiskGB, spec.BootImage = 2, 128, 3, iso
 	if err := d2.Start(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
 	cpus, mem := Resources(t, d2, spec.Name)
 	if cpus != 2 || mem != 128<<20 {
 		t.Fatalf("running with %d CPUs and %d bytes, want 2 and 128 MiB", cpus, mem)
+	}
+	blocks, err := d2.QMP(ctx, spec.Name, "query-block", nil)
+	if err != nil || !strings.Contains(string(blocks), `"removable": true`) || !strings.Contains(string(blocks), iso) {
+		t.Fatalf("query-block: %s, %v; want a CD-ROM with %s", blocks, err, iso)
 	}
 	if err := d2.Delete(ctx, spec.Name); err != nil {
 		t.Fatal(err)
