@@ -164,6 +164,27 @@ func main() {
 	heap1, rss1 := memory(srv.URL)
 	fmt.Printf("artnetd memory per managed running instance: heap %+.1f KiB, RSS %+.1f KiB (%d instances)\n",
 		float64(heap1-heap0)/1024/float64(*n), float64(rss1-rss0)/1024/float64(*n), *n)
+	var qemuRSS int64
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(drv.StateDir, name, "qemu.pid"))
+		if err != nil {
+			log.Fatal(err)
+		}
+		qemuRSS += rssOf("/proc/" + strings.TrimSpace(string(b)) + "/status")
+	}
+	fmt.Printf("QEMU process per running instance (64 MiB guest, no OS): RSS %.1f MiB\n", float64(qemuRSS)/float64(*n)/(1<<20))
+}
+
+// rssOf returns VmRSS of a /proc/PID/status file, in bytes.
+func rssOf(status string) int64 {
+	b, _ := os.ReadFile(status)
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }
 
 // memory lists every instance (asking QEMU for each state), then returns
@@ -180,14 +201,7 @@ func memory(base string) (heap, rss int64) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			rss = kb * 1024
-		}
-	}
-	return int64(ms.HeapInuse), rss
+	return int64(ms.HeapInuse), rssOf("/proc/self/status")
 }
 
 func stats(d []time.Duration) string {
