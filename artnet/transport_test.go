@@ -241,7 +241,7 @@ func TestDebugRedactsSecrets(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"POST", "/api/customer/details", "200", "api_key=REDACTED", "instance_password=REDACTED",
-		"instance_new_password=REDACTED", `"api_key":"REDACTED"`, `"name":"ACME sp. z o.o."`, "not-implemented"} {
+		"instance_new_password=REDACTED", `"api_key":"REDACTED"`, `"name":"ACME sp. z o.o."`, "authorization-failed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("debug output lacks %q:\n%s", want, out)
 		}

@@ -29,6 +29,10 @@ command -v nft >/dev/null || [ -x /usr/sbin/nft ] || need+=(nftables)
 command -v ipmitool >/dev/null || need+=(ipmitool)
 command -v ipmi_sim >/dev/null || need+=(openipmi)
 command -v snmpd >/dev/null || [ -x /usr/sbin/snmpd ] || need+=(snmpd)
+# The QEMU hypervisor driver's tests boot real (tiny) virtual machines.
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+command -v qemu-img >/dev/null || need+=(qemu-utils)
+[ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || need+=(busybox-static)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||

@@ -98,6 +98,7 @@ func setupServer(env *testscript.Env) error {
 	p.Power = &power.Registry{}
 	p.Power.Register("sim", powersim.New(st)) // the demo servers' power
 	env.Values[panelKey{}] = p
+	p.Cloud = scriptCloud(env)
 	if err := p.BGPReconcile(ctx); err != nil {
 		return err
 	}

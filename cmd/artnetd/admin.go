@@ -70,6 +70,10 @@ func adminImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer st.Close()
+	// Cloud instances' console passwords are sealed with the server's key.
+	if inv.CloudSecretKey, err = parseCloudKey(os.Getenv("ARTNETD_CLOUD_SECRET_KEY")); err != nil {
+		return err
+	}
 	if err := inventory.Import(ctx, st, inv); err != nil {
 		return fmt.Errorf("%s: %w (nothing was imported)", fs.Arg(0), err)
 	}

@@ -40,6 +40,7 @@ type Main struct {
 	Firewall FirewallConfig
 	BGP      BGPConfig
 	Power    PowerConfig // power.go
+	Cloud    CloudConfig
 	Demo     bool
 	// Follow is how often the change log is read for changes made through
 	// other nodes on the same database (changefeed.Feed.Poll): 0 is
@@ -151,6 +152,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if err := m.startPower(p); err != nil {
+		m.Close()
+		return err
+	}
+	if err := m.startCloud(p); err != nil {
 		m.Close()
 		return err
 	}
@@ -393,6 +398,7 @@ func (m *Main) close() error {
 		<-m.driversDone
 	}
 	m.stopBGP()
+	m.stopCloud()
 	if m.store != nil {
 		if err := m.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
@@ -457,8 +463,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logLevel := fs.String("log-level", env("ARTNETD_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	fs.DurationVar(&m.AuditRetention, "audit-retention", envDuration("ARTNETD_AUDIT_RETENTION", DefaultAuditRetention), "how long audit journal rows are kept")
 	trusted := fs.String("trusted-proxies", env("ARTNETD_TRUSTED_PROXIES", ""), "reverse proxies (addresses or prefixes, comma separated) whose X-Forwarded-For names the client")
+	cloudParsed := cloudFlags(fs, &m.Cloud)
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if err := cloudParsed(); err != nil {
+		return err
 	}
 	if err := m.parseAuditFlags(*trusted); err != nil {
 		return err

@@ -16,8 +16,18 @@ import (
 //go:embed demo.json
 var demoJSON []byte
 
-// Inventory returns the demo inventory (without an API key).
-func Inventory() (inventory.Inventory, error) { return inventory.Parse(demoJSON) }
+// CloudSecretKey seals the console passwords of the demo's cloud
+// instances (the demo instance's password is demo1234). It is public:
+// never use it outside the demo.
+var CloudSecretKey = []byte("artnet-panel demo key, public!!!")
+
+// Inventory returns the demo inventory (without an API key), with
+// CloudSecretKey to seal its instances' console passwords.
+func Inventory() (inventory.Inventory, error) {
+	inv, err := inventory.Parse(demoJSON)
+	inv.CloudSecretKey = CloudSecretKey
+	return inv, err
+}
 
 // Seed imports the demo inventory when the database has no customers yet,
 // gives the demo customer a fresh API key, and returns its id and key.

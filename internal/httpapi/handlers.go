@@ -106,6 +106,7 @@ func (s *Server) routes() map[string]handlerFunc {
 	s.addIPRoutes(h)
 	s.addPowerRoutes(h)
 	s.addTransferRoutes(h)
+	s.addCloudRoutes(h)
 	return h
 }
 

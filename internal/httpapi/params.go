@@ -116,6 +116,9 @@ func checkValue(cmd spec.Command, p spec.Param, v *form.Value, name string) erro
 			return bad("not valid UTF-8")
 		}
 		if p.MaxLen > 0 && utf8.RuneCountInString(v.String()) > p.MaxLen {
+			if code := tooLongCodes[cmd.Path()+" "+name]; code != "" {
+				return apperr.New(code)
+			}
 			return bad("longer than " + strconv.Itoa(p.MaxLen) + " characters")
 		}
 	case spec.Number:

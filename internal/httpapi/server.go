@@ -238,6 +238,10 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID})
 	s.finishAudit(x, err)
+	if apperr.Is(err, apperr.CodeInstancePasswordIncorrect) && s.Guard.Fail(addr) {
+		// A wrong instance password counts as a failed login.
+		metrics.LoginBlocks.Inc()
+	}
 	if err != nil {
 		s.writeError(w, x, err)
 		return

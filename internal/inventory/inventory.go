@@ -42,6 +42,14 @@ type Inventory struct {
 	// IPPools are the networks additional IP addresses are ordered from
 	// (ip.go).
 	IPPools []IPPool `json:"ip_pools,omitempty"`
+	// InstallationImagesList, CloudPriceList and CloudResourcesRanges are
+	// the cloud settings (cloud.go).
+	InstallationImagesList []panel.CloudImage      `json:"installation_images_list,omitempty"`
+	CloudPriceList         *panel.CloudPrices      `json:"cloud_price_list,omitempty"`
+	CloudResourcesRanges   *artnet.ResourcesRanges `json:"cloud_resources_ranges,omitempty"`
+	// CloudSecretKey, set by the caller (never read from the file), seals
+	// the console passwords of imported cloud instances (cloud.go).
+	CloudSecretKey []byte `json:"-"`
 }
 
 // Customer is one customer entry.
@@ -69,6 +77,8 @@ type Customer struct {
 	// BlackholedIPs are the customer's blackholed addresses, as
 	// /ip-blackholing/list shows them (ip.go).
 	BlackholedIPs []artnet.BlackholedIP `json:"blackholed_ips,omitempty"`
+	// CloudInstances are the customer's cloud instances (cloud.go).
+	CloudInstances []CloudInstance `json:"cloud_instances,omitempty"`
 }
 
 // Service is one service entry: the /services/details object and the
@@ -230,6 +240,14 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 				}
 				return fmt.Errorf("%s: %w", p, err)
 			}
+		}
+		ids := make([]int64, len(rows))
+		services := make([][]store.Service, len(rows))
+		for i := range rows {
+			ids[i], services[i] = rows[i].customer.ID, rows[i].services
+		}
+		if err := importCloud(ctx, tx, inv, ids, services); err != nil {
+			return err
 		}
 		// Parents are checked once every service of the file exists.
 		for i, r := range rows {
@@ -533,6 +551,9 @@ func Export(ctx context.Context, s store.Store) (Inventory, error) {
 			return Inventory{}, err
 		}
 		inv.Customers = append(inv.Customers, e)
+	}
+	if err := exportCloud(ctx, s, &inv); err != nil {
+		return Inventory{}, err
 	}
 	return inv, nil
 }

@@ -61,13 +61,19 @@ var driverName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 
 // powerRows validates a service entry's power and transfer keys.
 func powerRows(p string, j int, svc store.Service, e Service) (*powerEntry, error) {
+	if svc.Type == artnet.ServiceTypeVPS && e.PowerDetails == nil {
+		// A VPS's power_management belongs to the hypervisor (cloud.go).
+		e.PowerManagement = nil
+	}
 	if e.PowerManagement == nil && e.PowerDetails == nil && e.TransferPort == nil && e.TransferUsageDetails == nil {
 		return nil, nil
 	}
 	out := &powerEntry{service: j, basePath: p}
 	if e.PowerManagement != nil || e.PowerDetails != nil {
 		switch svc.Type {
-		case artnet.ServiceTypeDedicated, artnet.ServiceTypeColocation, artnet.ServiceTypeVPS:
+		case artnet.ServiceTypeDedicated, artnet.ServiceTypeColocation:
+		case artnet.ServiceTypeVPS:
+			return nil, pathError(p+".power_details", "a VPS's power state is its power_management's power_on")
 		default:
 			return nil, pathError(p+".power_management", "only dedicated servers, colocations and VPS have power management")
 		}

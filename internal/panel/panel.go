@@ -140,6 +140,9 @@ type Panel struct {
 
 	// PowerSettings reach services' power lines (power.go).
 	PowerSettings
+	// Cloud configures the cloud-instance module and VPS power (cloud.go).
+	// Nil: no hypervisor, no secret key.
+	Cloud *Cloud
 
 	fwMu  sync.Mutex // serialises firewall changes in this process
 	bgpMu sync.Mutex // serialises BGP changes in this process

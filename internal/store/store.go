@@ -107,6 +107,7 @@ type Store interface {
 	ChangeStore    // changes.go
 	AuditStore     // audit.go
 	LoginStore     // login.go
+	CloudStore     // cloud.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error

@@ -59,6 +59,7 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 	tests = append(tests, powerTests...)
 	tests = append(tests, changeTests...)
 	tests = append(tests, auditTests...)
+	tests = append(tests, cloudTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
