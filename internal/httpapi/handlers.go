@@ -104,6 +104,7 @@ func (s *Server) routes() map[string]handlerFunc {
 	s.addDomainRoutes(h)
 	s.addFirewallRoutes(h)
 	s.addIPRoutes(h)
+	s.addOfferRoutes(h)
 	return h
 }
 

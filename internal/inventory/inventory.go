@@ -42,6 +42,10 @@ type Inventory struct {
 	// IPPools are the networks additional IP addresses are ordered from
 	// (ip.go).
 	IPPools []IPPool `json:"ip_pools,omitempty"`
+	// ExpressOffer, CustomOffer and InvoiceSeller are the offer (offer.go).
+	ExpressOffer  []ExpressItem        `json:"express_offer,omitempty"`
+	CustomOffer   []artnet.CustomOffer `json:"custom_offer,omitempty"`
+	InvoiceSeller *artnet.InvoiceParty `json:"invoice_seller,omitempty"`
 }
 
 // Customer is one customer entry.
@@ -229,7 +233,7 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 				}
 			}
 		}
-		return nil
+		return importOffer(ctx, tx, inv)
 	})
 }
 
@@ -457,6 +461,9 @@ func Export(ctx context.Context, s store.Store) (Inventory, error) {
 		return Inventory{}, err
 	}
 	inv := Inventory{Customers: make([]Customer, 0, len(customers)), FirewallRulesets: rulesets, IPPools: pools}
+	if err := exportOffer(ctx, s, &inv, time.Now().Unix()); err != nil {
+		return Inventory{}, err
+	}
 	for _, c := range customers {
 		access := c.APIAccess
 		e := Customer{Customer: panel.CustomerToWire(c), APIAccess: &access, Reseller: c.Reseller,
