@@ -24,6 +24,8 @@ command -v knotd >/dev/null || [ -x /usr/sbin/knotd ] || need+=(knot)
 # (nftables) lists tables; they skip loudly without root and namespaces.
 command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || need+=(nftables)
+# The invoice PDF tests read the PDF with pdftotext (poppler-utils).
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||

@@ -90,9 +90,9 @@ func Render(inv artnet.Invoice) ([]byte, error) {
 		align string
 	}{
 		{"Lp.", 8, "C"}, {"Nazwa towaru lub usługi", 58, "L"}, {"Ilość", 11, "R"}, {"J.m.", 11, "C"},
-		{"Cena netto", 20, "R"}, {"Wartość netto", 20, "R"}, {"VAT %", 11, "R"}, {"Kwota VAT", 20, "R"}, {"Wartość brutto", 21, "R"},
+		{"Cena netto", 20, "R"}, {"Netto", 20, "R"}, {"VAT %", 11, "R"}, {"VAT", 20, "R"}, {"Brutto", 21, "R"},
 	}
-	pdf.SetFont("DejaVu", "B", 8)
+	pdf.SetFont("DejaVu", "B", 7.5)
 	pdf.SetFillColor(230, 230, 230)
 	for _, c := range cols {
 		pdf.CellFormat(c.w, 7, c.title, "1", 0, "C", true, 0, "")

@@ -73,9 +73,9 @@ type OrderConfig struct {
 const DefaultManagementURL = "https://panel.artnet.invalid/manage"
 
 // DefaultSeller is the seller on invoices until the operator imports
-// invoice_seller.
+// invoice_seller: a placeholder (a NIP with a valid checksum, made up).
 var DefaultSeller = artnet.InvoiceParty{
-	Name: "Artnet Sp. z o.o.", NIP: "5260250274", Street: "ul. Przykładowa 1",
+	Name: "Artnet Sp. z o.o.", NIP: "5841234561", Street: "ul. Przykładowa 1",
 	Postcode: "80-001", City: "Gdańsk", CountryCode: "PL",
 }
 
