@@ -105,6 +105,7 @@ type Store interface {
 	BGPStore       // bgp.go
 	ChangeStore    // changes.go
 	OfferStore     // offer.go
+	MailStore      // mail.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error

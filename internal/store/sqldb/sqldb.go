@@ -72,6 +72,8 @@ type core struct {
 	r  *sql.DB // reads outside transactions; may be w
 	ws [numStmts]*sql.Stmt
 	rs [numStmts]*sql.Stmt // only read statements; equal to ws when r == w
+	// mail, when set, queues the delivery of every new e-mail (mail.go).
+	mail atomic.Pointer[MailEnqueuer]
 }
 
 // New prepares the statements on the pools and returns the store. w runs
@@ -474,6 +476,9 @@ func (db *DB) ServiceList(ctx context.Context, f store.ServiceFilter) ([]store.S
 
 // EmailCreate implements store.Store.
 func (db *DB) EmailCreate(ctx context.Context, e *store.Email) error {
+	if enq := db.c.mail.Load(); enq != nil {
+		return db.emailCreateQueued(ctx, e, *enq) // mail.go
+	}
 	return db.insert(ctx, "emails", &e.ID, emailInsert, emailInsertAuto, []any{
 		e.ID, e.CustomerID, e.Time, e.Address, e.Subject, e.Body,
 	})

@@ -68,8 +68,9 @@ CREATE TABLE access_tokens (
     expires_at  INTEGER NOT NULL
 ) STRICT;
 
--- Delivery of the outbox (emails): 'queued', 'sent' or 'failed'.
-ALTER TABLE emails ADD COLUMN status TEXT NOT NULL DEFAULT 'sent';
+-- Delivery of the outbox (emails): 'recorded' (written while no delivery
+-- was configured, and every e-mail from before), 'queued', 'sent', 'failed'.
+ALTER TABLE emails ADD COLUMN status TEXT NOT NULL DEFAULT 'recorded';
 ALTER TABLE emails ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE emails ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
 ALTER TABLE emails ADD COLUMN sent_at INTEGER NOT NULL DEFAULT 0;
