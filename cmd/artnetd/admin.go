@@ -27,6 +27,8 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return runZone(ctx, args[1:], stdout, stderr)
 	case "blackhole":
 		return runBlackhole(ctx, args[1:], stdout, stderr)
+	case "mail":
+		return runMail(ctx, args[1:], stdout, stderr)
 	case "customer":
 		if len(args) > 1 {
 			switch args[1] {

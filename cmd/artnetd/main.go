@@ -43,6 +43,8 @@ const usage = `usage:
                 [--dns-notify HOST:PORT,...] [--dns-allow-private-masters]
                 [--firewall sim|nft|none] [--bgp-asn ASN --bgp-router-id IP --bgp-peers ASN@ADDR[:PORT],...]
                 [--bgp-listen HOST:PORT] [--bgp-blackhole-nexthop IP] [--bgp-blackhole-nexthop6 IP]
+                [--smtp-host HOST [--smtp-port N] [--smtp-tls starttls|tls|none] [--smtp-user USER] --mail-from ADDR]
+                [--queue] [--management-url URL]
   artnetd admin import [--db DSN] FILE
   artnetd admin export [--db DSN] [--format json|yaml]
   artnetd admin customer create [--db DSN] --name NAME [--email EMAIL] [--language pl|en] [--currency PLN]
@@ -53,6 +55,8 @@ const usage = `usage:
   artnetd admin blackhole add [--db DSN] --customer ID IP
   artnetd admin blackhole remove [--db DSN] IP
   artnetd admin blackhole list [--db DSN] [--customer ID]
+  artnetd admin mail list [--db DSN] [--status recorded|queued|sent|failed] [--limit N]
+  artnetd admin mail retry [--db DSN] ID...
 
 DSN: sqlite:PATH (default sqlite:./artnet.db) or postgres://USER@HOST:PORT/DB
 `

@@ -21,6 +21,7 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/dnsd"
 	"github.com/artnet-panel/artnet-panel/internal/driver"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
+	"github.com/artnet-panel/artnet-panel/internal/mailq"
 	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/secondary"
@@ -39,6 +40,7 @@ type Main struct {
 	DNS      DNSConfig
 	Firewall FirewallConfig
 	BGP      BGPConfig
+	Mail     MailConfig // mail.go
 	Demo     bool
 	// Follow is how often the change log is read for changes made through
 	// other nodes on the same database (changefeed.Feed.Poll): 0 is
@@ -85,6 +87,7 @@ type Main struct {
 	// reconcilers are the device reconcilers by kind, kicked by the change
 	// feed when another node changes their desired state.
 	reconcilers map[string]*driver.Reconciler
+	queue       *mailq.Queue // the job queue (mail.go)
 }
 
 // Run opens the database (applying migrations), seeds the demo data when
@@ -139,6 +142,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if err := m.startBGP(p); err != nil {
+		m.Close()
+		return err
+	}
+	if err := m.startQueue(p); err != nil {
 		m.Close()
 		return err
 	}
@@ -372,6 +379,7 @@ func (m *Main) close() error {
 		<-m.driversDone
 	}
 	m.stopBGP()
+	m.stopQueue()
 	if m.store != nil {
 		if err := m.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
@@ -432,9 +440,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&m.AccessLog, "access-log", env("ARTNETD_ACCESS_LOG", "-"), "access log destination: a file (appended to) or - for stderr; buffered, written every second and at shutdown")
 	fs.StringVar(&m.MetricsAddr, "metrics", env("ARTNETD_METRICS", ""), "Prometheus /metrics listen address (empty: off)")
 	fs.BoolVar(&m.Pprof, "pprof", envBool("ARTNETD_PPROF"), "serve net/http/pprof on the --metrics address")
+	finishMail := mailFlags(fs, &m.Mail)
 	logLevel := fs.String("log-level", env("ARTNETD_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if err := finishMail(); err != nil {
+		return err
 	}
 	if err := parseBGPFlags(&m.BGP, *bgpASN, *bgpRouterID, *bgpLocal, *bgpPeers, *nh4, *nh6, *bgpReconcile); err != nil {
 		return err

@@ -67,6 +67,10 @@ type Config struct {
 	Expire func(ctx context.Context) (int64, error)
 	// ExpireEvery is the period of Expire; 0: 1 minute.
 	ExpireEvery time.Duration
+	// RescueAfter is how long a job may run before River takes it for
+	// stuck (its node died) and runs it again; 0: 3 minutes. A job times
+	// out after half of it (at most 2 minutes).
+	RescueAfter time.Duration
 	// Now is the clock of the outbox's sent_at; nil: time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -90,6 +94,9 @@ func (c *Config) defaults() {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.RescueAfter <= 0 {
+		c.RescueAfter = 3 * time.Minute
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -230,10 +237,11 @@ func riverConfig(st store.Store, cfg *Config) *river.Config {
 		RetryPolicy: retryPolicy{cfg.RetryBase},
 		// FetchPollInterval is how often jobs are looked for without a
 		// NOTIFY; FetchCooldown must not exceed it.
-		FetchPollInterval: cfg.Poll,
-		FetchCooldown:     min(100*time.Millisecond, cfg.Poll),
-		Logger:            cfg.Logger,
-		JobTimeout:        2 * time.Minute,
+		FetchPollInterval:    cfg.Poll,
+		FetchCooldown:        min(100*time.Millisecond, cfg.Poll),
+		Logger:               cfg.Logger,
+		JobTimeout:           min(2*time.Minute, cfg.RescueAfter/2),
+		RescueStuckJobsAfter: cfg.RescueAfter,
 	}
 	if cfg.Sender != nil {
 		river.AddWorker(workers, &sendWorker{st: st, cfg: cfg})
@@ -322,4 +330,42 @@ func StartPostgres(ctx context.Context, dsn string, writeDB *sql.DB, st store.St
 		}
 	}
 	return q, nil
+}
+
+// Inserter returns an enqueuer for a process that only inserts jobs
+// (`artnetd admin mail retry`): River's tables are migrated, no job is
+// worked here. postgres selects riverdatabasesql over db (the store's
+// write pool), else riversqlite.
+func Inserter(ctx context.Context, db *sql.DB, postgres bool, maxAttempts int) (sqldb.MailEnqueuer, error) {
+	if maxAttempts <= 0 {
+		maxAttempts = 10
+	}
+	insert := func(client interface {
+		InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	}) sqldb.MailEnqueuer {
+		return func(ctx context.Context, tx *sql.Tx, id int64) error {
+			_, err := client.InsertTx(ctx, tx, SendArgs{EmailID: id}, &river.InsertOpts{MaxAttempts: maxAttempts})
+			return err
+		}
+	}
+	if postgres {
+		d := riverdatabasesql.New(db)
+		if err := Migrate(ctx, d); err != nil {
+			return nil, fmt.Errorf("river migrations (postgres): %w", err)
+		}
+		c, err := river.NewClient(d, &river.Config{MaxAttempts: maxAttempts})
+		if err != nil {
+			return nil, err
+		}
+		return insert(c), nil
+	}
+	d := riversqlite.New(db)
+	if err := Migrate(ctx, d); err != nil {
+		return nil, fmt.Errorf("river migrations (sqlite): %w", err)
+	}
+	c, err := river.NewClient(d, &river.Config{MaxAttempts: maxAttempts})
+	if err != nil {
+		return nil, err
+	}
+	return insert(c), nil
 }
