@@ -398,3 +398,32 @@ func parse(t *testing.T, r received) parsed {
 	}
 	return parsed{subject: subject, text: text, html: html}
 }
+
+// TestReservationExpiryJob: the queue's periodic job clears a lapsed
+// reservation (run at start, then every ExpireEvery), without SMTP.
+func TestReservationExpiryJob(t *testing.T) {
+	backends(t, func(t *testing.T, b backend) {
+		ctx := t.Context()
+		c := newCustomer(t, b.st, "Reseller", "r@example.test", "en")
+		if err := b.st.ExpressServerPut(ctx, store.ExpressServer{ID: 1, Hardware: []byte(`{}`), Currency: "PLN", PaymentPeriod: 1,
+			ReservedBy: c, ReservedUntil: time.Now().Add(-time.Minute).Unix()}); err != nil {
+			t.Fatal(err)
+		}
+		p := &panel.Panel{Store: b.st}
+		b.start(t, mailq.Config{Expire: p.ExpireReservations, ExpireEvery: 200 * time.Millisecond, Poll: 50 * time.Millisecond})
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			s, err := b.st.ExpressServerGet(ctx, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.ReservedBy == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the lapsed reservation was not cleared")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+}
