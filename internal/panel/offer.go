@@ -156,17 +156,24 @@ func (p *Panel) ExpressReservationsList(ctx context.Context, customerID int64) (
 	})
 }
 
-var errResellersOnly = apperr.Errorf(apperr.CodeInvalidServerID, "reservations are for resellers only")
+// requireReseller answers invalid-server-id unless the customer is a
+// reseller.
+func requireReseller(ctx context.Context, tx store.Store, customerID int64) error {
+	c, err := tx.CustomerGet(ctx, customerID)
+	if err != nil {
+		return err
+	}
+	if !c.Reseller {
+		return apperr.Errorf(apperr.CodeInvalidServerID, "reservations are for resellers only")
+	}
+	return nil
+}
 
 // ExpressReservation answers /offer-dedicated/express-reservation.
 func (p *Panel) ExpressReservation(ctx context.Context, customerID, serverID int64) error {
 	err := p.Store.InTx(ctx, func(tx store.Store) error {
-		c, err := tx.CustomerGet(ctx, customerID)
-		if err != nil {
+		if err := requireReseller(ctx, tx, customerID); err != nil {
 			return err
-		}
-		if !c.Reseller {
-			return errResellersOnly
 		}
 		if err := tx.CustomerLock(ctx, customerID); err != nil {
 			return err
@@ -200,14 +207,10 @@ func (p *Panel) ExpressReservation(ctx context.Context, customerID, serverID int
 // ExpressReservationCancel answers /offer-dedicated/express-reservation-cancel.
 func (p *Panel) ExpressReservationCancel(ctx context.Context, customerID, serverID int64) error {
 	err := p.Store.InTx(ctx, func(tx store.Store) error {
-		c, err := tx.CustomerGet(ctx, customerID)
-		if err != nil {
+		if err := requireReseller(ctx, tx, customerID); err != nil {
 			return err
 		}
-		if !c.Reseller {
-			return errResellersOnly
-		}
-		err = tx.ExpressReservationCancel(ctx, serverID, customerID, p.now().Unix())
+		err := tx.ExpressReservationCancel(ctx, serverID, customerID, p.now().Unix())
 		if errors.Is(err, store.ErrNotFound) {
 			return apperr.New(apperr.CodeInvalidServerID)
 		}
