@@ -135,6 +135,27 @@ func TestServeDeliversMail(t *testing.T) {
 	if len(list) != 1 || list[0].Subject != "Zmiana języka konta" || list[0].Attempts != 1 {
 		t.Fatalf("admin mail list: %+v", list)
 	}
+	// The demo's e-mail was recorded before delivery started; the
+	// operator sends it with admin mail retry.
+	if err := json.Unmarshal([]byte(runOK(t, "admin", "mail", "list", "--db", dsn, "--status", "recorded")), &list); err != nil || len(list) != 1 {
+		t.Fatalf("recorded: %+v %v", list, err)
+	}
+	if out := runOK(t, "admin", "mail", "retry", "--db", dsn, "1"); out != "e-mail 1 queued again\n" {
+		t.Fatalf("retry: %q", out)
+	}
+	for {
+		if ids, _ := srv.got(); len(ids) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the requeued e-mail did not arrive")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var errb strings.Builder
+	if err := run(context.Background(), []string{"admin", "mail", "retry", "--db", dsn, "1"}, io.Discard, &errb); err == nil {
+		t.Fatal("retry of a sent e-mail succeeded")
+	}
 }
 
 // TestMailKill9 builds artnetd, makes a burst of e-mails, kills the server
