@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"io"
+	"net/http"
+	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -60,6 +64,36 @@ func TestOfferAndInvoices(t *testing.T) {
 		t.Fatalf("order_details %v", d)
 	}
 	mustFail(t, e.asB("offer-dedicated/express-order", "server_id", "501"), "invalid-server-id") // sold
+
+	// The management link opens the server's page; a changed token or
+	// another service does not.
+	link, _ := url.Parse(d["management_panel_url"].(string))
+	get := func(q string) (int, string) {
+		resp, err := http.Get(e.srv.URL + "/manage?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if code, body := get(link.RawQuery); code != 200 || !strings.Contains(body, "Dell PowerEdge R640") || !strings.Contains(body, "Server management panel") {
+		t.Fatalf("management page %d %s", code, body)
+	}
+	tok := link.Query().Get("token")
+	if code, _ := get("service_id=12345&token=" + tok); code != 403 {
+		t.Fatalf("another service: %d", code)
+	}
+	changed := tok[:42] + "A"
+	if changed == tok {
+		changed = tok[:42] + "B"
+	}
+	if code, _ := get("service_id=" + link.Query().Get("service_id") + "&token=" + changed); code != 403 {
+		t.Fatalf("a changed token: %d", code)
+	}
+	if a := e.call("customer/details", idA, tok); a.success() {
+		t.Fatal("the management token works as an API key")
+	}
 
 	list := mustOK(t, e.asA("invoices/list")).get("invoices_list").([]any)
 	if len(list) != 1 || list[0].(map[string]any)["total_gross"] != 798.27 { // 649 + 23 %
