@@ -83,6 +83,7 @@ type Client struct {
 	Firewall       *FirewallAPI
 	OfferDedicated *OfferDedicatedAPI
 	CloudInstance  *CloudInstanceAPI
+	Invoices       *InvoicesAPI // an extension of artnetd
 }
 
 // Option configures a Client.
@@ -167,6 +168,7 @@ func NewClient(customerID int64, apiKey string, opts ...Option) *Client {
 	c.Firewall = &FirewallAPI{c}
 	c.OfferDedicated = &OfferDedicatedAPI{c}
 	c.CloudInstance = &CloudInstanceAPI{c}
+	c.Invoices = &InvoicesAPI{c}
 	return c
 }
 

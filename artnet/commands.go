@@ -170,6 +170,11 @@ var commandTable = []struct {
 	{"cloud-instance/custom-properties-edit", write},
 	{"cloud-instance/password-change", write},
 	{"cloud-instance/delete", destructive},
+
+	// invoices (an extension module of this server)
+	{"invoices/list", readOnly | extension},
+	{"invoices/details", readOnly | extension},
+	{"invoices/download-proforma", readOnly | extension},
 }
 
 var commandIndex = func() map[string]Command {

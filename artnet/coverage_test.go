@@ -196,6 +196,15 @@ func calls(c *artnet.Client) map[string]func(context.Context) error {
 			return c.CloudInstance.PasswordChange(ctx, artnet.CloudPasswordChangeOpts{InstanceID: 7, Password: "s3cret.pass", NewPassword: "N3w-pass!"})
 		},
 		"cloud-instance/delete": func(ctx context.Context) error { return c.CloudInstance.Delete(ctx, auth) },
+
+		// Extension module invoices.
+		"invoices/list": func(ctx context.Context) error {
+			return ignore(c.Invoices.List(ctx, artnet.InvoicesListOpts{Limit: 10}))
+		},
+		"invoices/details": func(ctx context.Context) error { return ignore(c.Invoices.Details(ctx, "PF/2026/000001")) },
+		"invoices/download-proforma": func(ctx context.Context) error {
+			return ignore(c.Invoices.DownloadProforma(ctx, "PF/2026/000001"))
+		},
 	}
 }
 

@@ -84,6 +84,9 @@ const (
 
 	// Codes of this server's extensions (not in the original documentation).
 	ErrCodeNothingToConfirm = "nothing-to-confirm" // /firewall/save-confirm with no save waiting
+	// ErrCodeInvalidInvoiceNumber: /invoices/details or download-proforma
+	// of an invoice the customer does not have.
+	ErrCodeInvalidInvoiceNumber = "invalid-invoice-number"
 )
 
 // errorCodes lists the ErrCode constants (for the tests).
@@ -109,6 +112,7 @@ var errorCodes = []string{
 	ErrCodeRequestTooLarge, ErrCodeTooManyParameters, ErrCodeMalformedRequest, ErrCodeMethodNotAllowed,
 	ErrCodeServiceUnavailable,
 	ErrCodeNothingToConfirm,
+	ErrCodeInvalidInvoiceNumber,
 }
 
 // Error is an error answered by the API ({"success": false, "error": {...}}).

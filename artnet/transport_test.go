@@ -156,7 +156,7 @@ func TestWritesAreNotRetried(t *testing.T) {
 	}
 	// Commands the SDK does not know are treated as writes.
 	f = newFake(t, fakeAnswer{status: 503, body: "busy"})
-	f.client(artnet.WithRetry(3, time.Millisecond)).Call(context.Background(), "invoices/download-proforma", nil, nil)
+	f.client(artnet.WithRetry(3, time.Millisecond)).Call(context.Background(), "invoices/download-everything", nil, nil)
 	if n := f.requests.Load(); n != 1 {
 		t.Fatalf("an unknown command was sent %d times", n)
 	}

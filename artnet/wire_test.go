@@ -61,6 +61,9 @@ var responseTypes = map[string]any{
 	"cloud-instance/resources-allowed-ranges":      artnet.ResourcesRangesResponse{},
 	"cloud-instance/resources-calculate-price":     artnet.PriceResourcesResponse{},
 	"cloud-instance/boot-installation-images-list": artnet.InstallationImagesListResponse{},
+	"invoices/list":                                artnet.InvoicesListResponse{},
+	"invoices/details":                             artnet.InvoiceDetailsResponse{},
+	"invoices/download-proforma":                   artnet.ProformaResponse{},
 }
 
 // extraFields are JSON fields of a type that the command's documented
@@ -70,6 +73,9 @@ var extraFields = map[string]bool{
 	"dns/add-primary zone_details.master_nameserver":      true, // DNSZone serves both add commands
 	"firewall/details ruleset_details.rules.in.protocol":  true, // FirewallRule serves firewall/save too
 	"firewall/details ruleset_details.rules.out.protocol": true,
+	"invoices/list invoices_list.seller":                  true, // Invoice serves invoices/details too
+	"invoices/list invoices_list.buyer":                   true,
+	"invoices/list invoices_list.lines":                   true,
 }
 
 // TestWireTypesMatchDocumentation encodes a filled value of each answer

@@ -33,6 +33,8 @@ command -v snmpd >/dev/null || [ -x /usr/sbin/snmpd ] || need+=(snmpd)
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 command -v qemu-img >/dev/null || need+=(qemu-utils)
 [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || need+=(busybox-static)
+# The invoice PDF tests read the PDF with pdftotext (poppler-utils).
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||

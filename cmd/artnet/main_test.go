@@ -35,6 +35,9 @@ import (
 const (
 	demoID  = 19052
 	demoKey = "SCRIPTkeySCRIPTkeySCRIPTkeySCRIPTkey1234"
+	// The scripts' reseller.
+	resellerID  = 19053
+	resellerKey = "RESELLERkeyRESELLERkeyRESELLERkey1234567"
 )
 
 // TestMain makes the test binary the artnet command of the scripts.
@@ -73,6 +76,10 @@ func setupServer(env *testscript.Env) error {
 		return err
 	}
 	inv.Customers[0].APIKey = demoKey
+	// A reseller (offer-dedicated reservations are for resellers only).
+	reseller := inv.Customers[0].Customer
+	reseller.ID, reseller.Name, reseller.Language, reseller.Email = resellerID, "Hurtownia Serwerów sp. z o.o.", "pl", "biuro@hurtownia.test"
+	inv.Customers = append(inv.Customers, inventory.Customer{Customer: reseller, APIKey: resellerKey, Reseller: true})
 	inv.IPPools = scriptPools
 	if err := inventory.Import(ctx, st, inv); err != nil {
 		st.Close()
@@ -133,6 +140,9 @@ func setupServer(env *testscript.Env) error {
 	env.Setenv("ARTNET_API_KEY", demoKey)
 	env.Setenv("ARTNET_CONFIG", filepath.Join(env.WorkDir, ".config", "artnet", "config.yaml"))
 	env.Setenv("DEMO_KEY", demoKey)
+	env.Setenv("RESELLER_ID", strconv.Itoa(resellerID))
+	env.Setenv("RESELLER_KEY", resellerKey)
+	env.Setenv("YEAR", strconv.Itoa(time.Now().In(warsaw).Year())) // of invoice numbers
 	env.Setenv("LANG", "")
 	return nil
 }
@@ -141,6 +151,8 @@ func setupServer(env *testscript.Env) error {
 var scriptPools = []inventory.IPPool{{ID: 1, Network: "198.51.100.128/26",
 	Exclude: []string{"198.51.100.128", "198.51.100.129", "198.51.100.191"}, MaxPerServer: 8,
 	OneIPMonthlyPrice: []panel.IPPrice{{Currency: "PLN", Price: 1000, PriceBrutto: 1230}, {Currency: "EUR", Price: 250, PriceBrutto: 308}}}}
+
+var warsaw, _ = time.LoadLocation("Europe/Warsaw")
 
 type collectorKey struct{}
 

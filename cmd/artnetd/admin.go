@@ -29,6 +29,8 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return runBlackhole(ctx, args[1:], stdout, stderr)
 	case "audit":
 		return runAudit(ctx, args[1:], stdout, stderr)
+	case "mail":
+		return runMail(ctx, args[1:], stdout, stderr)
 	case "customer":
 		if len(args) > 1 {
 			switch args[1] {

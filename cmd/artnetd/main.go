@@ -45,6 +45,8 @@ const usage = `usage:
                 [--firewall sim|nft|none] [--bgp-asn ASN --bgp-router-id IP --bgp-peers ASN@ADDR[:PORT],...]
                 [--bgp-listen HOST:PORT] [--bgp-blackhole-nexthop IP] [--bgp-blackhole-nexthop6 IP]
                 [--audit-retention DURATION] [--trusted-proxies PREFIXES]
+                [--smtp-host HOST [--smtp-port N] [--smtp-tls starttls|tls|none] [--smtp-user USER] --mail-from ADDR]
+                [--queue] [--management-url URL]
   artnetd admin import [--db DSN] FILE
   artnetd admin export [--db DSN] [--format json|yaml]
   artnetd admin customer create [--db DSN] --name NAME [--email EMAIL] [--language pl|en] [--currency PLN]
@@ -56,6 +58,8 @@ const usage = `usage:
   artnetd admin blackhole remove [--db DSN] IP
   artnetd admin blackhole list [--db DSN] [--customer ID]
   artnetd admin audit [--db DSN] [--customer ID] [--since TIME] [--until TIME] [--limit N] [-o text|json]
+  artnetd admin mail list [--db DSN] [--status recorded|queued|sent|failed] [--limit N]
+  artnetd admin mail retry [--db DSN] ID...
 
 DSN: sqlite:PATH (default sqlite:./artnet.db) or postgres://USER@HOST:PORT/DB
 `

@@ -21,6 +21,7 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/dnsd"
 	"github.com/artnet-panel/artnet-panel/internal/driver"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
+	"github.com/artnet-panel/artnet-panel/internal/mailq"
 	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/secondary"
@@ -41,6 +42,7 @@ type Main struct {
 	BGP      BGPConfig
 	Power    PowerConfig // power.go
 	Cloud    CloudConfig
+	Mail     MailConfig // mail.go
 	Demo     bool
 	// Follow is how often the change log is read for changes made through
 	// other nodes on the same database (changefeed.Feed.Poll): 0 is
@@ -94,6 +96,7 @@ type Main struct {
 	// feed when another node changes their desired state.
 	reconcilers map[string]*driver.Reconciler
 	guard       *httpapi.LoginGuard // counts failed logins in the database
+	queue       *mailq.Queue        // the job queue (mail.go)
 }
 
 // Run opens the database (applying migrations), seeds the demo data when
@@ -156,6 +159,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if err := m.startCloud(p); err != nil {
+		m.Close()
+		return err
+	}
+	if err := m.startQueue(p); err != nil {
 		m.Close()
 		return err
 	}
@@ -399,6 +406,7 @@ func (m *Main) close() error {
 	}
 	m.stopBGP()
 	m.stopCloud()
+	m.stopQueue()
 	if m.store != nil {
 		if err := m.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))
@@ -460,6 +468,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&m.AccessLog, "access-log", env("ARTNETD_ACCESS_LOG", "-"), "access log destination: a file (appended to) or - for stderr; buffered, written every second and at shutdown")
 	fs.StringVar(&m.MetricsAddr, "metrics", env("ARTNETD_METRICS", ""), "Prometheus /metrics listen address (empty: off)")
 	fs.BoolVar(&m.Pprof, "pprof", envBool("ARTNETD_PPROF"), "serve net/http/pprof on the --metrics address")
+	finishMail := mailFlags(fs, &m.Mail)
 	logLevel := fs.String("log-level", env("ARTNETD_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	fs.DurationVar(&m.AuditRetention, "audit-retention", envDuration("ARTNETD_AUDIT_RETENTION", DefaultAuditRetention), "how long audit journal rows are kept")
 	trusted := fs.String("trusted-proxies", env("ARTNETD_TRUSTED_PROXIES", ""), "reverse proxies (addresses or prefixes, comma separated) whose X-Forwarded-For names the client")
@@ -474,6 +483,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if err := powerFlags(); err != nil {
+		return err
+	}
+	if err := finishMail(); err != nil {
 		return err
 	}
 	if err := parseBGPFlags(&m.BGP, *bgpASN, *bgpRouterID, *bgpLocal, *bgpPeers, *nh4, *nh6, *bgpReconcile); err != nil {

@@ -163,6 +163,7 @@ func moduleCommands(f *Factory) []*cobra.Command {
 		newCmdFirewall(f),
 		newCmdOfferDedicated(f),
 		newCmdCloudInstance(f),
+		newCmdInvoices(f),
 	}
 }
 

@@ -107,6 +107,7 @@ func (s *Server) routes() map[string]handlerFunc {
 	s.addPowerRoutes(h)
 	s.addTransferRoutes(h)
 	s.addCloudRoutes(h)
+	s.addOfferRoutes(h)
 	return h
 }
 

@@ -107,6 +107,7 @@ func New(p *panel.Panel, logger *slog.Logger) *Server {
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
 	s.mux.HandleFunc("GET /api/openapi.json", s.serveOpenAPI)
 	s.mux.HandleFunc("GET /api/docs", s.serveDocs)
+	s.mux.HandleFunc("GET /manage", s.serveManage) // manage.go
 	return s
 }
 

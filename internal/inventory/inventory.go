@@ -50,6 +50,10 @@ type Inventory struct {
 	// CloudSecretKey, set by the caller (never read from the file), seals
 	// the console passwords of imported cloud instances (cloud.go).
 	CloudSecretKey []byte `json:"-"`
+	// ExpressOffer, CustomOffer and InvoiceSeller are the offer (offer.go).
+	ExpressOffer  []ExpressItem        `json:"express_offer,omitempty"`
+	CustomOffer   []artnet.CustomOffer `json:"custom_offer,omitempty"`
+	InvoiceSeller *artnet.InvoiceParty `json:"invoice_seller,omitempty"`
 }
 
 // Customer is one customer entry.
@@ -265,7 +269,7 @@ func Import(ctx context.Context, s store.Store, inv Inventory) error {
 				}
 			}
 		}
-		return nil
+		return importOffer(ctx, tx, inv)
 	})
 }
 
@@ -502,6 +506,9 @@ func Export(ctx context.Context, s store.Store) (Inventory, error) {
 		powerOf[p.ServiceID] = p
 	}
 	inv := Inventory{Customers: make([]Customer, 0, len(customers)), FirewallRulesets: rulesets, IPPools: pools}
+	if err := exportOffer(ctx, s, &inv, time.Now().Unix()); err != nil {
+		return Inventory{}, err
+	}
 	for _, c := range customers {
 		access := c.APIAccess
 		e := Customer{Customer: panel.CustomerToWire(c), APIAccess: &access, Reseller: c.Reseller,

@@ -113,6 +113,8 @@ type Panel struct {
 	// ListAnchors, when set, turns deep pages of services/list into keyset
 	// queries (artnetd sets it when it follows the change log).
 	ListAnchors *ListAnchors
+	// Orders configures express orders (offer.go).
+	Orders OrderConfig
 	// Registry changes domain delegations (/domain/edit-dns-servers). Nil:
 	// no registry is called; the new DNS servers are only recorded in the
 	// domain's details (what registry.Simulator does, without the memory).

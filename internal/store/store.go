@@ -108,6 +108,8 @@ type Store interface {
 	AuditStore     // audit.go
 	LoginStore     // login.go
 	CloudStore     // cloud.go
+	OfferStore     // offer.go
+	MailStore      // mail.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error

@@ -84,6 +84,8 @@ type core struct {
 	rs [numStmts]*sql.Stmt // only read statements; equal to ws when r == w
 	// audit are the audit journal's statements (audit.go).
 	audit auditStmts
+	// mail, when set, queues the delivery of every new e-mail (mail.go).
+	mail atomic.Pointer[MailEnqueuer]
 }
 
 // New prepares the statements on the pools and returns the store. w runs
@@ -515,6 +517,9 @@ func (db *DB) ServiceList(ctx context.Context, f store.ServiceFilter) ([]store.S
 
 // EmailCreate implements store.Store.
 func (db *DB) EmailCreate(ctx context.Context, e *store.Email) error {
+	if enq := db.c.mail.Load(); enq != nil {
+		return db.emailCreateQueued(ctx, e, *enq) // mail.go
+	}
 	return db.insert(ctx, "emails", &e.ID, emailInsert, emailInsertAuto, []any{
 		e.ID, e.CustomerID, e.Time, e.Address, e.Subject, e.Body,
 	})
