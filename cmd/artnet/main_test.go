@@ -127,6 +127,13 @@ func setupServer(env *testscript.Env) error {
 	}
 	env.Values[collectorKey{}] = col
 	api := httpapi.New(p, slog.New(slog.DiscardHandler))
+	// A script's .disable file lists commands or modules its server turns
+	// off (as artnetd serve --disable-commands does).
+	if b, err := os.ReadFile(filepath.Join(env.WorkDir, ".disable")); err == nil {
+		if err := api.Disable(strings.Fields(string(b))...); err != nil {
+			return err
+		}
+	}
 	api.Ready.Store(true)
 	srv := httptest.NewServer(api)
 	env.Defer(func() {

@@ -55,6 +55,9 @@ type Main struct {
 	// Logger is nil), or a file path (appended to, buffered). Buffered
 	// lines are written at least every second and at Close.
 	AccessLog string
+	// DisabledCommands are modules or commands ("module/command") that
+	// answer not-implemented on this node (--disable-commands).
+	DisabledCommands []string
 	// MetricsAddr, when set, serves Prometheus metrics at /metrics there
 	// (and net/http/pprof when Pprof is set); never on the API address.
 	MetricsAddr string
@@ -218,6 +221,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.api.AccessLog = m.access
 	m.api.Guard = m.guard
 	m.api.TrustedProxies = m.TrustedProxies
+	if err := m.api.Disable(m.DisabledCommands...); err != nil {
+		m.Close()
+		return fmt.Errorf("--disable-commands: %w", err)
+	}
 	m.ln, err = net.Listen("tcp", m.HTTPAddr)
 	if err != nil {
 		m.Close()
@@ -471,6 +478,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	finishMail := mailFlags(fs, &m.Mail)
 	logLevel := fs.String("log-level", env("ARTNETD_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	fs.DurationVar(&m.AuditRetention, "audit-retention", envDuration("ARTNETD_AUDIT_RETENTION", DefaultAuditRetention), "how long audit journal rows are kept")
+	disabled := fs.String("disable-commands", env("ARTNETD_DISABLE_COMMANDS", ""), "modules or commands (module/command), comma separated, that answer not-implemented (products you do not sell)")
 	trusted := fs.String("trusted-proxies", env("ARTNETD_TRUSTED_PROXIES", ""), "reverse proxies (addresses or prefixes, comma separated) whose X-Forwarded-For names the client")
 	cloudParsed := cloudFlags(fs, &m.Cloud)
 	if err := fs.Parse(args); err != nil {
@@ -479,6 +487,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := cloudParsed(); err != nil {
 		return err
 	}
+	m.DisabledCommands = splitList(*disabled)
 	if err := m.parseAuditFlags(*trusted); err != nil {
 		return err
 	}

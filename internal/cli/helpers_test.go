@@ -39,7 +39,7 @@ type testServer struct {
 	paths []string
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t *testing.T, disable ...string) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cli.db"))
@@ -59,6 +59,9 @@ func newTestServer(t *testing.T) *testServer {
 	p.Power = &power.Registry{}
 	p.Power.Register("sim", powersim.New(st)) // the demo servers' power
 	api := httpapi.New(p, slog.New(slog.DiscardHandler))
+	if err := api.Disable(disable...); err != nil {
+		t.Fatal(err)
+	}
 	api.Ready.Store(true)
 	ts := &testServer{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

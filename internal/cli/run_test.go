@@ -202,8 +202,9 @@ func TestErrorsInTheUsersLanguage(t *testing.T) {
 	}
 }
 
+// A command the server does not offer prints its not-implemented error.
 func TestNotImplementedCommand(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, "vps/power-on")
 	r := invocation{env: s.env(t)}.run(t, "vps", "power-on", "12347").wantCode(t, exitError)
 	if r.stderr != "error: not-implemented: Command is not implemented on this server yet\n" {
 		t.Fatalf("stderr %q", r.stderr)

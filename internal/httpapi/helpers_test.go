@@ -121,8 +121,9 @@ func openStore(t *testing.T) store.Store {
 }
 
 // newEnv starts the API on port 0 over a fresh SQLite database holding
-// customers A and B.
-func newEnv(t *testing.T) *testEnv {
+// customers A and B, with the commands or modules disable turned off
+// (Server.Disable).
+func newEnv(t *testing.T, disable ...string) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	st := openStore(t)
@@ -149,6 +150,9 @@ func newEnv(t *testing.T) *testEnv {
 	}
 	buf := &syncBuffer{}
 	api := httpapi.New(panel.New(st), slog.New(slog.NewJSONHandler(buf, nil)))
+	if err := api.Disable(disable...); err != nil {
+		t.Fatal(err)
+	}
 	api.Ready.Store(true)
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)

@@ -129,8 +129,33 @@ func responseID(w http.ResponseWriter, r *http.Request) string {
 	return id
 }
 
-// Implemented reports whether the command has landed (the others answer
-// not-implemented).
+// Disable turns commands off: they answer not-implemented, as if they had
+// not landed, and the OpenAPI document and the docs page say so. Each name
+// is a module ("cloud-instance") or one command ("vps/power-on"); an
+// operator who does not sell a product turns its module off (artnetd serve
+// --disable-commands). Call it before serving. It returns an error naming
+// the first unknown name and then disables nothing.
+func (s *Server) Disable(names ...string) error {
+	var paths []string
+	for _, name := range names {
+		n := len(paths)
+		for _, c := range spec.All() {
+			if c.Path() == name || c.Module == name {
+				paths = append(paths, c.Path())
+			}
+		}
+		if len(paths) == n {
+			return fmt.Errorf("no command or module %q in the catalogue", name)
+		}
+	}
+	for _, p := range paths {
+		delete(s.handlers, p)
+	}
+	return nil
+}
+
+// Implemented reports whether the command has landed and is not disabled
+// (the others answer not-implemented).
 func (s *Server) Implemented(path string) bool {
 	_, ok := s.handlers[path]
 	return ok

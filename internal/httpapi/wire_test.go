@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"github.com/artnet-panel/artnet-panel/internal/spec"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -63,14 +62,16 @@ func TestEnvelopeErrors(t *testing.T) {
 	if a.status != http.StatusRequestEntityTooLarge || a.code() != "too-many-parameters" {
 		t.Fatalf("many params: %d %s", a.status, a.raw)
 	}
-	// Commands of later issues answer not-implemented, after authentication.
-	for _, cmd := range spec.All() {
-		if e.api.Implemented(cmd.Path()) || len(cmd.Params) > 0 {
-			continue
-		}
-		mustFail(t, e.asA(cmd.Path()), "not-implemented")
-		mustFail(t, e.call(cmd.Path(), idA, "wrong"), "authorization-failed")
-		break
+	// A command the node turned off answers not-implemented, after
+	// authentication.
+	off := newEnv(t, "customer/get-language")
+	mustFail(t, off.asA("customer/get-language"), "not-implemented")
+	mustFail(t, off.call("customer/get-language", idA, "wrong"), "authorization-failed")
+	if off.api.Implemented("customer/get-language") || !e.api.Implemented("customer/get-language") {
+		t.Error("Implemented does not follow Disable")
+	}
+	if err := off.api.Disable("customer/details", "no-such-module"); err == nil || !off.api.Implemented("customer/details") {
+		t.Errorf("Disable of an unknown name: %v, and it disabled the known one", err)
 	}
 	// Authentication failures.
 	mustFail(t, e.call("customer/details", idA, ""), "authorization-failed")

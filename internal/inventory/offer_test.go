@@ -25,6 +25,7 @@ func TestOfferRoundTrip(t *testing.T) {
 	reseller := inv.Customers[0]
 	reseller.Customer.ID, reseller.Reseller, reseller.Services, reseller.Emails = 19060, true, nil, nil
 	reseller.DNSZones, reseller.RevDNS, reseller.BlackholedIPs, reseller.DNSAllowedDomains = nil, nil, nil, nil
+	reseller.CloudInstances = nil
 	inv.Customers = append(inv.Customers, reseller)
 	inv.InvoiceSeller = &panel.DefaultSeller
 	if err := inventory.Import(ctx, st, inv); err != nil {

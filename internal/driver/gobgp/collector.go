@@ -44,6 +44,19 @@ type Update struct {
 // StartCollector starts a collector of asn listening on addr (a free
 // port) for neighbour (of neighbourASN).
 func StartCollector(ctx context.Context, addr netip.Addr, asn uint32, neighbor netip.Addr, neighborASN uint32) (*Collector, error) {
+	// The free port found may be taken by someone else before GoBGP binds
+	// it (tests start collectors in parallel): try a few ports.
+	var err error
+	for range 5 {
+		var c *Collector
+		if c, err = startCollector(ctx, addr, asn, neighbor, neighborASN); err == nil {
+			return c, nil
+		}
+	}
+	return nil, err
+}
+
+func startCollector(ctx context.Context, addr netip.Addr, asn uint32, neighbor netip.Addr, neighborASN uint32) (*Collector, error) {
 	port, err := freePort(addr)
 	if err != nil {
 		return nil, err
