@@ -91,7 +91,7 @@ func TestBGPWithRealPeer(t *testing.T) {
 	if _, err := col.WaitRIB(ctx, func(r map[netip.Prefix]bgp.Announcement) bool { _, ok := r[bh]; return !ok }); err != nil {
 		t.Fatal(err)
 	}
-	if ups := col.UpdatesFor(bh); len(ups) != 2 || !ups[1].Withdraw {
+	if ups := col.WaitUpdates(ctx, bh, 2); len(ups) != 2 || !ups[1].Withdraw {
 		t.Fatalf("the peer saw %+v for %s, want an announcement and a withdrawal", ups, bh)
 	}
 
@@ -105,7 +105,7 @@ func TestBGPWithRealPeer(t *testing.T) {
 	if _, err := col.WaitRIB(ctx, func(r map[netip.Prefix]bgp.Announcement) bool { return r[vip].NextHop.String() == "123.123.125.10" }); err != nil {
 		t.Fatal(err)
 	}
-	if ups := col.UpdatesFor(vip)[before:]; len(ups) != 1 || ups[0].Withdraw {
+	if ups := col.WaitUpdates(ctx, vip, before+1)[before:]; len(ups) != 1 || ups[0].Withdraw {
 		t.Fatalf("the switch reached the peer as %+v, want one announcement", ups)
 	}
 

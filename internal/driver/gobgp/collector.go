@@ -200,6 +200,24 @@ func (c *Collector) UpdatesFor(p netip.Prefix) []Update {
 	return out
 }
 
+// WaitUpdates waits (polling every 2ms) until the collector has received
+// at least n updates for prefix p, or ctx ends, and returns them. The RIB
+// and the update log are fed separately, so a test that saw the RIB change
+// waits here for the matching update.
+func (c *Collector) WaitUpdates(ctx context.Context, p netip.Prefix, n int) []Update {
+	for {
+		ups := c.UpdatesFor(p)
+		if len(ups) >= n {
+			return ups
+		}
+		select {
+		case <-ctx.Done():
+			return ups
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
 // WaitRIB polls the RIB (every 2ms) until ok accepts it or ctx ends; it
 // returns the last RIB read.
 func (c *Collector) WaitRIB(ctx context.Context, ok func(map[netip.Prefix]bgp.Announcement) bool) (map[netip.Prefix]bgp.Announcement, error) {

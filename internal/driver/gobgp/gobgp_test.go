@@ -83,7 +83,7 @@ func TestSpeakerWithCollector(t *testing.T) {
 	if _, err := col.WaitRIB(ctx, func(r map[netip.Prefix]bgp.Announcement) bool { return SameRIB(r, st) }); err != nil {
 		t.Fatal(err)
 	}
-	ups := col.UpdatesFor(fo.Prefix)[before:]
+	ups := col.WaitUpdates(ctx, fo.Prefix, before+1)[before:]
 	if len(ups) != 1 || ups[0].Withdraw || ups[0].Announcement.NextHop != fo2.NextHop {
 		t.Fatalf("the switch arrived as %+v, want one announcement via 10.0.0.2", ups)
 	}
@@ -95,6 +95,10 @@ func TestSpeakerWithCollector(t *testing.T) {
 	}
 	if _, err := col.WaitRIB(ctx, func(r map[netip.Prefix]bgp.Announcement) bool { return SameRIB(r, st) }); err != nil {
 		t.Fatal(err)
+	}
+	n := len(col.UpdatesFor(bh.Prefix))
+	if !col.UpdatesFor(bh.Prefix)[n-1].Withdraw {
+		col.WaitUpdates(ctx, bh.Prefix, n+1)
 	}
 	if ups := col.UpdatesFor(bh.Prefix); !ups[len(ups)-1].Withdraw {
 		t.Fatalf("the collector saw no withdrawal of %s: %+v", bh.Prefix, ups)
