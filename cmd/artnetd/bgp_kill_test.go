@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -34,10 +33,7 @@ func TestBGPKill9(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "artnetd")
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := artnetdBinary(t)
 	local := netip.MustParseAddr("127.0.0.1")
 	col, err := gobgp.StartCollector(ctx, netip.MustParseAddr("127.0.0.4"), 64531, local, 64530)
 	if err != nil {
@@ -45,34 +41,14 @@ func TestBGPKill9(t *testing.T) {
 	}
 	defer col.Close()
 	dsn := "sqlite:" + filepath.Join(dir, "artnet.db")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	httpAddr := ln.Addr().String()
-	ln.Close()
+	httpAddr := freeAddr(t)
 	start := func(demo bool) *exec.Cmd {
 		args := []string{"serve", "--db", dsn, "--http", httpAddr, "--bgp-asn", "64530", "--bgp-router-id", "127.0.0.1",
 			"--bgp-local-address", "127.0.0.1", "--bgp-peers", fmt.Sprintf("64531@127.0.0.4:%d", col.Port)}
 		if demo {
 			args = append(args, "--demo")
 		}
-		cmd := exec.Command(bin, args...) // output discarded
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		for {
-			if resp, err := http.Get("http://" + httpAddr + "/healthz"); err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					return cmd
-				}
-			}
-			if ctx.Err() != nil {
-				t.Fatal("artnetd did not become ready")
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		return startArtnetd(t, bin, nil, httpAddr, args...)
 	}
 	proc := start(true)
 	defer func() { proc.Process.Kill(); proc.Wait() }()

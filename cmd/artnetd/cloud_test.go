@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -57,10 +56,7 @@ func TestCloudQEMU(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "artnetd")
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := artnetdBinary(t)
 	stateDir := filepath.Join(dir, "qemu")
 	drv := &qemu.Driver{StateDir: stateDir, System: system, Img: img, Timeout: 30 * time.Second}
 	t.Cleanup(func() {
@@ -79,31 +75,10 @@ func TestCloudQEMU(t *testing.T) {
 	if out, err := imp.CombinedOutput(); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	httpAddr := ln.Addr().String()
-	ln.Close()
+	httpAddr := freeAddr(t)
 	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "serve", "--db", dsn, "--http", httpAddr, "--hypervisor", "qemu", "--qemu-state-dir", stateDir,
+		return startArtnetd(t, bin, env, httpAddr, "serve", "--db", dsn, "--http", httpAddr, "--hypervisor", "qemu", "--qemu-state-dir", stateDir,
 			"--cloud-shutdown-wait", "2s", "--hypervisor-reconcile", "1s")
-		cmd.Env = env
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		for {
-			if resp, err := http.Get("http://" + httpAddr + "/healthz"); err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					return cmd
-				}
-			}
-			if ctx.Err() != nil {
-				t.Fatal("artnetd did not become ready")
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
 	}
 	proc := start()
 	defer func() { proc.Process.Kill(); proc.Wait() }()

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os/exec"
@@ -35,17 +34,6 @@ import (
 //     is in neither;
 //   - SQLite's PRAGMA integrity_check says ok.
 
-// artnetdBinary builds artnetd into the test's temporary directory (the
-// build cache makes the second build a link).
-func artnetdBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "artnetd")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // crashNode is one artnetd process that the test may kill and restart on
 // the same address.
 type crashNode struct {
@@ -57,12 +45,7 @@ type crashNode struct {
 }
 
 func newCrashNode(t *testing.T, bin, dsn string) *crashNode {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	n := &crashNode{t: t, bin: bin, addr: addr, args: []string{"serve", "--db", dsn, "--http", addr,
 		"--access-log", filepath.Join(t.TempDir(), "access.log"), "--follow", "200ms"}}
 	t.Cleanup(func() { n.kill() })
@@ -72,23 +55,7 @@ func newCrashNode(t *testing.T, bin, dsn string) *crashNode {
 // start runs the node and waits until it is ready.
 func (n *crashNode) start() {
 	n.t.Helper()
-	n.cmd = exec.Command(n.bin, n.args...) // output discarded
-	if err := n.cmd.Start(); err != nil {
-		n.t.Fatal(err)
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if resp, err := http.Get("http://" + n.addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			n.t.Fatal("artnetd did not become ready")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	n.cmd = startArtnetd(n.t, n.bin, nil, n.addr, n.args...)
 }
 
 // kill sends SIGKILL and reaps the process.

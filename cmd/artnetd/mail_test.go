@@ -171,18 +171,10 @@ func TestMailKill9(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "artnetd")
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := artnetdBinary(t)
 	srv := startSink(t, 40*time.Millisecond)
 	dsn := "sqlite:" + filepath.Join(dir, "artnet.db")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	httpAddr := ln.Addr().String()
-	ln.Close()
+	httpAddr := freeAddr(t)
 	start := func(demo bool) *exec.Cmd {
 		args := []string{"serve", "--db", dsn, "--http", httpAddr, "--smtp-host", "127.0.0.1", "--smtp-port", strconv.Itoa(srv.port),
 			"--smtp-tls", "none", "--mail-from", "panel@artnet.test", "--queue-poll", "100ms", "--mail-retry-base", "100ms",
@@ -190,22 +182,7 @@ func TestMailKill9(t *testing.T) {
 		if demo {
 			args = append(args, "--demo")
 		}
-		cmd := exec.Command(bin, args...)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		for {
-			if resp, err := http.Get("http://" + httpAddr + "/healthz"); err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					return cmd
-				}
-			}
-			if ctx.Err() != nil {
-				t.Fatal("artnetd did not become ready")
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		return startArtnetd(t, bin, nil, httpAddr, args...)
 	}
 	proc := start(true)
 	defer func() { proc.Process.Kill(); proc.Wait() }()
@@ -237,6 +214,7 @@ func TestMailKill9(t *testing.T) {
 	atKill, _ := srv.got()
 	proc = start(false)
 	var sent []store.OutboxEmail
+	var err error
 	for {
 		sent, err = st.MailList(ctx, store.MailSent, 0)
 		if err != nil {

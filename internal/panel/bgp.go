@@ -95,12 +95,6 @@ func (p *Panel) BGPState(ctx context.Context, st store.Store) (bgp.State, error)
 	return s.Normalize(), nil
 }
 
-// errSpeaker marks a failure of the BGP speaker inside a change.
-type errSpeaker struct{ err error }
-
-func (e errSpeaker) Error() string { return "bgp speaker: " + e.err.Error() }
-func (e errSpeaker) Unwrap() error { return e.err }
-
 // bgpChange runs change in a transaction and applies the state it leaves
 // to the speaker before committing (see firewallChange). Changes are
 // serialised in this process so the speaker ends in commit order.
@@ -120,7 +114,7 @@ func (p *Panel) bgpChange(ctx context.Context, deviceCode string, change func(tx
 			return err
 		}
 		if err := p.BGP.Apply(ctx, st); err != nil {
-			return errSpeaker{err}
+			return errDevice{"bgp speaker", err}
 		}
 		applied = true
 		return nil
@@ -133,15 +127,7 @@ func (p *Panel) bgpChange(ctx context.Context, deviceCode string, change func(tx
 			p.logger().Error("bgp: restoring the stored state after a failed commit", "err", rerr)
 		}
 	}
-	var ae *apperr.Error
-	if errors.As(err, &ae) {
-		return err
-	}
-	var se errSpeaker
-	if errors.As(err, &se) {
-		return apperr.Internal(deviceCode, err)
-	}
-	return apperr.Internal(apperr.CodeInternal, err)
+	return deviceChangeError(err, deviceCode)
 }
 
 func (p *Panel) applyBGPLocked(ctx context.Context) error {

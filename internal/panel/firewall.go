@@ -566,11 +566,29 @@ func iloOpen(a store.ILOAccess, now time.Time) (bool, netip.Addr) {
 	return true, remote
 }
 
-// errDevice marks the failure of the firewall device inside a change.
-type errDevice struct{ err error }
+// errDevice marks the failure of a device (the firewall, the BGP
+// speaker) inside a change; kind names the device.
+type errDevice struct {
+	kind string
+	err  error
+}
 
-func (e errDevice) Error() string { return "firewall device: " + e.err.Error() }
+func (e errDevice) Error() string { return e.kind + ": " + e.err.Error() }
 func (e errDevice) Unwrap() error { return e.err }
+
+// deviceChangeError is the answer of a device change that failed with
+// err: the command's own error as it is, a device failure as deviceCode
+// (the module's internal-*-error), anything else as internal-error.
+func deviceChangeError(err error, deviceCode string) error {
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	if errors.As(err, new(errDevice)) {
+		return apperr.Internal(deviceCode, err)
+	}
+	return apperr.Internal(apperr.CodeInternal, err)
+}
 
 // undoFunc puts back what a firewall change replaced (used when no edge
 // node applied it in time).
@@ -614,7 +632,7 @@ func (p *Panel) firewallChange(ctx context.Context, deviceCode string, change fu
 			return err
 		}
 		if err := p.Firewall.Apply(ctx, st); err != nil {
-			return errDevice{err}
+			return errDevice{"firewall device", err}
 		}
 		applied = true
 		return nil
@@ -641,15 +659,7 @@ func (p *Panel) firewallChange(ctx context.Context, deviceCode string, change fu
 			p.logger().Error("firewall: restoring the stored state after a failed commit", "err", rerr)
 		}
 	}
-	var ae *apperr.Error
-	if errors.As(err, &ae) {
-		return err
-	}
-	var de errDevice
-	if errors.As(err, &de) {
-		return apperr.Internal(deviceCode, err)
-	}
-	return apperr.Internal(apperr.CodeInternal, err)
+	return deviceChangeError(err, deviceCode)
 }
 
 // EdgeFresh is how recent an edge node's last acknowledgement must be for
