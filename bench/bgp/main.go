@@ -1,6 +1,7 @@
-// Command bgp measures the BGP path of artnetd with the real driver: an
-// embedded GoBGP speaker announcing to a second, independent GoBGP
-// speaker (the peer) over TCP on 127.0.0.1 → 127.0.0.6.
+// Command bgp measures the BGP path of the built artnetd (go build, its
+// default logging to a file) with the real driver: its embedded GoBGP
+// speaker announcing to a second, independent GoBGP speaker (the peer) over
+// TCP on 127.0.0.1 → 127.0.0.6.
 //
 //	go run ./bench/bgp [-n 300] [-blackholes 10000] [-db sqlite|postgres://...]
 //
@@ -10,9 +11,11 @@
 //     /ip-blackholing/enable until the peer has received the blackhole
 //     route (p50, p99, max over n calls, one at a time), and the same for
 //     /ip-blackholing/disable until the peer has the withdrawal;
-//   - the convergence of 10,000 blackholes after a restart: the time to
-//     apply them to a fresh speaker, the time until the session is up
-//     again and the time until the peer has received all of them.
+//   - the convergence of 10,000 blackholes: stored in the database, the
+//     time until the running artnetd has them all in the peer's RIB; then
+//     after a restart of artnetd (SIGTERM), the time until it is ready,
+//     until the session is up again and until the peer has received all
+//     of them.
 //
 // Everything listens on loopback and stops by itself.
 package main
@@ -22,8 +25,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -33,9 +34,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/artnet-panel/artnet-panel/bench/internal/artnetdbin"
 	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/driver/gobgp"
-	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store"
@@ -87,24 +88,19 @@ func main() {
 		log.Fatal(err)
 	}
 	defer col.Close()
-	cfg := gobgp.Config{ASN: 64540, RouterID: local, LocalAddr: local, Peers: []gobgp.Peer{col.PeerSpec()}, ConnectRetry: time.Second}
-	speaker, err := gobgp.Start(ctx, cfg)
-	if err != nil {
-		log.Fatal(err)
+	db := "sqlite:" + filepath.Join(dir, "bench.db")
+	if strings.HasPrefix(*dsn, "postgres") {
+		db = *dsn
 	}
-	p := panel.New(st)
-	p.BGP = speaker
-	if err := p.BGPReconcile(ctx); err != nil {
-		log.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	api := httpapi.New(p, slog.New(slog.DiscardHandler))
-	api.Ready.Store(true)
-	go http.Serve(ln, api)
-	base := "http://" + ln.Addr().String() + "/api/"
+	bin := artnetdbin.Build(dir)
+	addr := artnetdbin.FreeAddr()
+	args := []string{"serve", "--db", db, "--http", addr, "--bgp-asn", "64540", "--bgp-router-id", "127.0.0.1",
+		"--bgp-local-address", "127.0.0.1", "--bgp-peers", fmt.Sprintf("64541@%s:%d", col.Addr, col.Port)}
+	logPath := filepath.Join(dir, "artnetd.log")
+	srv := artnetdbin.Start(bin, nil, logPath, addr, args...)
+	defer func() { srv.Stop() }()
+	p := panel.New(st) // the stored state, as artnetd computes it
+	base := "http://" + addr + "/api/"
 	waitUntil(ctx, 60*time.Second, func() bool { return col.Established(ctx) })
 	fmt.Printf("bench/bgp: db %s, peer GoBGP on %s:%d\n", strings.SplitN(*dsn, ":", 2)[0], col.Addr, col.Port)
 
@@ -151,39 +147,29 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("stored %d blackholes in %v\n", *many, time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
 	want, err := p.BGPState(ctx, st)
 	if err != nil {
 		log.Fatal(err)
 	}
-	t0 = time.Now()
-	if err := p.BGPReconcile(ctx); err != nil {
-		log.Fatal(err)
-	}
+	// The running artnetd hears of them through the change feed.
 	waitUntil(ctx, 120*time.Second, func() bool { r, _ := col.RIB(ctx); return gobgp.SameRIB(r, want) })
-	fmt.Printf("live: %d routes announced and in the peer's RIB in %v\n", len(want.Announcements), time.Since(t0).Round(time.Millisecond))
+	fmt.Printf("live: %d routes announced and in the peer's RIB %v after the commit\n", len(want.Announcements), time.Since(t0).Round(time.Millisecond))
 
-	speaker.Close()
+	srv.Stop()
 	waitUntil(ctx, 10*time.Second, func() bool { return !col.Established(ctx) })
 	mark := col.Received()
 	t0 = time.Now()
-	speaker, err = gobgp.Start(ctx, cfg)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer speaker.Close()
-	p.BGP = speaker
-	if err := p.BGPReconcile(ctx); err != nil {
-		log.Fatal(err)
-	}
-	applied := time.Since(t0)
+	srv = artnetdbin.Start(bin, nil, logPath, addr, args...)
+	ready := time.Since(t0)
 	waitUntil(ctx, 120*time.Second, func() bool { return col.Established(ctx) })
 	up := time.Since(t0)
 	waitUntil(ctx, 120*time.Second, func() bool { return col.Received()-mark >= len(want.Announcements) })
 	all := time.Since(t0)
 	rib, _ := col.RIB(ctx)
-	fmt.Printf("restart with %d routes: applied to the new speaker in %v; session up after %v (the peer's idle hold and our connect retry);\n"+
+	fmt.Printf("restart with %d routes: artnetd ready after %v; session up after %v (the peer's idle hold and our connect retry);\n"+
 		"  all re-announced to the peer after %v (%v after the session came up); peer RIB exact: %v (the routes were kept meanwhile: graceful restart)\n",
-		len(want.Announcements), applied.Round(time.Millisecond), up.Round(time.Millisecond), all.Round(time.Millisecond),
+		len(want.Announcements), ready.Round(time.Millisecond), up.Round(time.Millisecond), all.Round(time.Millisecond),
 		(all - up).Round(time.Millisecond), gobgp.SameRIB(rib, want))
 }
 

@@ -15,12 +15,10 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -30,6 +28,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/artnet-panel/artnet-panel/bench/internal/artnetdbin"
 )
 
 const (
@@ -50,34 +50,20 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 	ns := fmt.Sprintf("artnet-bench-%d", os.Getpid())
-	run("ip", "netns", "add", ns)
+	artnetdbin.Run("ip", "netns", "add", ns)
 	defer exec.Command("ip", "netns", "del", ns).Run()
 
-	bin := filepath.Join(dir, "artnetd")
-	run("go", "build", "-o", bin, "./cmd/artnetd")
+	bin := artnetdbin.Build(dir)
 	db := "sqlite:" + filepath.Join(dir, "artnet.db")
 	inv := filepath.Join(dir, "inventory.json")
 	if err := os.WriteFile(inv, []byte(inventory()), 0o600); err != nil {
 		log.Fatal(err)
 	}
-	run(bin, "admin", "import", "--db", db, inv)
-
-	addr := freeAddr()
-	logFile, err := os.Create(filepath.Join(dir, "artnetd.log"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer logFile.Close()
-	srv := exec.Command(bin, "serve", "--db", db, "--http", addr, "--firewall", "nft", "--firewall-netns", ns)
-	srv.Stderr = logFile
-	if err := srv.Start(); err != nil {
-		log.Fatal(err)
-	}
-	defer func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
-	}()
-	waitReady("http://" + addr + "/healthz")
+	artnetdbin.Run(bin, "admin", "import", "--db", db, inv)
+	addr := artnetdbin.FreeAddr()
+	srv := artnetdbin.Start(bin, nil, filepath.Join(dir, "artnetd.log"), addr,
+		"serve", "--db", db, "--http", addr, "--firewall", "nft", "--firewall-netns", ns)
+	defer srv.Stop()
 
 	fmt.Printf("artnetd /api/firewall/save with the nftables driver (namespace %s), %d saves per size\n", ns, *n)
 	fmt.Printf("%-8s %10s %10s %10s  %s\n", "rules", "p50", "p99", "max", "kernel check")
@@ -177,36 +163,4 @@ func pct(sorted []time.Duration, p int) string {
 		i--
 	}
 	return sorted[i].Round(time.Microsecond).String()
-}
-
-func freeAddr() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-func waitReady(u string) {
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(u); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	log.Fatal("artnetd did not become ready")
-}
-
-func run(name string, args ...string) {
-	cmd := exec.Command(name, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		log.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
-	}
 }
