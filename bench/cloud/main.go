@@ -1,6 +1,6 @@
 // Command cloud measures cloud-instance power on the real hypervisor
-// driver (QEMU over QMP), through the HTTP API of an in-process artnetd
-// (SQLite):
+// driver (QEMU over QMP), through the HTTP API of the built artnetd (go
+// build, SQLite, its default logging to a file):
 //
 //	go run ./bench/cloud [-runs 5] [-instances 10]
 //
@@ -13,8 +13,8 @@
 // for one instance at a time and for -instances started concurrently,
 // each -runs times (the machines are powered off between runs), and the
 // memory overhead of artnetd per managed running instance (Go heap in use
-// and resident set size, after a list of all instances, compared with none
-// running). Machines are tiny (1 vCPU, 64 MiB, no OS) and all deleted at
+// and resident set size from its /metrics, after a list of all instances,
+// compared with none running). Machines are tiny (1 vCPU, 64 MiB, no OS) and all deleted at
 // the end.
 package main
 
@@ -24,10 +24,8 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -39,11 +37,9 @@ import (
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
+	"github.com/artnet-panel/artnet-panel/bench/internal/artnetdbin"
 	"github.com/artnet-panel/artnet-panel/internal/driver/qemu"
-	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
-	"github.com/artnet-panel/artnet-panel/internal/panel"
-	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 )
 
 const (
@@ -63,9 +59,10 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 	drv := &qemu.Driver{StateDir: filepath.Join(dir, "qemu"), Timeout: time.Minute}
-	key := []byte("bench key bench key bench key 32")
+	key := strings.Repeat("b7", 32) // --cloud-secret-key: 64 hex digits
+	env := append(os.Environ(), "ARTNETD_CLOUD_SECRET_KEY="+key)
 	names := make([]string, *n)
-	inv := inventory.Inventory{CloudSecretKey: key, Customers: []inventory.Customer{{
+	inv := inventory.Inventory{Customers: []inventory.Customer{{
 		Customer: artnet.Customer{ID: customerID, Name: "bench"}, APIKey: apiKey,
 	}}}
 	for i := range names {
@@ -81,27 +78,29 @@ func main() {
 			drv.Delete(context.Background(), name)
 		}
 	}()
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "artnet.db"))
+	invJSON, err := json.Marshal(inv)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer st.Close()
-	if err := inventory.Import(ctx, st, inv); err != nil {
+	invPath := filepath.Join(dir, "inventory.json")
+	if err := os.WriteFile(invPath, invJSON, 0o600); err != nil {
 		log.Fatal(err)
 	}
-	p := panel.New(st)
-	p.Cloud = &panel.Cloud{Hypervisor: drv, SecretKey: key}
-	api := httpapi.New(p, slog.New(slog.DiscardHandler))
-	api.Ready.Store(true)
-	srv := httptest.NewServer(api)
-	defer srv.Close()
+	bin := artnetdbin.Build(dir)
+	db := "sqlite:" + filepath.Join(dir, "artnet.db")
+	artnetdbin.RunEnv(env, bin, "admin", "import", "--db", db, invPath)
+	addr, metrics := artnetdbin.FreeAddr(), artnetdbin.FreeAddr()
+	srv := artnetdbin.Start(bin, env, filepath.Join(dir, "artnetd.log"), addr, "serve", "--db", db, "--http", addr,
+		"--metrics", metrics, "--hypervisor", "qemu", "--qemu-state-dir", drv.StateDir)
+	defer srv.Stop()
+	baseURL := "http://" + addr
 	probe := &qemu.Driver{StateDir: drv.StateDir, Timeout: time.Minute}
 	fmt.Printf("accelerator: %s, %d CPUs\n", drv.Accelerator(), runtime.NumCPU())
 
 	call := func(cmd string, id int) time.Duration {
 		v := url.Values{"id": {strconv.Itoa(customerID)}, "api_key": {apiKey}, "instance_id": {strconv.Itoa(id)}, "instance_password": {password}}
 		t0 := time.Now()
-		resp, err := http.PostForm(srv.URL+"/api/cloud-instance/"+cmd, v)
+		resp, err := http.PostForm(baseURL+"/api/cloud-instance/"+cmd, v)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -157,11 +156,11 @@ func main() {
 	}
 
 	// Memory per managed running instance.
-	heap0, rss0 := memory(srv.URL)
+	heap0, rss0 := memory(baseURL, metrics)
 	for i := range names {
 		call("action-power-on", i+1)
 	}
-	heap1, rss1 := memory(srv.URL)
+	heap1, rss1 := memory(baseURL, metrics)
 	fmt.Printf("artnetd memory per managed running instance: heap %+.1f KiB, RSS %+.1f KiB (%d instances)\n",
 		float64(heap1-heap0)/1024/float64(*n), float64(rss1-rss0)/1024/float64(*n), *n)
 	var qemuRSS int64
@@ -188,8 +187,8 @@ func rssOf(status string) int64 {
 }
 
 // memory lists every instance (asking QEMU for each state), then returns
-// the Go heap in use and the resident set size.
-func memory(base string) (heap, rss int64) {
+// artnetd's Go heap in use and resident set size from its /metrics.
+func memory(base, metrics string) (heap, rss int64) {
 	v := url.Values{"id": {strconv.Itoa(customerID)}, "api_key": {apiKey}}
 	for i := 0; i < 5; i++ {
 		resp, err := http.PostForm(base+"/api/cloud-instance/list", v)
@@ -198,10 +197,8 @@ func memory(base string) (heap, rss int64) {
 		}
 		resp.Body.Close()
 	}
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return int64(ms.HeapInuse), rssOf("/proc/self/status")
+	g := artnetdbin.Gauges(metrics, "go_memstats_heap_inuse_bytes", "process_resident_memory_bytes")
+	return int64(g["go_memstats_heap_inuse_bytes"]), int64(g["process_resident_memory_bytes"])
 }
 
 func stats(d []time.Duration) string {
