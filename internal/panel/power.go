@@ -256,13 +256,13 @@ func (p *Panel) holdPower(ctx context.Context, row store.Power) (release func(),
 	giveUp := time.Now().Add(budget + 2*time.Second)
 	for {
 		now := p.now()
-		ok, err := p.Store.PowerBusy(ctx, row.ServiceID, node, now.Unix(), now.Add(budget+time.Second).Unix())
+		ok, err := p.Store.PowerBusy(ctx, row.CustomerID, row.ServiceID, node, now.Unix(), now.Add(budget+time.Second).Unix())
 		if err != nil {
 			return nil, apperr.Internal(apperr.CodeInternal, err)
 		}
 		if ok {
 			return func() {
-				if err := p.Store.PowerIdle(context.WithoutCancel(ctx), row.ServiceID, node); err != nil {
+				if err := p.Store.PowerIdle(context.WithoutCancel(ctx), row.CustomerID, row.ServiceID, node); err != nil {
 					p.logger().Warn("power line not released (it expires)", "service_id", row.ServiceID, "error", err.Error())
 				}
 			}, nil

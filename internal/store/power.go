@@ -12,19 +12,21 @@ type PowerStore interface {
 	PowerSet(ctx context.Context, p Power) error
 	// PowerGet returns the customer's service's power row, or ErrNotFound.
 	PowerGet(ctx context.Context, customerID, serviceID int64) (Power, error)
-	// PowerSetState stores the power state of serviceID (the simulator's
-	// state). Returns ErrNotFound when the service has no power row.
-	PowerSetState(ctx context.Context, serviceID int64, state string) error
+	// PowerSetState stores the power state of the customer's serviceID
+	// (the simulator's state). Returns ErrNotFound when the customer's
+	// service has no power row.
+	PowerSetState(ctx context.Context, customerID, serviceID int64, state string) error
 	// PowerAll returns every power row, by service id (operator use).
 	PowerAll(ctx context.Context) ([]Power, error)
 	// PowerBusy makes node the holder of serviceID's power line until
 	// `until` (Unix seconds) when nobody else holds it at now (free,
 	// expired, or node's own), and reports whether it did
-	// (compare-and-swap). Returns ErrNotFound when the service has no
-	// power row.
-	PowerBusy(ctx context.Context, serviceID int64, node string, now, until int64) (bool, error)
-	// PowerIdle releases serviceID's power line if node holds it.
-	PowerIdle(ctx context.Context, serviceID int64, node string) error
+	// (compare-and-swap). Returns ErrNotFound when the customer's service
+	// has no power row.
+	PowerBusy(ctx context.Context, customerID, serviceID int64, node string, now, until int64) (bool, error)
+	// PowerIdle releases the customer's serviceID's power line if node
+	// holds it.
+	PowerIdle(ctx context.Context, customerID, serviceID int64, node string) error
 
 	// TransferPortSet inserts or replaces the switch port of a service of
 	// p.CustomerID, with its last counters (operator use). Returns

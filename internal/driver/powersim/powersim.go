@@ -16,7 +16,7 @@ import (
 // States is the part of the store the simulator uses.
 type States interface {
 	PowerGet(ctx context.Context, customerID, serviceID int64) (store.Power, error)
-	PowerSetState(ctx context.Context, serviceID int64, state string) error
+	PowerSetState(ctx context.Context, customerID, serviceID int64, state string) error
 }
 
 // Driver opens simulated power lines.
@@ -53,7 +53,7 @@ func (v *device) State(ctx context.Context) (power.State, error) {
 }
 
 func (v *device) set(ctx context.Context, s power.State) error {
-	return v.d.States.PowerSetState(ctx, v.t.ServiceID, string(s))
+	return v.d.States.PowerSetState(ctx, v.t.CustomerID, v.t.ServiceID, string(s))
 }
 
 func (v *device) On(ctx context.Context) error  { return v.set(ctx, power.On) }

@@ -56,8 +56,9 @@ func (db *DB) PowerGet(ctx context.Context, customerID, serviceID int64) (store.
 }
 
 // PowerSetState implements store.Store.
-func (db *DB) PowerSetState(ctx context.Context, serviceID int64, state string) error {
-	res, err := db.writer().ExecContext(ctx, "UPDATE power_management SET state = $2 WHERE service_id = $1", serviceID, state)
+func (db *DB) PowerSetState(ctx context.Context, customerID, serviceID int64, state string) error {
+	res, err := db.writer().ExecContext(ctx, "UPDATE power_management SET state = $2 WHERE service_id = $1 AND customer_id = $3",
+		serviceID, state, customerID)
 	return db.interpretError(affected(res, err))
 }
 
@@ -80,9 +81,10 @@ func (db *DB) PowerAll(ctx context.Context) ([]store.Power, error) {
 }
 
 // PowerBusy implements store.Store.
-func (db *DB) PowerBusy(ctx context.Context, serviceID int64, node string, now, until int64) (bool, error) {
+func (db *DB) PowerBusy(ctx context.Context, customerID, serviceID int64, node string, now, until int64) (bool, error) {
 	res, err := db.writer().ExecContext(ctx, "UPDATE power_management SET busy_node = $2, busy_until = $4"+
-		" WHERE service_id = $1 AND (busy_node = $2 OR busy_node = '' OR busy_until <= $3)", serviceID, node, now, until)
+		" WHERE service_id = $1 AND customer_id = $5 AND (busy_node = $2 OR busy_node = '' OR busy_until <= $3)",
+		serviceID, node, now, until, customerID)
 	if err != nil {
 		return false, db.interpretError(err)
 	}
@@ -92,7 +94,8 @@ func (db *DB) PowerBusy(ctx context.Context, serviceID int64, node string, now, 
 	}
 	if n == 0 {
 		var one int
-		if err := db.writer().QueryRowContext(ctx, "SELECT 1 FROM power_management WHERE service_id = $1", serviceID).Scan(&one); err != nil {
+		if err := db.writer().QueryRowContext(ctx, "SELECT 1 FROM power_management WHERE service_id = $1 AND customer_id = $2",
+			serviceID, customerID).Scan(&one); err != nil {
 			return false, db.interpretError(err)
 		}
 	}
@@ -100,9 +103,9 @@ func (db *DB) PowerBusy(ctx context.Context, serviceID int64, node string, now, 
 }
 
 // PowerIdle implements store.Store.
-func (db *DB) PowerIdle(ctx context.Context, serviceID int64, node string) error {
-	_, err := db.writer().ExecContext(ctx, "UPDATE power_management SET busy_node = '', busy_until = 0 WHERE service_id = $1 AND busy_node = $2",
-		serviceID, node)
+func (db *DB) PowerIdle(ctx context.Context, customerID, serviceID int64, node string) error {
+	_, err := db.writer().ExecContext(ctx, "UPDATE power_management SET busy_node = '', busy_until = 0"+
+		" WHERE service_id = $1 AND customer_id = $3 AND busy_node = $2", serviceID, node, customerID)
 	return db.interpretError(err)
 }
 

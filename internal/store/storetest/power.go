@@ -37,40 +37,46 @@ func testPowerRoundTrip(t *testing.T, s store.Store) {
 	if err := s.PowerSet(ctx(t), p); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PowerSetState(ctx(t), sv.ID, "off"); err != nil {
+	if err := s.PowerSetState(ctx(t), a, sv.ID, "off"); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.PowerGet(ctx(t), a, sv.ID); err != nil || got.State != "off" || got.Driver != "sim" {
 		t.Errorf("PowerGet after replace and PowerSetState = %+v, %v", got, err)
 	}
-	if err := s.PowerSetState(ctx(t), 987654321, "on"); !errors.Is(err, store.ErrNotFound) {
+	if err := s.PowerSetState(ctx(t), b, sv.ID, "on"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("PowerSetState by another customer = %v, want ErrNotFound", err)
+	}
+	if _, err := s.PowerBusy(ctx(t), b, sv.ID, "n9", 1, 2); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("PowerBusy by another customer = %v, want ErrNotFound", err)
+	}
+	if err := s.PowerSetState(ctx(t), a, 987654321, "on"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("PowerSetState of a service without power = %v, want ErrNotFound", err)
 	}
 	if all, err := s.PowerAll(ctx(t)); err != nil || len(all) != 1 || all[0].ServiceID != sv.ID {
 		t.Errorf("PowerAll = %+v, %v", all, err)
 	}
-	if ok, err := s.PowerBusy(ctx(t), sv.ID, "n1", 100, 110); err != nil || !ok {
+	if ok, err := s.PowerBusy(ctx(t), a, sv.ID, "n1", 100, 110); err != nil || !ok {
 		t.Fatalf("PowerBusy(n1) = %v, %v", ok, err)
 	}
-	if ok, err := s.PowerBusy(ctx(t), sv.ID, "n2", 105, 115); err != nil || ok {
+	if ok, err := s.PowerBusy(ctx(t), a, sv.ID, "n2", 105, 115); err != nil || ok {
 		t.Errorf("PowerBusy(n2) while n1 holds the line = %v, %v; want false", ok, err)
 	}
-	if err := s.PowerIdle(ctx(t), sv.ID, "n2"); err != nil {
+	if err := s.PowerIdle(ctx(t), a, sv.ID, "n2"); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := s.PowerBusy(ctx(t), sv.ID, "n2", 106, 116); err != nil || ok {
+	if ok, err := s.PowerBusy(ctx(t), a, sv.ID, "n2", 106, 116); err != nil || ok {
 		t.Errorf("PowerBusy(n2) after n2's PowerIdle = %v, %v; want false (n1 holds it)", ok, err)
 	}
-	if err := s.PowerIdle(ctx(t), sv.ID, "n1"); err != nil {
+	if err := s.PowerIdle(ctx(t), a, sv.ID, "n1"); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := s.PowerBusy(ctx(t), sv.ID, "n2", 107, 117); err != nil || !ok {
+	if ok, err := s.PowerBusy(ctx(t), a, sv.ID, "n2", 107, 117); err != nil || !ok {
 		t.Errorf("PowerBusy(n2) after n1's PowerIdle = %v, %v; want true", ok, err)
 	}
-	if ok, err := s.PowerBusy(ctx(t), sv.ID, "n1", 117, 127); err != nil || !ok {
+	if ok, err := s.PowerBusy(ctx(t), a, sv.ID, "n1", 117, 127); err != nil || !ok {
 		t.Errorf("PowerBusy(n1) once n2's hold expired = %v, %v; want true", ok, err)
 	}
-	if _, err := s.PowerBusy(ctx(t), 987654321, "n1", 1, 2); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.PowerBusy(ctx(t), a, 987654321, "n1", 1, 2); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("PowerBusy of a service without power = %v, want ErrNotFound", err)
 	}
 	if got, err := s.PowerGet(ctx(t), a, sv.ID); err != nil || got.State != "off" {
