@@ -24,7 +24,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -36,11 +35,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/artnet-panel/artnet-panel/bench/internal/loadgen"
 )
 
 func main() {
@@ -103,7 +103,7 @@ func main() {
 		body += "&" + extraParams.Encode()
 	}
 	path := "/api/" + *command
-	sample, err := fetch(ours.url+path, body)
+	sample, err := loadgen.Fetch(ours.url+path, body)
 	if err != nil || !bytes.Contains(sample, []byte(`"success":true`)) {
 		log.Fatalf("%s: %v %s", *command, err, sample)
 	}
@@ -119,26 +119,26 @@ func main() {
 
 	fmt.Printf("%d conns, %s per measurement, %d rounds, %s, access log to a file\n", *conns, *duration, *rounds, dbName(*db))
 	fmt.Printf("%s (answer %d bytes)\n", path, len(sample))
-	var rb, ro []result
+	var rb, ro []loadgen.Result
 	for i := 0; i < *rounds; i++ {
-		rb = append(rb, run(bare.url+path, body, *conns, *duration))
-		rb[i].print("bare net/http")
+		rb = append(rb, loadgen.Run(bare.url+path, body, *conns, *duration))
+		rb[i].Print("bare net/http")
 		if i == 0 && *cpuprofile != "" {
 			go profile(ours.metrics, *cpuprofile, *duration)
 		}
-		ro = append(ro, run(ours.url+path, body, *conns, *duration))
-		ro[i].print("artnetd")
+		ro = append(ro, loadgen.Run(ours.url+path, body, *conns, *duration))
+		ro[i].Print("artnetd")
 	}
-	b, o := merge(rb), merge(ro)
+	b, o := loadgen.Merge(rb), loadgen.Merge(ro)
 	fmt.Println("total:")
-	b.print("bare net/http")
-	o.print("artnetd")
-	fmt.Printf("  ratio artnetd/bare: %.2f (target >= 0.70)\n", o.rate/b.rate)
+	b.Print("bare net/http")
+	o.Print("artnetd")
+	fmt.Printf("  ratio artnetd/bare: %.2f (target >= 0.70)\n", o.Rate/b.Rate)
 	ours.stop()
-	if n := countLines(accessLog); n < o.n {
-		fmt.Printf("  ACCESS LOG LOST LINES: %d lines for %d requests\n", n, o.n)
+	if n := countLines(accessLog); n < o.N {
+		fmt.Printf("  ACCESS LOG LOST LINES: %d lines for %d requests\n", n, o.N)
 	} else {
-		fmt.Printf("  access log: %d lines for %d measured requests (and the warm-up)\n", n, o.n)
+		fmt.Printf("  access log: %d lines for %d measured requests (and the warm-up)\n", n, o.N)
 	}
 }
 
@@ -253,93 +253,4 @@ func countLines(path string) int {
 		return 0
 	}
 	return bytes.Count(b, []byte(`"msg":"request"`))
-}
-
-func fetch(u, body string) ([]byte, error) {
-	resp, err := http.Post(u, "application/x-www-form-urlencoded", strings.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	return io.ReadAll(resp.Body)
-}
-
-type result struct {
-	rate     float64
-	n        int
-	elapsed  time.Duration
-	lat      []time.Duration
-	p50, p99 time.Duration
-	errors   int
-}
-
-func (r result) print(name string) {
-	fmt.Printf("  %-14s %9.0f req/s   p50 %8s   p99 %8s   errors %d\n", name, r.rate,
-		r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.errors)
-}
-
-func merge(rs []result) result {
-	var m result
-	for _, r := range rs {
-		m.n += r.n
-		m.elapsed += r.elapsed
-		m.errors += r.errors
-		m.lat = append(m.lat, r.lat...)
-	}
-	m.rate = float64(m.n) / m.elapsed.Seconds()
-	slices.Sort(m.lat)
-	m.p50, m.p99 = pct(m.lat, 0.5), pct(m.lat, 0.99)
-	return m
-}
-
-func pct(lat []time.Duration, p float64) time.Duration {
-	if len(lat) == 0 {
-		return 0
-	}
-	return lat[int(float64(len(lat)-1)*p)]
-}
-
-// run drives u with conns keep-alive connections for d.
-func run(u, body string, conns int, d time.Duration) result {
-	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	var (
-		mu     sync.Mutex
-		lat    []time.Duration
-		errors int
-		wg     sync.WaitGroup
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	start := time.Now()
-	for i := 0; i < conns; i++ {
-		wg.Go(func() {
-			local := make([]time.Duration, 0, 1<<14)
-			bad := 0
-			for ctx.Err() == nil {
-				t0 := time.Now()
-				resp, err := client.Post(u, "application/x-www-form-urlencoded", strings.NewReader(body))
-				if err != nil {
-					bad++
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					bad++
-				}
-				local = append(local, time.Since(t0))
-			}
-			mu.Lock()
-			lat = append(lat, local...)
-			errors += bad
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	slices.Sort(lat)
-	return result{rate: float64(len(lat)) / elapsed.Seconds(), n: len(lat), elapsed: elapsed, lat: lat,
-		p50: pct(lat, 0.5), p99: pct(lat, 0.99), errors: errors}
 }

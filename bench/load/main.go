@@ -25,12 +25,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
-	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
+	"github.com/artnet-panel/artnet-panel/bench/internal/loadgen"
 	"github.com/artnet-panel/artnet-panel/internal/accesslog"
 	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
@@ -83,7 +82,7 @@ func main() {
 	defer stopOurs()
 
 	detailsBody := form(customerID, "service_id", "12345")
-	sample, err := fetch(ours+"/api/services/details", detailsBody)
+	sample, err := loadgen.Fetch(ours+"/api/services/details", detailsBody)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -100,7 +99,7 @@ func main() {
 
 	fmt.Printf("machine: %d conns, %s per measurement, database %s\n\n", *conns, *duration, dbName(*dbFlag))
 	fmt.Println("/api/services/details (answer", len(sample), "bytes)")
-	b := run(bare+"/api/services/details", detailsBody, *conns, *duration)
+	b := loadgen.Run(bare+"/api/services/details", detailsBody, *conns, *duration)
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -108,11 +107,11 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 	}
-	o := run(ours+"/api/services/details", detailsBody, *conns, *duration)
+	o := loadgen.Run(ours+"/api/services/details", detailsBody, *conns, *duration)
 	pprof.StopCPUProfile()
-	b.print("bare net/http")
-	o.print("artnetd")
-	fmt.Printf("  ratio artnetd/bare: %.2f (target >= 0.70)\n\n", o.rate/b.rate)
+	b.Print("bare net/http")
+	o.Print("artnetd")
+	fmt.Printf("  ratio artnetd/bare: %.2f (target >= 0.70)\n\n", o.Rate/b.Rate)
 
 	// The list benchmark: a second customer with many services.
 	bigID, err := seedMany(ctx, st, *services)
@@ -121,12 +120,12 @@ func main() {
 	}
 	for _, off := range []int{0, *services - 10_000} {
 		body := form(bigID, "limit", "50", "offset", fmt.Sprint(off))
-		got, err := fetch(ours+"/api/services/list", body)
+		got, err := loadgen.Fetch(ours+"/api/services/list", body)
 		if err != nil || !bytes.Contains(got, []byte(`"success":true`)) {
 			log.Fatalf("services/list offset %d: %v %.200s", off, err, got)
 		}
 		fmt.Printf("/api/services/list?limit=50&offset=%d (%d services, answer %d bytes)\n", off, *services, len(got))
-		run(ours+"/api/services/list", body, *conns, *duration).print("artnetd")
+		loadgen.Run(ours+"/api/services/list", body, *conns, *duration).Print("artnetd")
 		fmt.Println()
 	}
 }
@@ -197,75 +196,4 @@ func serve(h http.Handler) (string, func()) {
 	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), func() { srv.Close() }
-}
-
-func fetch(u, body string) ([]byte, error) {
-	resp, err := http.Post(u, "application/x-www-form-urlencoded", strings.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	return io.ReadAll(resp.Body)
-}
-
-type result struct {
-	rate     float64
-	p50, p99 time.Duration
-	errors   int
-}
-
-func (r result) print(name string) {
-	fmt.Printf("  %-14s %9.0f req/s   p50 %8s   p99 %8s   errors %d\n", name, r.rate, r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.errors)
-}
-
-// run drives u with conns keep-alive connections for d and returns the rate
-// and latency percentiles.
-func run(u, body string, conns int, d time.Duration) result {
-	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	var (
-		mu     sync.Mutex
-		lat    []time.Duration
-		errors int
-		wg     sync.WaitGroup
-	)
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	for i := 0; i < conns; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			local := make([]time.Duration, 0, 1<<14)
-			bad := 0
-			for time.Now().Before(deadline) {
-				t0 := time.Now()
-				resp, err := client.Post(u, "application/x-www-form-urlencoded", strings.NewReader(body))
-				if err != nil {
-					bad++
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					bad++
-				}
-				local = append(local, time.Since(t0))
-			}
-			mu.Lock()
-			lat = append(lat, local...)
-			errors += bad
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	slices.Sort(lat)
-	pct := func(p float64) time.Duration {
-		if len(lat) == 0 {
-			return 0
-		}
-		return lat[int(float64(len(lat)-1)*p)]
-	}
-	return result{rate: float64(len(lat)) / elapsed.Seconds(), p50: pct(0.50), p99: pct(0.99), errors: errors}
 }
