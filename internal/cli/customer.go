@@ -93,9 +93,15 @@ type PagingOptions struct {
 }
 
 func newCmdCustomerEmailsList(f *Factory, runF func(*PagingOptions) error) *cobra.Command {
+	return newPagingCommand(f, "customer", "emails-list", runF, customerEmailsListRun)
+}
+
+// newPagingCommand returns a list command whose only parameters are limit
+// and offset.
+func newPagingCommand(f *Factory, module, name string, runF, run func(*PagingOptions) error) *cobra.Command {
 	opts := &PagingOptions{}
-	sc := mustSpec("customer", "emails-list")
-	cmd := apiCommand(f, "customer", "emails-list", "",
+	sc := mustSpec(module, name)
+	cmd := apiCommand(f, module, name, "",
 		func(c *cobra.Command, args []string) error {
 			opts.Common = f.common(c)
 			return nil
@@ -104,7 +110,7 @@ func newCmdCustomerEmailsList(f *Factory, runF func(*PagingOptions) error) *cobr
 			if runF != nil {
 				return runF(opts)
 			}
-			return customerEmailsListRun(opts)
+			return run(opts)
 		})
 	cmd.Args = cobra.NoArgs
 	cmd.Flags().IntVar(&opts.Limit, "limit", 0, paramDoc(sc, "limit")+" (0: all)")

@@ -24,23 +24,7 @@ func newCmdInvoices(f *Factory) *cobra.Command {
 }
 
 func newCmdInvoicesList(f *Factory, runF func(*PagingOptions) error) *cobra.Command {
-	opts := &PagingOptions{}
-	sc := mustSpec("invoices", "list")
-	cmd := apiCommand(f, "invoices", "list", "",
-		func(c *cobra.Command, args []string) error {
-			opts.Common = f.common(c)
-			return nil
-		},
-		func() error {
-			if runF != nil {
-				return runF(opts)
-			}
-			return invoicesListRun(opts)
-		})
-	cmd.Args = cobra.NoArgs
-	cmd.Flags().IntVar(&opts.Limit, "limit", 0, paramDoc(sc, "limit")+" (0: all)")
-	cmd.Flags().IntVar(&opts.Offset, "offset", 0, paramDoc(sc, "offset"))
-	return cmd
+	return newPagingCommand(f, "invoices", "list", runF, invoicesListRun)
 }
 
 func invoicesListRun(o *PagingOptions) error {
