@@ -96,19 +96,7 @@ func (db *DB) ServiceUpdate(ctx context.Context, s store.Service) error {
 // ServicesAll implements store.Store.
 func (db *DB) ServicesAll(ctx context.Context, typ string) ([]store.Service, error) {
 	rows, err := db.reader().QueryContext(ctx, "SELECT "+serviceCols+" FROM services WHERE $1 = '' OR type = $1 ORDER BY id", typ)
-	if err != nil {
-		return nil, db.interpretError(err)
-	}
-	defer rows.Close()
-	var list []store.Service
-	for rows.Next() {
-		var s store.Service
-		if err := scanService(rows, &s); err != nil {
-			return nil, err
-		}
-		list = append(list, s)
-	}
-	return list, db.interpretError(rows.Err())
+	return db.scanServices(rows, err, nil)
 }
 
 // IPPoolCreate implements store.Store.

@@ -213,19 +213,7 @@ func (db *DB) swapFirewall(ctx context.Context, query string, args ...any) (bool
 // FirewallServices implements store.Store.
 func (db *DB) FirewallServices(ctx context.Context) ([]store.Service, error) {
 	rows, err := db.reader().QueryContext(ctx, "SELECT "+serviceCols+" FROM services WHERE id IN (SELECT service_id FROM firewall_ruleset_services) ORDER BY id")
-	if err != nil {
-		return nil, db.interpretError(err)
-	}
-	defer rows.Close()
-	var list []store.Service
-	for rows.Next() {
-		var s store.Service
-		if err := scanService(rows, &s); err != nil {
-			return nil, err
-		}
-		list = append(list, s)
-	}
-	return list, db.interpretError(rows.Err())
+	return db.scanServices(rows, err, nil)
 }
 
 const iloColumns = "service_id, customer_id, available, ip, access_ip, expires_at"

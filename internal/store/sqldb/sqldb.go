@@ -496,19 +496,25 @@ func (db *DB) ServiceList(ctx context.Context, f store.ServiceFilter) ([]store.S
 		id |= serviceListAfter
 		args = append(args, f.AfterID)
 	}
-	rows, err := db.stmt(id).QueryContext(ctx, args...)
-	if err != nil {
-		return nil, db.interpretError(err)
-	}
-	defer rows.Close()
 	var list []store.Service
 	if f.Limit > 0 && f.Limit <= 1000 {
 		list = make([]store.Service, 0, f.Limit)
 	}
+	rows, err := db.stmt(id).QueryContext(ctx, args...)
+	return db.scanServices(rows, err, list)
+}
+
+// scanServices appends the services of rows (the result of a query of
+// serviceCols, and its error) to list.
+func (db *DB) scanServices(rows *sql.Rows, err error, list []store.Service) ([]store.Service, error) {
+	if err != nil {
+		return nil, db.interpretError(err)
+	}
+	defer rows.Close()
 	for rows.Next() {
 		var s store.Service
 		if err := scanService(rows, &s); err != nil {
-			return nil, err
+			return nil, db.interpretError(err)
 		}
 		list = append(list, s)
 	}
