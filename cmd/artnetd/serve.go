@@ -178,15 +178,8 @@ func (m *Main) Run(ctx context.Context) error {
 	// Cached credentials are trusted only while the feed has read the
 	// whole log within the last second: a key revoked through another node
 	// stops working here within a second even when no NOTIFY arrives.
-	fresh := func() bool { return m.feed.Fresh(credentialsMaxStale) }
-	p.Credentials = &panel.CredentialsCache{}
-	p.Credentials.Fresh = fresh
-	m.feed.Subscribe(p.Credentials, store.ChangeCredentials)
-	p.Services = &panel.ServiceCache{}
-	p.Services.Fresh = fresh
-	m.feed.Subscribe(p.Services, store.ChangeService)
-	p.ListAnchors = &panel.ListAnchors{Fresh: fresh}
-	m.feed.Subscribe(p.ListAnchors, store.ChangeServiceList)
+	// This node's own writes drop their cache entries when they commit.
+	p.UseCaches(m.feed, func() bool { return m.feed.Fresh(credentialsMaxStale) })
 	m.feed.Subscribe(changefeed.Funcs{OnChanges: func(_ context.Context, cs []store.Change) {
 		for _, c := range cs {
 			if r := m.reconcilers[c.Key]; r != nil {

@@ -29,11 +29,13 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
-// Source is what the feed reads: the store's change log.
+// Source is what the feed reads: the store's change log, and its commit
+// hook (Start gives it Committed).
 type Source interface {
 	ChangesSince(ctx context.Context, afterID int64, limit int) ([]store.Change, error)
 	ChangesLast(ctx context.Context) (int64, error)
 	ChangesPrune(ctx context.Context, before int64) error
+	OnCommit(fn func(ctx context.Context, changes []store.Change))
 }
 
 // Handler receives the changes of the kinds it subscribed to.
@@ -97,7 +99,8 @@ type Feed struct {
 	prunedAt time.Time
 	wake     chan struct{}
 
-	freshAt atomic.Int64 // readAt in Unix nanoseconds, for Fresh
+	freshAt atomic.Int64          // readAt in Unix nanoseconds, for Fresh
+	local   atomic.Pointer[[]sub] // SubscribeLocal's, read by Committed without mu
 }
 
 type sub struct {
@@ -113,9 +116,37 @@ func (f *Feed) Subscribe(h Handler, kinds ...string) {
 	f.subs = append(f.subs, sub{kinds: kinds, h: h})
 }
 
+// SubscribeLocal is Subscribe, and h also gets the changes this node
+// commits, at once: Committed (the store's commit hook, store.OnCommit)
+// hands them to h on the committing goroutine before the write returns, so
+// the next read on this node shows the write. For quick handlers safe for
+// concurrent use, such as cache invalidations; they see each of this
+// node's changes twice (at commit and from the log), so must be
+// idempotent. Call it before Start.
+func (f *Feed) SubscribeLocal(h Handler, kinds ...string) {
+	f.Subscribe(h, kinds...)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var l []sub
+	if old := f.local.Load(); old != nil {
+		l = append(l, *old...)
+	}
+	l = append(l, sub{kinds: kinds, h: h})
+	f.local.Store(&l)
+}
+
+// Committed hands changes just committed by this node to the handlers of
+// SubscribeLocal. Start makes it the store's commit hook.
+func (f *Feed) Committed(ctx context.Context, changes []store.Change) {
+	if l := f.local.Load(); l != nil {
+		dispatchTo(ctx, *l, changes)
+	}
+}
+
 // Start reads the log's current position: changes committed after it are
 // handed to the subscribers. Subscribers load their state after Start, so
-// a change committed in between is applied once more, never missed.
+// a change committed in between is applied once more, never missed. The
+// first Start also makes Committed the store's commit hook (OnCommit).
 func (f *Feed) Start(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -123,6 +154,9 @@ func (f *Feed) Start(ctx context.Context) error {
 	last, err := f.Store.ChangesLast(ctx)
 	if err != nil {
 		return fmt.Errorf("change feed: %w", err)
+	}
+	if !f.started {
+		f.Store.OnCommit(f.Committed)
 	}
 	f.pos, f.started = last, true
 	f.setRead(now)
@@ -259,7 +293,12 @@ func (f *Feed) dispatch(ctx context.Context, changes []store.Change) {
 			f.Observe(c.Kind, time.Duration(max(0, now-c.At))*time.Millisecond)
 		}
 	}
-	for _, s := range f.subs {
+	dispatchTo(ctx, f.subs, changes)
+}
+
+// dispatchTo hands each subscriber the changes of its kinds.
+func dispatchTo(ctx context.Context, subs []sub, changes []store.Change) {
+	for _, s := range subs {
 		var mine []store.Change
 		for _, c := range changes {
 			if slices.Contains(s.kinds, c.Kind) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/artnet-panel/artnet-panel/internal/changefeed"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -149,7 +150,15 @@ func newEnv(t *testing.T, disable ...string) *testEnv {
 		t.Fatalf("the demo zone's records changed (update zoneARecords):\n%+v, %v", recs, err)
 	}
 	buf := &syncBuffer{}
-	api := httpapi.New(panel.New(st), slog.New(slog.NewJSONHandler(buf, nil)))
+	// The caches artnetd uses, kept true only by this node's commits (the
+	// feed never reads the log): every read after a write below shows it.
+	p := panel.New(st)
+	feed := &changefeed.Feed{Store: st, Poll: -1, Logger: slog.New(slog.DiscardHandler)}
+	p.UseCaches(feed, nil)
+	if err := feed.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	api := httpapi.New(p, slog.New(slog.NewJSONHandler(buf, nil)))
 	if err := api.Disable(disable...); err != nil {
 		t.Fatal(err)
 	}

@@ -6,8 +6,26 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/artnet-panel/artnet-panel/internal/changefeed"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
+
+// UseCaches gives p its in-memory caches (Credentials, Services,
+// ListAnchors), kept true by feed: this node's own writes drop their
+// entries when they commit, before the command answers (the store's commit
+// hook: SubscribeLocal), other nodes' when the feed reads the log. fresh
+// says whether the feed has read the whole log recently enough for cached
+// entries to be used (see idCache.Fresh). Call it before feed.Start.
+func (p *Panel) UseCaches(feed *changefeed.Feed, fresh func() bool) {
+	p.Credentials = &CredentialsCache{}
+	p.Credentials.Fresh = fresh
+	feed.SubscribeLocal(p.Credentials, store.ChangeCredentials)
+	p.Services = &ServiceCache{}
+	p.Services.Fresh = fresh
+	feed.SubscribeLocal(p.Services, store.ChangeService)
+	p.ListAnchors = &ListAnchors{Fresh: fresh}
+	feed.SubscribeLocal(p.ListAnchors, store.ChangeServiceList)
+}
 
 // idCache keeps rows by id in memory for a cache that the change feed
 // invalidates (CredentialsCache, ServiceCache). Entries are used only
@@ -98,23 +116,16 @@ func (c *idCache[V]) changes(kind string, changes []store.Change) {
 // the API-access flag, never a key) in memory, so that authenticating a
 // request does not read the database. It is a changefeed.Handler of
 // store.ChangeCredentials: every node drops a customer's entry when the
-// change log says its credentials changed (RegenerateAPIKey, SetAPIAccess
-// and the operator's commands write it in the transaction of the change),
-// and the node that made the change drops it right after the commit.
-// Set Fresh (see idCache).
+// change log says its credentials changed (the store writes it in the
+// transaction of every such change), and the node that made the change
+// drops it when the transaction commits (UseCaches). Set Fresh (see
+// idCache).
 type CredentialsCache struct {
 	idCache[store.Credentials]
 }
 
 func (c *CredentialsCache) lookup(ctx context.Context, st store.Store, id int64) (store.Credentials, error) {
 	return c.get(id, func() (store.Credentials, error) { return st.CustomerAuth(ctx, id) })
-}
-
-// invalidate drops the customer's entry; c may be nil.
-func (c *CredentialsCache) invalidate(id int64) {
-	if c != nil {
-		c.Invalidate(id)
-	}
 }
 
 // Changes implements changefeed.Handler for store.ChangeCredentials.
@@ -129,17 +140,10 @@ func (c *CredentialsCache) Reset(context.Context) { c.InvalidateAll() }
 // commands of services (services/details, the modules' details) do not
 // read the database. It is a changefeed.Handler of store.ChangeService,
 // which every write of an existing service logs; the node that made the
-// change drops the entry right after the commit. Cached rows are shared:
-// callers must not modify them. Set Fresh (see idCache).
+// change drops the entry when the transaction commits (UseCaches). Cached
+// rows are shared: callers must not modify them. Set Fresh (see idCache).
 type ServiceCache struct {
 	idCache[store.Service]
-}
-
-// invalidate drops the service's entry; c may be nil.
-func (c *ServiceCache) invalidate(id int64) {
-	if c != nil {
-		c.Invalidate(id)
-	}
 }
 
 // Changes implements changefeed.Handler for store.ChangeService.

@@ -30,7 +30,6 @@ func (p *Panel) RegenerateAPIKey(ctx context.Context, customerID int64) (string,
 		}
 		return p.sendEmail(ctx, tx, c, msgAPIKeyRegenerated)
 	})
-	p.Credentials.invalidate(customerID) // other nodes: the change log
 	if err != nil {
 		return "", apperr.Internal(apperr.CodeInternalUpdateError, err)
 	}

@@ -157,7 +157,6 @@ func (p *Panel) DomainEditDNSServers(ctx context.Context, customerID, serviceID 
 		}
 		return tx.ServiceDetailsUpdate(ctx, customerID, serviceID, raw)
 	})
-	p.Services.invalidate(serviceID) // other nodes: the change log
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			err = fmt.Errorf("service %d vanished after the registry accepted the delegation of %s: %w", serviceID, domain, err)

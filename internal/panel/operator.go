@@ -63,7 +63,6 @@ func (p *Panel) CreateCustomer(ctx context.Context, nc NewCustomer) (int64, stri
 // SetAPIAccess switches a customer's API access.
 func (p *Panel) SetAPIAccess(ctx context.Context, customerID int64, enabled bool) error {
 	err := p.Store.CustomerSetAPIAccess(ctx, customerID, enabled)
-	p.Credentials.invalidate(customerID) // other nodes: the change log
 	if err != nil {
 		return fmt.Errorf("customer %d: %w", customerID, err)
 	}

@@ -57,6 +57,15 @@ type ChangeStore interface {
 	// ChangesPrune deletes the changes made before the Unix time before
 	// (seconds).
 	ChangesPrune(ctx context.Context, before int64) error
+	// OnCommit registers fn to be called with the changes of every
+	// transaction that logged some, right after it commits and before the
+	// store call that committed it returns (ID is 0: the hook runs before
+	// anyone reads the log). It is how this node's caches show a write to
+	// the very next read: the mechanism that commits invalidates them, not
+	// each caller. fn runs on the committing goroutine, concurrently with
+	// other commits: it must be quick and safe for concurrent use. Call
+	// OnCommit before the store is used.
+	OnCommit(fn func(ctx context.Context, changes []Change))
 }
 
 // ChangesChannel is the PostgreSQL NOTIFY channel of the change log; the

@@ -118,6 +118,38 @@ func (db *DB) writeChanges(ctx context.Context) error {
 	return nil
 }
 
+// OnCommit implements store.Store.
+func (db *DB) OnCommit(fn func(ctx context.Context, changes []store.Change)) {
+	for {
+		old := db.c.onCommit.Load()
+		var hooks []func(context.Context, []store.Change)
+		if old != nil {
+			hooks = append(hooks, *old...)
+		}
+		hooks = append(hooks, fn)
+		if db.c.onCommit.CompareAndSwap(old, &hooks) {
+			return
+		}
+	}
+}
+
+// committed hands the changes of the transaction that just committed to
+// the commit hooks (InTx calls it after a successful commit).
+func (db *DB) committed(ctx context.Context) {
+	hooks := db.c.onCommit.Load()
+	if hooks == nil || len(db.pending.list) == 0 {
+		return
+	}
+	at := time.Now().UnixMilli()
+	changes := make([]store.Change, len(db.pending.list))
+	for i, c := range db.pending.list {
+		changes[i] = store.Change{Kind: c.kind, Key: c.key, At: at}
+	}
+	for _, fn := range *hooks {
+		fn(ctx, changes)
+	}
+}
+
 // ChangesSince implements store.Store.
 func (db *DB) ChangesSince(ctx context.Context, afterID int64, limit int) ([]store.Change, error) {
 	rows, err := db.reader().QueryContext(ctx, "SELECT id, kind, target, at FROM change_log WHERE id > $1 ORDER BY id LIMIT $2",

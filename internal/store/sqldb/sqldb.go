@@ -86,6 +86,8 @@ type core struct {
 	audit auditStmts
 	// mail, when set, queues the delivery of every new e-mail (mail.go).
 	mail atomic.Pointer[MailEnqueuer]
+	// onCommit are the commit hooks (OnCommit, changes.go).
+	onCommit atomic.Pointer[[]func(context.Context, []store.Change)]
 }
 
 // New prepares the statements on the pools and returns the store. w runs
@@ -241,6 +243,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) (err erro
 			auditID = 0
 		}
 		audit.p.Done(auditID)
+	}
+	if err == nil {
+		t.committed(ctx)
 	}
 	return err
 }

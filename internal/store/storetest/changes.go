@@ -2,9 +2,13 @@ package storetest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +23,7 @@ var changeTests = []namedTest{
 	{"ChangesOrderLimitPrune", testChangesOrderLimitPrune},
 	{"ChangesCredentials", testChangesCredentials},
 	{"ChangeLogKinds", testChangeLogKinds},
+	{"ChangesOnCommit", testChangesOnCommit},
 }
 
 func mustDNSChangesLast(t *testing.T, s store.Store) int64 {
@@ -297,4 +302,68 @@ func testChangeLogKinds(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	expectKindChanges(t, s, &last, "ChangeLog rolled back", store.ChangeDriver)
+}
+
+// testChangesOnCommit: the commit hook gets each committed transaction's
+// changes once, after the commit (the log already holds them when it
+// runs), and nothing of a rolled-back one.
+func testChangesOnCommit(t *testing.T, s store.Store) {
+	var (
+		mu      sync.Mutex
+		on      atomic.Bool
+		got     [][]string
+		visible []bool
+	)
+	last := mustDNSChangesLast(t, s)
+	s.OnCommit(func(ctx context.Context, changes []store.Change) {
+		if !on.Load() {
+			return
+		}
+		var keys []string
+		for _, c := range changes {
+			keys = append(keys, c.Kind+":"+c.Key)
+		}
+		logged, err := s.ChangesSince(ctx, last, 0)
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, keys)
+		visible = append(visible, err == nil && len(logged) > 0 && logged[len(logged)-1].Key == changes[len(changes)-1].Key)
+	})
+	on.Store(true)
+	defer on.Store(false)
+	if err := s.ChangeLog(ctx(t), store.ChangeDriver, "firewall"); err != nil {
+		t.Fatal(err)
+	}
+	err := s.InTx(ctx(t), func(tx store.Store) error {
+		if err := tx.ChangeLog(ctx(t), store.ChangeService, "7"); err != nil {
+			return err
+		}
+		return tx.ChangeLog(ctx(t), store.ChangeCredentials, "8")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.InTx(ctx(t), func(tx store.Store) error {
+		if err := tx.ChangeLog(ctx(t), store.ChangeService, "9"); err != nil {
+			return err
+		}
+		return errors.New("roll back")
+	})
+	if err == nil {
+		t.Fatal("the rolled-back transaction answered nil")
+	}
+	if err := s.InTx(ctx(t), func(tx store.Store) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := [][]string{{"driver:firewall"}, {"service:7", "credentials:8"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("commit hook calls %q, want %q", got, want)
+	}
+	for i, v := range visible {
+		if !v {
+			t.Errorf("call %d: the hook ran before the change was in the log", i)
+		}
+	}
 }
