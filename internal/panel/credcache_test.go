@@ -52,10 +52,8 @@ func TestCredentialsCache(t *testing.T) {
 		n := &node{st: &countingStore{Store: open()}}
 		n.fresh.Store(true)
 		n.p = panel.New(n.st)
-		n.p.Credentials = &panel.CredentialsCache{}
-		n.p.Credentials.Fresh = n.fresh.Load
 		n.feed = &changefeed.Feed{Store: n.st}
-		n.feed.Subscribe(n.p.Credentials, store.ChangeCredentials)
+		n.p.UseCaches(n.feed, n.fresh.Load)
 		if err := n.feed.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
