@@ -45,6 +45,8 @@ fi
 exec scripts/pgtest.sh bash -c '
   set -e
   go test -count=1 "$@" ./...
+  echo "== shutdown under load with the race detector"
+  go test -count=1 -race -run "^TestCloseUnderLoad$" "$@" ./cmd/artnetd/
   if [ -n "${ARTNET_TEST_POSTGRES:-}" ]; then
     echo "== end-to-end HTTP suite on PostgreSQL"
     ARTNET_TEST_E2E_DB=postgres go test -count=1 "$@" ./internal/httpapi/

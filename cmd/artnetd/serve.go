@@ -81,16 +81,19 @@ type Main struct {
 	closeOnce  sync.Once
 	closeErr   error
 
-	store  store.Store
-	feed   *changefeed.Feed
-	dns    *dnsd.Server
-	bg     context.Context
-	stop   context.CancelFunc // stops the background work (feed, listener, DNS)
-	wg     sync.WaitGroup     // the background goroutines
-	api    *httpapi.Server
-	server *http.Server
-	ln     net.Listener
-	done   chan error
+	store store.Store
+	feed  *changefeed.Feed
+	dns   *dnsd.Server
+	bg    context.Context
+	stop  context.CancelFunc // stops the background work (feed, listener, DNS)
+	wg    sync.WaitGroup     // the background goroutines
+	// handling counts the HTTP handlers running, for Close to wait.
+	handling sync.WaitGroup
+	syncer   *zonesync.Syncer // the DNS snapshot's builder (with --dns)
+	api      *httpapi.Server
+	server   *http.Server
+	ln       net.Listener
+	done     chan error
 	// stopDrivers stops the device reconcilers; driversDone is closed
 	// when they have stopped.
 	stopDrivers context.CancelFunc
@@ -190,6 +193,7 @@ func (m *Main) Run(ctx context.Context) error {
 	var syncer *zonesync.Syncer
 	if m.DNSAddr != "" {
 		syncer = m.newSyncer()
+		m.syncer = syncer
 		m.feed.Subscribe(syncer, store.ChangeDNS)
 	}
 	m.guard = m.newLoginGuard()
@@ -224,7 +228,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen %s: %w", m.HTTPAddr, err)
 	}
 	m.server = &http.Server{
-		Handler:           m.api,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			m.handling.Add(1)
+			defer m.handling.Done()
+			m.api.ServeHTTP(w, r)
+		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -388,10 +396,13 @@ func (m *Main) close() error {
 		defer cancel()
 		if err := m.server.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("shutdown: %w", err))
+			m.server.Close() // cancels the requests still running
 		}
 		if err := <-m.done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
 		}
+		// Shutdown does not wait for handlers whose connection it closed.
+		m.handling.Wait()
 	}
 	if m.stop != nil {
 		m.stop()
@@ -399,6 +410,9 @@ func (m *Main) close() error {
 			<-m.dns.Done()
 		}
 		m.wg.Wait()
+	}
+	if m.syncer != nil {
+		m.syncer.Close() // NOTIFY senders
 	}
 	if m.stopDrivers != nil {
 		m.stopDrivers()

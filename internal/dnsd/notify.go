@@ -64,7 +64,7 @@ func notifyOne(ctx context.Context, zone string, serial uint32, addr string) err
 			Serial: serial,
 		}}
 		c := &dns.Client{Net: "udp", Timeout: notifyTimeout * time.Duration(attempt)}
-		r, _, err := c.ExchangeContext(ctx, m, addr)
+		r, err := Exchange(ctx, c, m, addr)
 		if err != nil {
 			last = err
 			continue
@@ -79,4 +79,22 @@ func notifyOne(ctx context.Context, zone string, serial uint32, addr string) err
 		return nil
 	}
 	return fmt.Errorf("no acknowledgement after %d tries: %w", notifyAttempts, last)
+}
+
+// Exchange is c.ExchangeContext, cut short when ctx ends: miekg/dns only
+// takes the context's deadline, so a stopping node would otherwise wait
+// for a silent peer's timeout.
+func Exchange(ctx context.Context, c *dns.Client, m *dns.Msg, addr string) (*dns.Msg, error) {
+	conn, err := c.DialContext(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
+	defer stop()
+	r, _, err := c.ExchangeWithConnContext(ctx, m, conn)
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return r, err
 }

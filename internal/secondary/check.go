@@ -273,10 +273,10 @@ func (w *Worker) querySOA(ctx context.Context, origin string, ap netip.AddrPort)
 	m.SetQuestion(origin, dns.TypeSOA)
 	m.RecursionDesired = false
 	c := &dns.Client{Net: "udp", Timeout: orDefault(w.QueryTimeout, DefaultQueryTimeout)}
-	r, _, err := c.ExchangeContext(ctx, m, ap.String())
+	r, err := dnsd.Exchange(ctx, c, m, ap.String())
 	if err == nil && r.Truncated {
 		c.Net = "tcp"
-		r, _, err = c.ExchangeContext(ctx, m, ap.String())
+		r, err = dnsd.Exchange(ctx, c, m, ap.String())
 	}
 	if err != nil {
 		return nil, err

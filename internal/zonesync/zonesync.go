@@ -55,6 +55,11 @@ type Syncer struct {
 	Secondary func(ctx context.Context, z store.Zone) (zone dnsd.Zone, ok bool, err error)
 
 	mu sync.Mutex // serialises snapshot updates
+
+	// The NOTIFY senders (notify), stopped by Close.
+	notifyMu   sync.Mutex
+	notifying  sync.WaitGroup
+	notifyStop chan struct{} // closed by Close
 }
 
 var _ panel.ZonePublisher = (*Syncer)(nil)
@@ -138,14 +143,55 @@ func (s *Syncer) reload(ctx context.Context, domain string, notify bool) {
 		return
 	}
 	if notify && ok && len(s.NotifyTargets) > 0 {
+		s.notify(origin, serial)
+	}
+}
+
+// notify tells the secondaries about the zone's new serial in the
+// background (the change has committed; a caller that hangs up does not
+// cut it short) until Close.
+func (s *Syncer) notify(origin string, serial uint32) {
+	s.notifyMu.Lock()
+	defer s.notifyMu.Unlock()
+	if s.notifyStop == nil {
+		s.notifyStop = make(chan struct{})
+	}
+	stop := s.notifyStop
+	select {
+	case <-stop:
+		return // closed
+	default:
+	}
+	s.notifying.Go(func() {
+		nctx, cancel := context.WithTimeout(context.Background(), dnsNotifyTimeout)
+		defer cancel()
 		go func() {
-			nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dnsNotifyTimeout)
-			defer cancel()
-			if err := dnsd.Notify(nctx, origin, serial, s.NotifyTargets); err != nil {
-				s.logger().Warn("notify secondaries", "zone", origin, "err", err)
+			select {
+			case <-stop:
+				cancel()
+			case <-nctx.Done():
 			}
 		}()
+		if err := dnsd.Notify(nctx, origin, serial, s.NotifyTargets); err != nil && nctx.Err() == nil {
+			s.logger().Warn("notify secondaries", "zone", origin, "err", err)
+		}
+	})
+}
+
+// Close stops the NOTIFY senders and waits for them; later changes send
+// none.
+func (s *Syncer) Close() {
+	s.notifyMu.Lock()
+	if s.notifyStop == nil {
+		s.notifyStop = make(chan struct{})
 	}
+	select {
+	case <-s.notifyStop:
+	default:
+		close(s.notifyStop)
+	}
+	s.notifyMu.Unlock()
+	s.notifying.Wait()
 }
 
 const dnsNotifyTimeout = 30e9 // 30 s
