@@ -116,7 +116,7 @@ func cloudInstanceListRun(o *NoArgsOptions) error {
 			r := i.Resources
 			t.row(fmt.Sprint(i.ID), i.Name, i.CustomName, i.State, fmt.Sprint(r.CPUCores),
 				fmt.Sprintf("%d MB", r.RAM), fmt.Sprintf("%d GB", r.HDD), fmt.Sprintf("%d Mbps", r.Bandwidth),
-				i.PriceResources.Price.String()+" "+i.PriceResources.Currency, i.BootStatus)
+				formatMoney4(i.PriceResources.Price)+" "+i.PriceResources.Currency, i.BootStatus)
 		}
 		return t.flush()
 	})
@@ -283,7 +283,7 @@ func cloudInstanceResourcesCalculatePriceRun(o *ResourcesCalculatePriceOptions) 
 		return err
 	}
 	return o.Print(artnet.PriceResourcesResponse{PriceResources: *p}, func(w io.Writer) error {
-		_, err := fmt.Fprintf(w, "%s %s / %s\n", p.Price, p.Currency, p.Period)
+		_, err := fmt.Fprintf(w, "%s %s / %s\n", formatMoney4(p.Price), p.Currency, p.Period)
 		return err
 	})
 }

@@ -40,7 +40,7 @@ func invoicesListRun(o *PagingOptions) error {
 		t := newTable(w, "NUMBER", "TYPE", "ISSUED", "DUE", "SERVICE", "NET", "GROSS", "CURRENCY")
 		for _, inv := range list {
 			t.row(inv.Number, inv.Type, inv.IssueDate, inv.DueDate, fmt.Sprint(inv.ServiceID),
-				inv.TotalNet.String(), inv.TotalGross.String(), inv.Currency)
+				formatMoney(inv.TotalNet), formatMoney(inv.TotalGross), inv.Currency)
 		}
 		return t.flush()
 	})

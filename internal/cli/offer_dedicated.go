@@ -101,7 +101,7 @@ func (o *Common) printExpressServers(servers []artnet.ExpressServer) error {
 }
 
 func formatExpressPrice(p artnet.ExpressPrice) string {
-	return fmt.Sprintf("%s %s / %d mo", p.Price, p.Currency, p.PaymentPeriod)
+	return fmt.Sprintf("%s %s / %d mo", formatMoney(p.Price), p.Currency, p.PaymentPeriod)
 }
 
 func newCmdOfferDedicatedExpressReservation(f *Factory, runF func(*IDOptions) error) *cobra.Command {

@@ -67,7 +67,11 @@ func scalar(v reflect.Value) (string, bool) {
 		return string(v.Bytes()), true
 	}
 	switch v.Type() {
-	case reflect.TypeFor[artnet.Money](), reflect.TypeFor[artnet.Money4](), reflect.TypeFor[json.Number]():
+	case reflect.TypeFor[artnet.Money]():
+		return formatMoney(v.Interface().(artnet.Money)), true
+	case reflect.TypeFor[artnet.Money4]():
+		return formatMoney4(v.Interface().(artnet.Money4)), true
+	case reflect.TypeFor[json.Number]():
 		return v.Interface().(fmt.Stringer).String(), true
 	}
 	switch v.Kind() {
@@ -257,4 +261,28 @@ func scalarList(v reflect.Value) ([]string, bool) {
 		out = append(out, s)
 	}
 	return out, true
+}
+
+// formatMoney writes an amount as people read money: with two decimals
+// ("430.50", "984.00", "-0.50"). -o json and -o yaml keep the API's own
+// numbers.
+func formatMoney(m artnet.Money) string {
+	return formatMinor(int64(m), 100, 2)
+}
+
+// formatMoney4 writes an amount of 1/10000 units with the four decimals
+// the API gives cloud 24 h prices in ("3.3000").
+func formatMoney4(m artnet.Money4) string {
+	return formatMinor(int64(m), 10000, 4)
+}
+
+// formatMinor writes v minor units (unit of them to one) with digits
+// decimals.
+func formatMinor(v, unit int64, digits int) string {
+	sign := ""
+	u := uint64(v)
+	if v < 0 {
+		sign, u = "-", uint64(-v) // -MinInt64 wraps to its own magnitude as uint64
+	}
+	return fmt.Sprintf("%s%d.%0*d", sign, u/uint64(unit), digits, u%uint64(unit))
 }

@@ -144,7 +144,7 @@ func TestDetailsTable(t *testing.T) {
 		"type:               dedicated\n",
 		"custom_description: -\n",
 		"expiration_time:    2030-01-01 00:00:00 UTC\n",
-		"payment_details:\n  price:          527\n  price_brutto:   648.21\n  currency:       PLN\n  payment_period: 1\n",
+		"payment_details:\n  price:          527.00\n  price_brutto:   648.21\n  currency:       PLN\n  payment_period: 1\n",
 		"ip:                 123.123.123.123\n",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -154,6 +154,37 @@ func TestDetailsTable(t *testing.T) {
 	r = invocation{env: s.env(t)}.run(t, "dedicated", "details", "12345").wantCode(t, 0)
 	if !strings.Contains(r.stdout, "  cpu:\n    - vendor: Intel\n      model:  Xeon E3-1220\n") {
 		t.Fatalf("nested lists:\n%s", r.stdout)
+	}
+}
+
+// Money in tables and details has two decimals, cloud 24 h prices the
+// four the API gives them with; -o json keeps the API's numbers.
+func TestMoneyDecimals(t *testing.T) {
+	s := newTestServer(t)
+	r := invocation{env: s.env(t)}.run(t, "services", "list").wantCode(t, 0)
+	for _, want := range []string{" 648.21 PLN ", " 430.50 PLN ", " 12.30 PLN ", " 984.00 PLN ", " 615.00 PLN "} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("services list lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	for cmd, want := range map[string][]string{
+		"services details 12346":                           {"  price:          350.00\n  price_brutto:   430.50\n"},
+		"offer-dedicated express-offer":                    {" 649.00 PLN / 1 mo "},
+		"cloud-instance list":                              {" 3.3000 PLN "},
+		"cloud-instance details 1":                         {"  price:    3.3000\n"},
+		"cloud-instance resources-calculate-price --cpu 2": {"3.2000 PLN / 24h\n"},
+		"offer-dedicated custom-offer":                     {"price:          450.00\n"},
+	} {
+		r := invocation{env: s.env(t)}.run(t, strings.Fields(cmd)...).wantCode(t, 0)
+		for _, w := range want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%s lacks %q:\n%s", cmd, w, r.stdout)
+			}
+		}
+	}
+	r = invocation{env: s.env(t)}.run(t, "services", "details", "12346", "-o", "json").wantCode(t, 0)
+	if !strings.Contains(r.stdout, `"price_brutto": 430.5,`) {
+		t.Errorf("-o json changed the API's number:\n%s", r.stdout)
 	}
 }
 

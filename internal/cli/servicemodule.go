@@ -82,9 +82,10 @@ func writeServicesTable(w io.Writer, services []artnet.Service) error {
 	return t.flush()
 }
 
-// formatPrice formats the gross price of a service: "648.21 PLN".
+// formatPrice formats the gross price of a service: "648.21 PLN",
+// "430.50 PLN".
 func formatPrice(p artnet.PaymentDetails) string {
-	return strings.TrimSpace(p.PriceBrutto.String() + " " + p.Currency)
+	return strings.TrimSpace(formatMoney(p.PriceBrutto) + " " + p.Currency)
 }
 
 // formatPeriod formats a payment period in months: "1 mo", "12 mo".

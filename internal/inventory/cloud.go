@@ -11,6 +11,7 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/hypervisor"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store"
+	"github.com/artnet-panel/artnet-panel/internal/validate"
 )
 
 // Cloud instances and VPS power in the inventory.
@@ -44,7 +45,9 @@ import (
 //
 // A VPS service entry may carry power_management (panel.VPSPowerConfig):
 // {"driver": "sim"} or {"driver": "qemu", "name": "vps-12347", "cpus": 1,
-// "ram": 512, "hdd": 10, "vnc_port": 0}; power_on gives its desired state.
+// "ram": 512, "hdd": 10, "vnc_port": 0}; power_on gives its desired state,
+// or else details.power_state does ("on" or "off"; both given, they must
+// agree; neither: off). Export writes both.
 // Entries of other service types are left to their own modules.
 
 // CloudInstance is one entry of a customer's cloud_instances.
@@ -56,37 +59,57 @@ type CloudInstance struct {
 	InstanceVNCSecret    string `json:"instance_vnc_secret,omitempty"`
 }
 
-// vpsPowerEntry is power_management plus the desired state (power_on).
+// vpsPowerEntry is power_management plus the desired state (power_on;
+// nil: not given).
 type vpsPowerEntry struct {
 	panel.VPSPowerConfig
-	PowerOn bool `json:"power_on,omitempty"`
+	PowerOn *bool `json:"power_on,omitempty"`
 }
 
-// cloudSettings returns the settings of the file (nil: none given).
+// vpsPowerOn returns the desired power state of a VPS with
+// power_management: power_on, else details.power_state ("on" or "off";
+// "unknown" or absent: off). Both given, they must agree: /vps/details
+// answers power_on's state, and a power_state that says otherwise would be
+// silently contradicted.
+func vpsPowerOn(p string, e vpsPowerEntry, svc store.Service) (bool, error) {
+	d, err := panel.DecodeDetails(svc)
+	if err != nil {
+		return false, fmt.Errorf("%s.details: %w", p, err)
+	}
+	state := ""
+	if vd, ok := d.(*artnet.VPSDetails); ok {
+		state = vd.PowerState
+	}
+	switch state {
+	case "on", "off":
+		if e.PowerOn != nil && *e.PowerOn != (state == "on") {
+			return false, pathError(p+".power_management.power_on", "is %v but details.power_state is %q: give one of them, or both alike", *e.PowerOn, state)
+		}
+		return state == "on", nil
+	case "unknown", "":
+		return e.PowerOn != nil && *e.PowerOn, nil
+	default:
+		return false, pathError(p+".details.power_state", `must be "on", "off" or "unknown"`)
+	}
+}
+
+// cloudSettings returns the settings of the file (nil: none given),
+// checked. The three keys are stored together, so a file that gives one of
+// them gives cloud_price_list and cloud_resources_ranges too: an import of
+// the images alone would otherwise leave prices and ranges of zero.
 func cloudSettings(inv Inventory) ([]byte, error) {
 	if inv.InstallationImagesList == nil && inv.CloudPriceList == nil && inv.CloudResourcesRanges == nil {
 		return nil, nil
 	}
-	s := panel.CloudSettings{Images: inv.InstallationImagesList}
-	if inv.CloudPriceList != nil {
-		s.Prices = *inv.CloudPriceList
-		if s.Prices.Currency == "" {
-			return nil, pathError("$.cloud_price_list.currency", "must not be empty")
-		}
-		for name, v := range map[string]artnet.Money4{"cpu_core": s.Prices.CPUCore, "ram_gb": s.Prices.RAMGB,
-			"hdd_gb": s.Prices.HDDGB, "bandwidth_mbps": s.Prices.BandwidthMbps} {
-			if v < 0 {
-				return nil, pathError("$.cloud_price_list."+name, "must not be negative")
-			}
-		}
+	if inv.CloudPriceList == nil {
+		return nil, pathError("$.cloud_price_list", "required with the other cloud settings (the 24 h price of each resource)")
 	}
-	if inv.CloudResourcesRanges != nil {
-		s.Ranges = *inv.CloudResourcesRanges
-		for name, r := range map[string]artnet.ResourceRange{"cpu": s.Ranges.CPU, "ram": s.Ranges.RAM, "hdd": s.Ranges.HDD, "bandwidth": s.Ranges.Bandwidth} {
-			if r.Min < 0 || r.Max < r.Min || r.Step < 1 {
-				return nil, pathError("$.cloud_resources_ranges."+name, "want 0 <= min <= max and step >= 1")
-			}
-		}
+	if inv.CloudResourcesRanges == nil {
+		return nil, pathError("$.cloud_resources_ranges", "required with the other cloud settings (min, max and step of cpu, ram, hdd and bandwidth)")
+	}
+	s := panel.CloudSettings{Images: inv.InstallationImagesList, Prices: *inv.CloudPriceList, Ranges: *inv.CloudResourcesRanges}
+	if err := checkCloudSettings(s); err != nil {
+		return nil, err
 	}
 	seen := map[string]bool{}
 	for i, img := range s.Images {
@@ -100,6 +123,75 @@ func cloudSettings(inv Inventory) ([]byte, error) {
 		}
 	}
 	return json.Marshal(s)
+}
+
+// checkCloudSettings checks the price list and the ranges. A range allows
+// the multiples of step from min to max (as /cloud-instance/resources-
+// calculate-price checks them) and a new instance starts at every range's
+// min, so step is at least 1, min a multiple of step and at least what an
+// instance needs (1 core, 16 MB of RAM, 1 GB of disk, 0 Mbps), and max at
+// least min.
+func checkCloudSettings(s panel.CloudSettings) error {
+	if err := validate.Currency(s.Prices.Currency); err != nil {
+		return pathError("$.cloud_price_list.currency", "%v", err)
+	}
+	for _, f := range []struct {
+		name string
+		v    artnet.Money4
+	}{{"cpu_core", s.Prices.CPUCore}, {"ram_gb", s.Prices.RAMGB}, {"hdd_gb", s.Prices.HDDGB}, {"bandwidth_mbps", s.Prices.BandwidthMbps}} {
+		if f.v < 0 {
+			return pathError("$.cloud_price_list."+f.name, "must not be negative")
+		}
+	}
+	for _, f := range []struct {
+		name  string
+		r     artnet.ResourceRange
+		least int64
+	}{{"cpu", s.Ranges.CPU, 1}, {"ram", s.Ranges.RAM, 16}, {"hdd", s.Ranges.HDD, 1}, {"bandwidth", s.Ranges.Bandwidth, 0}} {
+		p := "$.cloud_resources_ranges." + f.name
+		switch {
+		case f.r.Step < 1:
+			return pathError(p+".step", "must be at least 1 (got %d)", f.r.Step)
+		case f.r.Min < f.least:
+			return pathError(p+".min", "must be at least %d (got %d)", f.least, f.r.Min)
+		case f.r.Min%f.r.Step != 0:
+			return pathError(p+".min", "must be a multiple of step %d (got %d): the allowed values are the multiples of step", f.r.Step, f.r.Min)
+		case f.r.Max < f.r.Min:
+			return pathError(p+".max", "must not be below min %d (got %d)", f.r.Min, f.r.Max)
+		}
+	}
+	return nil
+}
+
+// requireCloudSettings checks, for a file with cloud instances and no
+// cloud settings, that usable settings are stored already (an earlier
+// import): without them every price and range answer would be zero.
+func requireCloudSettings(ctx context.Context, tx store.Store, inv Inventory) error {
+	first := ""
+	for ci, c := range inv.Customers {
+		if len(c.CloudInstances) > 0 {
+			first = fmt.Sprintf("$.customers[%d].cloud_instances", ci)
+			break
+		}
+	}
+	if first == "" {
+		return nil
+	}
+	raw, err := tx.CloudSettings(ctx)
+	if err != nil {
+		return fmt.Errorf("cloud settings: %w", err)
+	}
+	if raw == nil {
+		return pathError("$.cloud_resources_ranges", "required (with cloud_price_list) when cloud instances are imported (%s) and no cloud settings are stored yet", first)
+	}
+	var stored panel.CloudSettings
+	if err := json.Unmarshal(raw, &stored); err != nil {
+		return fmt.Errorf("stored cloud settings: %w", err)
+	}
+	if err := checkCloudSettings(stored); err != nil {
+		return pathError("$.cloud_resources_ranges", "the stored cloud settings are not usable (%v): give cloud_price_list and cloud_resources_ranges with the cloud instances (%s)", err, first)
+	}
+	return nil
 }
 
 // cloudInstanceRow validates one entry and returns its row.
@@ -202,6 +294,8 @@ func importCloud(ctx context.Context, tx store.Store, inv Inventory, customerIDs
 		if err := tx.CloudSettingsSet(ctx, settings); err != nil {
 			return fmt.Errorf("cloud settings: %w", err)
 		}
+	} else if err := requireCloudSettings(ctx, tx, inv); err != nil {
+		return err
 	}
 	for ci, c := range inv.Customers {
 		for j, e := range c.CloudInstances {
@@ -227,8 +321,10 @@ func importCloud(ctx context.Context, tx store.Store, inv Inventory, customerIDs
 			if err := json.Unmarshal(svc.PowerManagement, &e); err != nil {
 				return pathError(p, "%v", err)
 			}
-			on := e.PowerOn
-			e.PowerOn = false
+			on, err := vpsPowerOn(fmt.Sprintf("$.customers[%d].services[%d]", ci, j), e, services[ci][j])
+			if err != nil {
+				return err
+			}
 			raw, err := json.Marshal(e.VPSPowerConfig)
 			if err != nil {
 				return err
@@ -298,8 +394,21 @@ func exportCloud(ctx context.Context, s store.Store, inv *Inventory) error {
 			if err := json.Unmarshal(row.Config, &e.VPSPowerConfig); err != nil {
 				return fmt.Errorf("power of service %d: %w", svc.Service.ID, err)
 			}
-			e.PowerOn = row.PowerOn
+			e.PowerOn = &row.PowerOn
 			if svc.PowerManagement, err = json.Marshal(e); err != nil {
+				return err
+			}
+			// details.power_state says the stored state too, so that the
+			// export imports again (vpsPowerOn).
+			var vd artnet.VPSDetails
+			if err := json.Unmarshal(svc.Details, &vd); err != nil {
+				return fmt.Errorf("details of service %d: %w", svc.Service.ID, err)
+			}
+			vd.PowerState = "off"
+			if row.PowerOn {
+				vd.PowerState = "on"
+			}
+			if svc.Details, err = json.Marshal(vd); err != nil {
 				return err
 			}
 		}

@@ -2,9 +2,11 @@ package inventory_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/artnet-panel/artnet-panel/artnet"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 )
@@ -101,6 +103,186 @@ func TestCloudImportErrors(t *testing.T) {
 		}
 		if list, _ := st.CustomerList(context.Background()); len(list) != 0 {
 			t.Errorf("%s → %s: a failed import wrote customers", c.from, c.to)
+		}
+	}
+}
+
+// withoutCloudSettings is cloudFile, its instance booting from its disk,
+// without some of its cloud settings.
+func withoutCloudSettings(keys ...string) string {
+	doc := strings.Replace(cloudFile, `"boot_status": "install",
+    "installation_image": "deb",`, `"boot_status": "boot",`, 1)
+	for _, k := range keys {
+		start := strings.Index(doc, `,
+  "`+k+`"`)
+		end := strings.Index(doc[start+1:], `,
+  "`)
+		if end < 0 {
+			doc = doc[:start] + "}"
+		} else {
+			doc = doc[:start] + doc[start+1+end:]
+		}
+	}
+	return doc
+}
+
+// Cloud instances need usable prices and ranges: imported without them,
+// resources-allowed-ranges would answer 0/0/0 and no price could be
+// computed. The import refuses, naming the missing key.
+func TestCloudSettingsRequired(t *testing.T) {
+	ctx := context.Background()
+	key := []byte("0123456789abcdef0123456789abcdef")
+	for _, c := range []struct {
+		drop []string
+		path string
+	}{
+		{[]string{"installation_images_list", "cloud_price_list", "cloud_resources_ranges"}, "$.cloud_resources_ranges:"},
+		{[]string{"cloud_resources_ranges"}, "$.cloud_resources_ranges:"},
+		{[]string{"cloud_price_list"}, "$.cloud_price_list:"},
+		{[]string{"cloud_price_list", "cloud_resources_ranges"}, "$.cloud_price_list:"},
+	} {
+		doc := withoutCloudSettings(c.drop...)
+		for _, k := range append(c.drop, "installation_image") {
+			if strings.Contains(doc, `"`+k+`"`) {
+				t.Fatalf("%s still in %s", k, doc)
+			}
+		}
+		inv, err := inventory.Parse([]byte(doc))
+		if err != nil {
+			t.Fatalf("without %v: %v", c.drop, err)
+		}
+		inv.CloudSecretKey = key
+		st := openStore(t)
+		err = inventory.Import(ctx, st, inv)
+		if err == nil || !strings.Contains(err.Error(), c.path) {
+			t.Errorf("without %v: %v, want an error at %s", c.drop, err, c.path)
+		}
+		if raw, _ := st.CloudSettings(ctx); raw != nil {
+			t.Errorf("without %v: a failed import stored settings %s", c.drop, raw)
+		}
+	}
+
+	// Settings stored by an earlier import serve the instances of a later
+	// one, which then need not repeat them.
+	st := openStore(t)
+	settings, err := inventory.Parse([]byte(`{"customers": [],
+  "cloud_price_list": {"currency": "PLN", "cpu_core": "1", "ram_gb": "1", "hdd_gb": "0.1", "bandwidth_mbps": "0.001"},
+  "cloud_resources_ranges": {"cpu": {"min": 1, "max": 4, "step": 1}, "ram": {"min": 512, "max": 4096, "step": 512},
+                             "hdd": {"min": 10, "max": 100, "step": 10}, "bandwidth": {"min": 0, "max": 100, "step": 10}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inventory.Import(ctx, st, settings); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := inventory.Parse([]byte(withoutCloudSettings("installation_images_list", "cloud_price_list", "cloud_resources_ranges")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.CloudSecretKey = key
+	if err := inventory.Import(ctx, st, inv); err != nil {
+		t.Fatalf("instances over stored settings: %v", err)
+	}
+	rg, err := panel.New(st).CloudRanges(ctx, 7, 3)
+	if err != nil || rg.RAM.Step != 512 || rg.Bandwidth.Max != 100 {
+		t.Fatalf("ranges %+v, %v", rg, err)
+	}
+}
+
+// Ranges that allow no value, or whose min (where a new instance starts)
+// is not allowed, are refused with the path of the bad value.
+func TestCloudRangesMustMakeSense(t *testing.T) {
+	for _, c := range []struct{ from, to, path string }{
+		{`"step": 512`, `"step": 0`, "$.cloud_resources_ranges.ram.step:"},
+		{`"step": 512`, `"step": -512`, "$.cloud_resources_ranges.ram.step:"},
+		{`"cpu": {"min": 1, "max": 4`, `"cpu": {"min": 5, "max": 4`, "$.cloud_resources_ranges.cpu.max:"},
+		{`"cpu": {"min": 1`, `"cpu": {"min": 0`, "$.cloud_resources_ranges.cpu.min:"},
+		{`"hdd": {"min": 10`, `"hdd": {"min": 15`, "$.cloud_resources_ranges.hdd.min:"},
+		{`"bandwidth": {"min": 10`, `"bandwidth": {"min": -10`, "$.cloud_resources_ranges.bandwidth.min:"},
+		{`"ram": {"min": 512, "max": 4096, "step": 512}`, `"ram": {"min": 0, "max": 0, "step": 0}`, "$.cloud_resources_ranges.ram.step:"},
+		{`"currency": "PLN", "cpu_core"`, `"currency": "", "cpu_core"`, "$.cloud_price_list.currency:"},
+		{`"hdd_gb": "0.01"`, `"hdd_gb": "-0.01"`, "$.cloud_price_list.hdd_gb:"},
+	} {
+		doc := strings.Replace(cloudFile, c.from, c.to, 1)
+		if doc == cloudFile {
+			t.Fatalf("%s is not in the file", c.from)
+		}
+		inv, err := inventory.Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv.CloudSecretKey = []byte("0123456789abcdef0123456789abcdef")
+		err = inventory.Import(context.Background(), openStore(t), inv)
+		if err == nil || !strings.Contains(err.Error(), c.path) {
+			t.Errorf("%s → %s: %v, want an error at %s", c.from, c.to, err, c.path)
+		}
+	}
+}
+
+// A VPS's details.power_state seeds its power state when power_on is not
+// given; the two given and different are refused.
+func TestVPSPowerStateFromDetails(t *testing.T) {
+	ctx := context.Background()
+	vps := func(state, pm string) string {
+		return `{"customers": [{` + okCustomer + `, "services": [` + strings.Replace(
+			svc(12, 0, "vps", `{"features": {"power_management": true}, "power_state": "`+state+`", "active": true}`),
+			`"details"`, `"power_management": `+pm+`, "details"`, 1) + `]}]}`
+	}
+	for _, c := range []struct {
+		state, pm string
+		want      string
+	}{
+		{"on", `{"driver": "sim"}`, "on"},
+		{"off", `{"driver": "sim"}`, "off"},
+		{"on", `{"driver": "sim", "power_on": true}`, "on"},
+		{"unknown", `{"driver": "sim", "power_on": true}`, "on"},
+		{"unknown", `{"driver": "sim"}`, "off"},
+	} {
+		inv, err := inventory.Parse([]byte(vps(c.state, c.pm)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := openStore(t)
+		if err := inventory.Import(ctx, st, inv); err != nil {
+			t.Fatalf("power_state %s, %s: %v", c.state, c.pm, err)
+		}
+		d, err := panel.New(st).VPSDetails(ctx, 7, 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.(*artnet.VPSDetails).PowerState; got != c.want {
+			t.Errorf("power_state %s, %s: /vps/details says %s, want %s", c.state, c.pm, got, c.want)
+		}
+		// The export says the state in both places and imports again.
+		out, err := inventory.Export(ctx, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := inventory.MarshalJSON(out)
+		if !strings.Contains(string(b), `"power_state": "`+c.want+`"`) || !strings.Contains(string(b), `"power_on": `+strconv.FormatBool(c.want == "on")) {
+			t.Errorf("power_state %s, %s: export\n%s", c.state, c.pm, b)
+		}
+		again, err := inventory.Parse(b)
+		if err == nil {
+			err = inventory.Import(ctx, openStore(t), again)
+		}
+		if err != nil {
+			t.Errorf("power_state %s, %s: re-import of the export: %v", c.state, c.pm, err)
+		}
+	}
+	for _, c := range []struct{ state, pm, path string }{
+		{"on", `{"driver": "sim", "power_on": false}`, "$.customers[0].services[0].power_management.power_on:"},
+		{"off", `{"driver": "sim", "power_on": true}`, "$.customers[0].services[0].power_management.power_on:"},
+		{"running", `{"driver": "sim"}`, "$.customers[0].services[0].details.power_state:"},
+	} {
+		inv, err := inventory.Parse([]byte(vps(c.state, c.pm)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := openStore(t)
+		err = inventory.Import(ctx, st, inv)
+		if err == nil || !strings.Contains(err.Error(), c.path) {
+			t.Errorf("power_state %s, %s: %v, want an error at %s", c.state, c.pm, err, c.path)
 		}
 	}
 }
