@@ -290,3 +290,70 @@ func TestFullReloadKeepsLaterEdit(t *testing.T) {
 		t.Fatalf("after the full reload that read the zone before the edit: %q", got)
 	}
 }
+
+// TestBrokenZonesDoNotStopTheOthers: zones that do not build (a record
+// zonefile rejects; a CNAME beside other data, which dnsd rejects) are left
+// pending at load, counted in /metrics, and the other zones are served;
+// once fixed in the database, a reconcile serves them.
+func TestBrokenZonesDoNotStopTheOthers(t *testing.T) {
+	ctx := context.Background()
+	e := newFlakyEnv(t)
+	add := func(domain string, recs ...store.ZoneRecord) {
+		z := store.Zone{CustomerID: e.cust, Domain: domain, Type: store.ZoneTypePrimary, Serial: 2026120701}
+		if err := e.st.ZoneCreate(ctx, &z); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.st.ZoneRecordsReplace(ctx, store.ZoneRecordsReplaceParams{CustomerID: e.cust, ZoneID: z.ID,
+			ExpectSerial: z.Serial, NewSerial: z.Serial + 1, Records: recs}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("good.test", store.ZoneRecord{Name: "www", TTL: 300, Type: "A", Data1: "192.0.2.1"})
+	add("bad-data.test", store.ZoneRecord{Name: "www", TTL: 300, Type: "A", Data1: "not-an-address"})
+	add("bad-cname.test", store.ZoneRecord{Name: "www", TTL: 300, Type: "CNAME", Data1: "good.test."},
+		store.ZoneRecord{Name: "www", TTL: 300, Type: "A", Data1: "192.0.2.2"})
+	failedBefore := metric(t, "artnet_dns_zones_failed")
+
+	if err := e.sync.Load(ctx); err != nil {
+		t.Fatalf("Load with broken zones: %v", err)
+	}
+	if got := e.srv.Snapshot().Zones(); len(got) != 1 || got[0] != "good.test." {
+		t.Fatalf("zones served %v, want good.test. alone", got)
+	}
+	if got := metric(t, "artnet_dns_zones_failed"); got != failedBefore+2 {
+		t.Fatalf("artnet_dns_zones_failed %v, want %v", got, failedBefore+2)
+	}
+	if err := e.sync.Reconcile(ctx); err == nil || !strings.Contains(err.Error(), "zones not loaded: 2 ") {
+		t.Fatalf("Reconcile with two broken zones: %v", err)
+	}
+
+	db, err := sql.Open("sqlite", e.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `UPDATE dns_zone_records SET data1 = '192.0.2.3' WHERE data1 = 'not-an-address'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sync.Reconcile(ctx); err == nil || !strings.Contains(err.Error(), "zones not loaded: 1 (bad-cname.test: ") {
+		t.Fatalf("Reconcile with one broken zone: %v", err)
+	}
+	if _, ok := e.srv.Snapshot().Serial("bad-data.test."); !ok {
+		t.Fatalf("the fixed zone is not served: %v", e.srv.Snapshot().Zones())
+	}
+	if got := metric(t, "artnet_dns_zones_failed"); got != failedBefore+1 {
+		t.Fatalf("artnet_dns_zones_failed %v, want %v", got, failedBefore+1)
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM dns_zone_records WHERE type = 'CNAME'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sync.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.srv.Snapshot().Zones(); len(got) != 3 {
+		t.Fatalf("zones served %v, want all three", got)
+	}
+	if got := metric(t, "artnet_dns_zones_failed"); got != failedBefore {
+		t.Fatalf("artnet_dns_zones_failed %v, want %v", got, failedBefore)
+	}
+}

@@ -107,8 +107,8 @@ var _ panel.ZonePublisher = (*Syncer)(nil)
 // Reconciler returns the driver.Reconciler that keeps the snapshot in step
 // with the store: its first reconcile is Load (a zone that fails to load
 // does not stop the node: it is retried), later ones Reconcile: every
-// interval a full reload, and retries of the pending zones, after a failure
-// every second (the reconciler's retry policy) until they load. It sets
+// interval a full reload, and retries of the pending zones, on the
+// reconciler's retry schedule after a failure, until they load. It sets
 // s.Interval and s.Kick. Start it before the syncer publishes anything.
 // Failures are logged by the syncer (once per zone and error), not by the
 // reconciler.
@@ -174,7 +174,7 @@ func (s *Syncer) Reconcile(ctx context.Context) error {
 			first = k
 		}
 	}
-	return fmt.Errorf("zonesync: %d zones not loaded (%s: %s)", len(s.pending), first, s.pending[first].err)
+	return fmt.Errorf("zonesync: zones not loaded: %d (%s: %s)", len(s.pending), first, s.pending[first].err)
 }
 
 func (s *Syncer) interval() time.Duration {
@@ -334,7 +334,9 @@ func (s *Syncer) loadAll(ctx context.Context) error {
 	}
 	if len(put) > 0 || len(remove) > 0 {
 		snap, errs := s.snapshot().Update(put, remove)
-		s.Server.SetSnapshot(snap)
+		if len(remove) > 0 || len(errs) < len(put) {
+			s.Server.SetSnapshot(snap)
+		}
 		for i, z := range put {
 			k := putKeys[i]
 			if err := errs[dns.CanonicalName(z.Origin)]; err != nil {
