@@ -263,6 +263,7 @@ type DNSConfig struct {
 	SOA         zonesync.SOA   // SOA fields but the serial
 	AXFRAllowed []netip.Prefix // who may transfer zones
 	Notify      []string       // secondaries told about changes ("host:port")
+	Reconcile   time.Duration  // period of the full reload of every zone (0: 30s)
 	// PrivateMasters lets secondary zones transfer from loopback and
 	// private addresses (tests, lab setups); off, a customer cannot point
 	// a master name at the operator's internal hosts.
@@ -314,9 +315,13 @@ func (m *Main) startDNS(p *panel.Panel, sync *zonesync.Syncer) error {
 	m.dns = dnsd.NewServer(dnsd.Config{AXFRAllowed: m.DNS.AXFRAllowed, Logger: m.Logger, OnNotify: worker.Notified})
 	sync.Server = m.dns
 	ctx := m.bg
-	if err := sync.Load(ctx); err != nil {
+	// The first reconcile loads every zone; then the reconciler retries the
+	// zones that failed to load and reloads every zone every DNS.Reconcile.
+	done, err := sync.Reconciler(m.DNS.Reconcile).Start(ctx)
+	if err != nil {
 		return err
 	}
+	m.wg.Go(func() { <-done })
 	if err := m.dns.Start(ctx, m.DNSAddr); err != nil {
 		m.dns = nil
 		return fmt.Errorf("dns: %w", err)
@@ -459,6 +464,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	axfr := fs.String("dns-axfr-allow", env("ARTNETD_DNS_AXFR_ALLOW", ""), "prefixes allowed to transfer zones (AXFR), comma separated")
 	fs.BoolVar(&m.DNS.PrivateMasters, "dns-allow-private-masters", envBool("ARTNETD_DNS_ALLOW_PRIVATE_MASTERS"), "let secondary zones transfer from loopback and private addresses")
 	notify := fs.String("dns-notify", env("ARTNETD_DNS_NOTIFY", ""), "secondaries (host:port) sent NOTIFY after every change, comma separated")
+	dnsReconcile := fs.String("dns-reconcile", env("ARTNETD_DNS_RECONCILE", "30s"), "period of the full reload of every DNS zone from the database")
 	follow := fs.String("follow", env("ARTNETD_FOLLOW", env("ARTNETD_DNS_FOLLOW", "1s")), "how often the change log is read for changes made through other nodes (0: only on PostgreSQL NOTIFY)")
 	fs.Var(aliasFlag{fs, "follow"}, "dns-follow", "old name of --follow")
 	fs.BoolVar(&m.Demo, "demo", envBool("ARTNETD_DEMO"), "seed a demo customer into an empty database")
@@ -529,6 +535,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if m.Firewall.Reconcile, err = time.ParseDuration(*reconcile); err != nil || m.Firewall.Reconcile <= 0 {
 		return fmt.Errorf("--firewall-reconcile %q: want a positive duration such as 30s", *reconcile)
+	}
+	if m.DNS.Reconcile, err = time.ParseDuration(*dnsReconcile); err != nil || m.DNS.Reconcile <= 0 {
+		return fmt.Errorf("--dns-reconcile %q: want a positive duration such as 30s", *dnsReconcile)
 	}
 	for _, s := range splitList(*axfr) {
 		pfx, err := netip.ParsePrefix(s)

@@ -2,6 +2,7 @@ package dnsd
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -106,6 +107,42 @@ func (s *Snapshot) WithZone(z Zone) (*Snapshot, error) {
 	out.zones[built.origin] = built
 	out.records += built.count()
 	return out, nil
+}
+
+// Update returns a new snapshot in which each zone of put replaces the zone
+// of its origin (or is added) and the zones of remove (any case) are gone;
+// s itself is not changed. Only the zones of put are built, so an update
+// costs their size plus one copy of the index of zones, however many zones
+// change. A zone of put that does not build is left out, its origin
+// keeping the zone s has (if any), and its error is in errs under its
+// lower-case origin; errs is nil when every zone built. Ownership of the
+// records passes as with NewSnapshot.
+func (s *Snapshot) Update(put []Zone, remove []string) (out *Snapshot, errs map[string]error) {
+	out = &Snapshot{zones: make(map[string]*zone, len(s.zones)+len(put)), records: s.records}
+	maps.Copy(out.zones, s.zones)
+	for _, o := range remove {
+		o = dns.CanonicalName(o)
+		if z := out.zones[o]; z != nil {
+			out.records -= z.count()
+			delete(out.zones, o)
+		}
+	}
+	for i := range put {
+		z, err := buildZone(&put[i])
+		if err != nil {
+			if errs == nil {
+				errs = make(map[string]error)
+			}
+			errs[dns.CanonicalName(put[i].Origin)] = err
+			continue
+		}
+		if old := out.zones[z.origin]; old != nil {
+			out.records -= old.count()
+		}
+		out.zones[z.origin] = z
+		out.records += z.count()
+	}
+	return out, errs
 }
 
 // WithoutZone returns a new snapshot without the zone origin (any case).

@@ -1,6 +1,7 @@
 package dnsd
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -126,5 +127,45 @@ ns1 3600 IN A 192.0.2.1`)
 	bad := Zone{Origin: "bad.test.", Records: nil}
 	if _, err := snap.WithZone(bad); err == nil {
 		t.Fatal("a zone without SOA was accepted")
+	}
+}
+
+func TestSnapshotUpdate(t *testing.T) {
+	base := testSnapshot(t)
+	before := base.Zones()
+	records := base.Records()
+	zone := func(origin string, serial int, extra string) Zone {
+		return parseZone(t, origin, "$ORIGIN "+origin+"\n@ 3600 IN SOA ns1 hostmaster "+strconv.Itoa(serial)+
+			" 3600 900 1209600 300\n@ 3600 IN NS ns1\nns1 3600 IN A 192.0.2.1\n"+extra)
+	}
+	snap, errs := base.Update([]Zone{zone("a.test.", 1, ""), zone("B.test.", 2, "www 60 IN A 192.0.2.2\n")}, nil)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	if got := snap.Zones(); len(got) != len(before)+2 || snap.Records() != records+7 {
+		t.Fatalf("after adding two zones: %v, %d records (was %d)", got, snap.Records(), records)
+	}
+	if len(base.Zones()) != len(before) || base.Records() != records {
+		t.Fatal("Update changed the original snapshot")
+	}
+	// One call replaces a zone, removes another and keeps the old content
+	// of a zone whose new form does not build.
+	bad := zone("a.test.", 9, "www 60 IN CNAME x\nwww 60 IN A 192.0.2.3\n")
+	next, errs := snap.Update([]Zone{zone("b.test.", 3, ""), bad}, []string{"B.TEST.", "nothing.test."})
+	if len(errs) != 1 || errs["a.test."] == nil || !strings.Contains(errs["a.test."].Error(), "CNAME beside other data") {
+		t.Fatalf("errors %v, want one for a.test.", errs)
+	}
+	if serial, ok := next.Serial("a.test."); !ok || serial != 1 {
+		t.Fatalf("a.test. serial %d %v: the zone that did not build must keep its old content", serial, ok)
+	}
+	if serial, ok := next.Serial("b.test."); !ok || serial != 3 {
+		t.Fatalf("b.test. serial %d %v: a zone both removed and put is put", serial, ok)
+	}
+	if next.Records() != records+6 {
+		t.Fatalf("%d records, want %d", next.Records(), records+6)
+	}
+	gone, errs := next.Update(nil, []string{"a.test.", "b.test."})
+	if errs != nil || len(gone.Zones()) != len(before) || gone.Records() != records {
+		t.Fatalf("removing both: %v %v %d", errs, gone.Zones(), gone.Records())
 	}
 }

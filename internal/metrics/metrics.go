@@ -66,12 +66,27 @@ var (
 		Name: "artnet_driver_errors_total",
 		Help: "Device driver errors by driver kind.",
 	}, []string{"kind"})
+	// DNSZonesFailed is the number of zones whose last load from the
+	// database failed (internal/zonesync): each is served as last loaded,
+	// or not at all, until a retry succeeds.
+	DNSZonesFailed = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "artnet_dns_zones_failed",
+		Help: "DNS zones whose last load failed, served stale until a retry succeeds.",
+	})
+	// DNSLoadFailures counts failed loads of DNS zones from the database:
+	// of one zone ("zone") or of every zone at once ("all").
+	DNSLoadFailures = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "artnet_dns_load_failures_total",
+		Help: "Failed loads of DNS zones from the database: of one zone (scope zone) or of every zone (scope all).",
+	}, []string{"scope"})
 )
 
 func init() {
 	Registry.MustRegister(Requests, RequestDuration, FailedLogins, LoginBlocks, BlockedRequests,
-		ChangeFeedLag, DriverErrors,
+		ChangeFeedLag, DriverErrors, DNSZonesFailed, DNSLoadFailures,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	DNSLoadFailures.WithLabelValues("zone")
+	DNSLoadFailures.WithLabelValues("all")
 }
 
 // DNSSource is what the DNS metrics read at each scrape (dnsd.Server).
