@@ -163,6 +163,8 @@ type Worker struct {
 	wake      chan struct{}
 	mu        sync.Mutex
 	base      context.Context // Run's context, for Notified
+	// notified counts the Notified calls running; Run waits for them.
+	notified sync.WaitGroup
 	seq       uint64
 	flights   map[int64]*flight
 	lastNow   map[int64]*flight // the last forced check of each zone, ended
@@ -257,7 +259,8 @@ func (w *Worker) Wake() {
 }
 
 // Run checks the zones when they are due until ctx ends, then waits for
-// the running checks and returns ctx's error. It sleeps until the next
+// the running checks (those started by Notified too) and returns ctx's
+// error. It sleeps until the next
 // zone is due, a check ends, Wake is called, or Poll passes.
 func (w *Worker) Run(ctx context.Context) error {
 	w.init()
@@ -265,7 +268,14 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.base = ctx
 	w.mu.Unlock()
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	defer func() {
+		wg.Wait()
+		// ctx has ended: a Notified that has not counted itself yet
+		// will not (it checks under w.mu).
+		w.mu.Lock()
+		w.mu.Unlock() //nolint:staticcheck // a barrier, see above
+		w.notified.Wait()
+	}()
 	poll := orDefault(w.Poll, DefaultPoll)
 	batch := 4 * orDefault(w.Concurrency, DefaultConcurrency)
 	var pruned time.Time
@@ -415,12 +425,15 @@ func (w *Worker) Notified(zone string, from netip.Addr) {
 	w.init()
 	w.mu.Lock()
 	base := w.base
+	if base != nil && base.Err() != nil {
+		w.mu.Unlock()
+		return
+	}
+	w.notified.Add(1)
 	w.mu.Unlock()
+	defer w.notified.Done()
 	if base == nil {
 		base = context.Background()
-	}
-	if base.Err() != nil {
-		return
 	}
 	ctx, cancel := context.WithTimeout(base, w.checkTimeout())
 	defer cancel()
