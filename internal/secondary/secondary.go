@@ -158,13 +158,13 @@ type Worker struct {
 	// zones added by other processes are found (0: DefaultPoll).
 	Poll time.Duration
 
-	initOnce  sync.Once
-	sem       chan struct{}
-	wake      chan struct{}
-	mu        sync.Mutex
-	base      context.Context // Run's context, for Notified
+	initOnce sync.Once
+	sem      chan struct{}
+	wake     chan struct{}
+	mu       sync.Mutex
+	base     context.Context // Run's context, for Notified
 	// notified counts the Notified calls running; Run waits for them.
-	notified sync.WaitGroup
+	notified  sync.WaitGroup
 	seq       uint64
 	flights   map[int64]*flight
 	lastNow   map[int64]*flight // the last forced check of each zone, ended
