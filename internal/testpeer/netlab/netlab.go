@@ -152,6 +152,22 @@ func Create(prefix string) (*Lab, error) {
 		}
 	}
 	c, g, s := l.ClientNS, l.GatewayNS, l.ServerNS
+	// No duplicate address detection (link-local addresses included):
+	// IPv6 works at once.
+	for _, ns := range []string{c, g, s} {
+		err := l.Do(ns, func() error {
+			for _, conf := range []string{"all", "default"} {
+				if err := os.WriteFile("/proc/sys/net/ipv6/conf/"+conf+"/accept_dad", []byte("0\n"), 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			l.Close()
+			return nil, fmt.Errorf("netlab: accept_dad: %w", err)
+		}
+	}
 	steps := [][]string{
 		{"-n", g, "link", "add", "gc", "type", "veth", "peer", "name", "cg", "netns", c},
 		{"-n", g, "link", "add", "gs", "type", "veth", "peer", "name", "sg", "netns", s},
