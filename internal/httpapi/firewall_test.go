@@ -157,6 +157,10 @@ func TestFirewallSave(t *testing.T) {
 	if sim.Verdict(tcp(client, "123.123.124.5", 25)) || !sim.Verdict(tcp(client, "123.123.124.5", 443)) {
 		t.Errorf("the subnetwork is not filtered: %+v", sim.State().Rulesets[0].Servers)
 	}
+	// And the server's IPv6 subnet (2a01:1234:5678::/64).
+	if sim.Verdict(tcp("2001:db8:c::2", "2a01:1234:5678::5", 25)) || !sim.Verdict(tcp("2001:db8:c::2", "2a01:1234:5678::5", 22)) {
+		t.Errorf("the IPv6 subnet is not filtered: %+v", sim.State().Rulesets[0].Servers)
+	}
 
 	// Rules apply in the order of N, not the order sent.
 	mustOK(t, e.save(rulesetA,
@@ -207,12 +211,12 @@ func TestFirewallSave(t *testing.T) {
 		rule("in", 5, "DROP", "6", "", "", "", "", "90", "80"),
 		rule("in", 6, "DROP", "1", "", "", "", "", "22", ""),
 		rule("in", 7, "DROP", "", "", "", "", "", "22", ""),
-		rule("out", 0, "DROP", "", "", "", "2001:db8::1", "", "", ""),
+		rule("out", 0, "DROP", "", "", "", "2001:db8::1", "129", "", ""),
 		rule("out", 1, "ACCEPT", "17", "", "", "", "", "53", "53"),
 	), "rules-syntax-error")
 	wantDetails := []string{
 		"in 0 policy", "in 1 protocol", "in 2 source.ip", "in 3 source.mask_short", "in 4 destination.port.begin",
-		"in 5 destination.port", "in 6 destination.port", "in 7 destination.port", "out 0 destination.ip",
+		"in 5 destination.port", "in 6 destination.port", "in 7 destination.port", "out 0 destination.mask_short",
 	}
 	list, _ := f.get("error", "errors_details").([]any)
 	var got []string
@@ -249,6 +253,31 @@ func TestFirewallSave(t *testing.T) {
 		t.Errorf("the device's error is not logged")
 	}
 	sim.Fail(nil)
+
+	// IPv6 rule addresses and prefixes: an address alone is a /128.
+	mustOK(t, e.save(rulesetA,
+		rule("in", 0, "ACCEPT", "6", "2001:DB8:c::2", "", "", "", "80", ""),
+		rule("in", 1, "ACCEPT", "6", "2001:db8:c::", "64", "2a01:1234:5678::", "64", "443", ""),
+	))
+	d = mustOK(t, e.asA("firewall/details", "ruleset_id", rulesetA))
+	if d.get("ruleset_details", "rules", "in", "0", "source", "ip") != "2001:db8:c::2" || d.get("ruleset_details", "rules", "in", "0", "source", "mask_short") != float64(128) ||
+		d.get("ruleset_details", "rules", "in", "1", "source", "mask_short") != float64(64) {
+		t.Errorf("details after an IPv6 save %s", d.raw)
+	}
+	for _, c := range []struct {
+		p    firewall.Packet
+		want bool
+	}{
+		{tcp("2001:db8:c::2", "2a01:1234:5678::5", 80), true},
+		{tcp("2001:db8:c::3", "2a01:1234:5678::5", 80), false},
+		{tcp("2001:db8:c::3", "2a01:1234:5678::5", 443), true},
+		{tcp("2001:db8:d::3", "2a01:1234:5678::5", 443), false},
+		{tcp(client, serverAddrA, 80), false}, // IPv6 rules do not match IPv4
+	} {
+		if got := sim.Verdict(c.p); got != c.want {
+			t.Errorf("IPv6 rules: %+v: Verdict %v, want %v", c.p, got, c.want)
+		}
+	}
 
 	// An empty save empties both directions: everything in is dropped.
 	mustOK(t, e.save(rulesetA))
