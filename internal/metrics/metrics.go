@@ -66,11 +66,17 @@ var (
 		Name: "artnet_driver_errors_total",
 		Help: "Device driver errors by driver kind.",
 	}, []string{"kind"})
+	// FirewallHandEdits counts the times the nftables driver found its
+	// table changed by someone else (nft by hand...) and put it back.
+	FirewallHandEdits = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "artnet_firewall_hand_edits_total",
+		Help: "Hand edits of the firewall's nftables table undone by the driver.",
+	})
 )
 
 func init() {
 	Registry.MustRegister(Requests, RequestDuration, FailedLogins, LoginBlocks, BlockedRequests,
-		ChangeFeedLag, DriverErrors,
+		ChangeFeedLag, DriverErrors, FirewallHandEdits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 

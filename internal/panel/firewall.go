@@ -723,6 +723,22 @@ func (p *Panel) applyFirewallLocked(ctx context.Context) error {
 	return p.Firewall.Apply(ctx, st)
 }
 
+// FirewallRefresh applies the stored state to this node's firewall device
+// (when it has one) after a change outside the firewall module that
+// changes which addresses a ruleset holds (an additional IP ordered). A
+// failure is logged; the periodic reconcile tries again, and puts the
+// change on the edge nodes.
+func (p *Panel) FirewallRefresh(ctx context.Context) {
+	if p.Firewall == nil {
+		return
+	}
+	p.fwMu.Lock()
+	defer p.fwMu.Unlock()
+	if err := p.applyFirewallLocked(context.WithoutCancel(ctx)); err != nil {
+		p.logger().Error("firewall: applying the new addresses of a server", "err", err)
+	}
+}
+
 // FirewallSweep carries out what is due at now: it puts back the rules of
 // commit-confirmed saves whose deadline passed and closes iLO openings
 // that expired (each a compare-and-swap, so several nodes may sweep), and
