@@ -543,7 +543,8 @@ type segment struct {
 
 // owners returns the disjoint, ordered ranges of addresses of family f
 // held by the enabled rulesets of s, each with the first enabled ruleset
-// that holds it (adjacent ranges of one ruleset merged). Prefixes are
+// that holds it. Adjacent ranges are not merged, so a listing shows each
+// server address as itself. Prefixes are
 // nested or disjoint, so a walk in address order with a stack of the
 // prefixes around the current address finds them.
 func owners(s firewall.State, f family) []segment {
@@ -568,10 +569,6 @@ func owners(s firewall.State, f family) []segment {
 	var segs []segment
 	emit := func(lo, hi netip.Addr, n int) {
 		if !lo.IsValid() || !hi.IsValid() || lo.Compare(hi) > 0 {
-			return
-		}
-		if k := len(segs) - 1; k >= 0 && segs[k].n == n && segs[k].hi.Next() == lo {
-			segs[k].hi = hi
 			return
 		}
 		segs = append(segs, segment{lo, hi, n})
