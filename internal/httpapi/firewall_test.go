@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/artnet-panel/artnet-panel/internal/driver/fwsim"
 	"github.com/artnet-panel/artnet-panel/internal/firewall"
+	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
@@ -454,5 +456,39 @@ func TestILOAccess(t *testing.T) {
 	mustFail(t, e.asA("dedicated/ilo-access-enable", "service_id", strconv.Itoa(dedicatedA), "remote_ip", remote), "internal-operation-error")
 	if d := mustOK(t, e.asA("dedicated/ilo-details", "service_id", strconv.Itoa(dedicatedA))); d.get("ilo_details", "access_enabled") != false {
 		t.Errorf("an opening the device refused was stored: %s", d.raw)
+	}
+}
+
+// An address ordered with /additional-ip/order is behind the server's
+// ruleset as soon as the order answers, like the server's own address.
+func TestFirewallOrderedAddress(t *testing.T) {
+	e := newEnv(t)
+	sim, _ := withFirewall(t, e)
+	importInventory(t, e.store, poolInventory)
+	client, ordered := "192.0.2.2", "198.51.100.130"
+	if !sim.Verdict(tcp(client, ordered, 25)) {
+		t.Fatal("the pool's address is filtered before it was ordered")
+	}
+	a := mustOK(t, e.asA("additional-ip/order", "parent_service_id", "12345", "ips_number", "1"))
+	if !strings.Contains(string(a.raw), ordered) {
+		t.Fatalf("the order did not hand out %s: %s", ordered, a.raw)
+	}
+	if sim.Verdict(tcp(client, ordered, 25)) || !sim.Verdict(tcp(client, ordered, 22)) {
+		t.Errorf("the ordered address is not behind ruleset %s: %+v", rulesetA, sim.State().Rulesets[0].Servers)
+	}
+	// Its additional-ip service's subnetwork and the server's subnetworks
+	// of every size and family are there too.
+	st, err := panel.FirewallState(context.Background(), e.store, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Rulesets[0].Servers {
+		got = append(got, p.String())
+	}
+	for _, want := range []string{"123.123.123.123/32", "123.123.123.124/32", "123.123.124.0/29", "2a01:1234:5678::/64", ordered + "/32"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("ruleset %s holds %v, not %s", rulesetA, got, want)
+		}
 	}
 }
