@@ -258,7 +258,7 @@ func (p *Panel) AdditionalIPOrder(ctx context.Context, customerID, parentID, n i
 	}
 	if err == nil {
 		// The new addresses are the server's: its firewall ruleset filters them.
-		p.FirewallRefresh(ctx)
+		p.FirewallRefresh(ctx, customerID, parentID)
 	}
 	var ae *apperr.Error
 	switch {

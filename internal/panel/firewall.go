@@ -723,19 +723,29 @@ func (p *Panel) applyFirewallLocked(ctx context.Context) error {
 	return p.Firewall.Apply(ctx, st)
 }
 
-// FirewallRefresh applies the stored state to this node's firewall device
-// (when it has one) after a change outside the firewall module that
-// changes which addresses a ruleset holds (an additional IP ordered). A
-// failure is logged; the periodic reconcile tries again, and puts the
-// change on the edge nodes.
-func (p *Panel) FirewallRefresh(ctx context.Context) {
-	if p.Firewall == nil {
-		return
-	}
-	p.fwMu.Lock()
-	defer p.fwMu.Unlock()
-	if err := p.applyFirewallLocked(context.WithoutCancel(ctx)); err != nil {
-		p.logger().Error("firewall: applying the new addresses of a server", "err", err)
+// FirewallRefresh puts a change outside the firewall module that changes
+// which addresses a server's ruleset holds (an additional IP ordered for
+// serviceID) on the firewall: it raises the firewall generation (a write
+// of the server's ruleset, unchanged) and, like every firewall change,
+// applies the new state on this node's device or waits for the edge
+// nodes. The change it follows is committed already: a failure is logged,
+// and the periodic reconcile tries again.
+func (p *Panel) FirewallRefresh(ctx context.Context, customerID, serviceID int64) {
+	ctx = context.WithoutCancel(ctx)
+	err := p.firewallChange(ctx, apperr.CodeInternalFirewallError, func(tx store.Store) (undoFunc, error) {
+		rulesets, err := tx.FirewallRulesetsAll(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rulesets {
+			if slices.Contains(r.ServiceIDs, serviceID) {
+				return nil, tx.FirewallRulesetUpdate(ctx, customerID, r)
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		p.logger().Error("firewall: applying the new addresses of a server", "service_id", serviceID, "err", err)
 	}
 }
 
