@@ -24,7 +24,8 @@ type FirewallPort struct {
 }
 
 // FirewallAddress is a packet source or destination condition: the network
-// IP/MaskShort (MaskShort from 0 to 32) and a port range.
+// IP/MaskShort (IPv4 with MaskShort 0 to 32, or IPv6 with 0 to 128) and a
+// port range.
 type FirewallAddress struct {
 	IP        string       `json:"ip"`
 	MaskShort int64        `json:"mask_short"`

@@ -167,7 +167,7 @@ type labKey struct{}
 
 // cmdNFTRules checks our nftables table in the scenario's gateway
 // namespace: every argument is a regular expression that some line of
-// `nft list table ip artnet` must match (with !: none may).
+// `nft list table inet artnet` must match (with !: none may).
 func cmdNFTRules(ts *testscript.TestScript, neg bool, args []string) {
 	lab, _ := ts.Value(labKey{}).(*netlab.Lab)
 	if lab == nil {
@@ -175,7 +175,7 @@ func cmdNFTRules(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Logf("SKIP nftrules: not root")
 		return
 	}
-	out, err := lab.Exec(lab.GatewayNS, "nft", "list", "table", "ip", "artnet")
+	out, err := lab.Exec(lab.GatewayNS, "nft", "list", "table", "inet", "artnet")
 	if err != nil {
 		ts.Fatalf("nft list table: %v: %s", err, out)
 	}

@@ -50,7 +50,7 @@ func (m *Main) startFirewall(p *panel.Panel) error {
 		m.Firewall.sim = &fwsim.Simulator{}
 		dev = m.Firewall.sim
 	case "nft":
-		d, err := newNFT(m.Firewall)
+		d, err := newNFT(m.Firewall, m.Logger)
 		if err != nil {
 			return err
 		}

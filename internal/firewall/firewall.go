@@ -9,29 +9,38 @@
 // # Semantics (what Verdict and every Device implement)
 //
 // The firewall sits on the gateway in front of the servers and filters
-// forwarded IPv4 packets, in this order:
+// forwarded IPv4 and IPv6 packets, in this order:
 //
 //  1. iLO / IPMI: a packet to a managed iLO address (State.ILOAddrs) passes
 //     only when an opening (State.ILOOpen) has the packet's source as
 //     Remote and the destination as ILO, and the packet goes to one of the
 //     iLO ports (ILOPorts: TCP 22, 80, 443, 623, 5900, 17988, 17990 and
-//     UDP 623). A packet from a managed iLO address passes only as the
-//     reverse of such an opening (to Remote, from one of those ports).
-//     Everything else to or from an iLO address is dropped. This step is
-//     stateless, so closing an opening also cuts connections already open.
+//     UDP 623). A packet from a managed iLO address passes only as a reply
+//     within a connection such an opening let in (connection tracking:
+//     established or related, to Remote, from one of those ports): the
+//     iLO cannot open connections of its own. Everything else to or from
+//     an iLO address is dropped. The check of the opening is made on every
+//     packet, so closing an opening also cuts connections already open.
 //  2. Packets of connections already accepted (connection tracking:
 //     established or related) pass. The rules decide on the first packet
 //     of each connection, so a rule that lets a client in also lets the
 //     server's answers out.
-//  3. Outgoing: when the source is an address of an enabled ruleset's
-//     server, that ruleset's Out rules are tried in order; the first rule
+//  3. Outgoing: when the source is in a network of an enabled ruleset's
+//     server (Ruleset.Servers: its addresses and subnetworks, IPv4 and
+//     IPv6), that ruleset's Out rules are tried in order; the first rule
 //     that matches decides (DROP drops, ACCEPT goes on to step 4). No
 //     matching rule: the packet goes on to step 4 (outgoing traffic is
-//     allowed unless a rule drops it).
-//  4. Incoming: when the destination is an address of an enabled
+//     allowed unless a rule drops it). An address in the networks of
+//     several enabled rulesets belongs to the first of them.
+//  4. Incoming: when the destination is in a network of an enabled
 //     ruleset's server, its In rules are tried in order; the first match
 //     decides. No matching rule: the packet is dropped.
 //  5. Anything else passes.
+//
+// A rule's address prefix of length 0 (0.0.0.0/0, ::/0) matches every
+// address of either family; any other prefix matches only addresses of
+// its own family, so an IPv4 rule never matches an IPv6 packet. ICMP is
+// protocol 1 and ICMPv6 protocol 58.
 //
 // This is the choice Hetzner Robot's firewall makes (what no incoming rule
 // accepts is discarded, outgoing traffic is open unless a rule discards
@@ -60,9 +69,9 @@ func (r PortRange) Contains(p uint16) bool { return r.Any() || (p >= r.Lo && p <
 // AnyProtocol is Rule.Protocol for a rule that does not check the protocol.
 const AnyProtocol = -1
 
-// Rule is one rule of a ruleset. Src and Dst are masked prefixes
-// (0.0.0.0/0 matches every address). Ports are only set when Protocol
-// has ports (HasPorts).
+// Rule is one rule of a ruleset. Src and Dst are masked prefixes (a /0
+// matches every address, IPv4 or IPv6; see PrefixMatches). Ports are only
+// set when Protocol has ports (HasPorts).
 type Rule struct {
 	Accept   bool
 	Protocol int // 0..255, or AnyProtocol
@@ -87,7 +96,7 @@ func (r Rule) Matches(p Packet) bool {
 	if r.Protocol != AnyProtocol && int(p.Protocol) != r.Protocol {
 		return false
 	}
-	if !r.Src.Contains(p.Src) || !r.Dst.Contains(p.Dst) {
+	if !PrefixMatches(r.Src, p.Src) || !PrefixMatches(r.Dst, p.Dst) {
 		return false
 	}
 	if !r.SrcPorts.Any() || !r.DstPorts.Any() {
@@ -99,13 +108,37 @@ func (r Rule) Matches(p Packet) bool {
 	return true
 }
 
-// Ruleset is the applied form of one ruleset: its servers' IPv4 addresses
-// and its rules in order.
+// PrefixMatches reports whether a rule's prefix p matches address a: a
+// valid prefix of length 0 matches every address of either family, any
+// other valid prefix the addresses of its family it contains. An invalid
+// prefix matches nothing.
+func PrefixMatches(p netip.Prefix, a netip.Addr) bool {
+	if !p.IsValid() {
+		return false
+	}
+	return p.Bits() == 0 || p.Contains(a)
+}
+
+// Ruleset is the applied form of one ruleset: the networks routed to its
+// servers and its rules in order.
 type Ruleset struct {
 	ID      string
 	Enabled bool
-	Servers []netip.Addr
+	// Servers are the networks routed to the ruleset's servers, IPv4 and
+	// IPv6: one address is a /32 or /128; a subnetwork is its prefix.
+	// Invalid prefixes hold nothing.
+	Servers []netip.Prefix
 	In, Out []Rule
+}
+
+// Holds reports whether a is in one of the ruleset's networks.
+func (rs Ruleset) Holds(a netip.Addr) bool {
+	for _, p := range rs.Servers {
+		if p.IsValid() && p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // ILOOpening lets Remote reach the iLO / IPMI interface at ILO.
@@ -152,7 +185,7 @@ func (s State) Verdict(p Packet) bool {
 		return ok
 	}
 	for _, rs := range s.Rulesets {
-		if rs.Enabled && slices.Contains(rs.Servers, p.Src) {
+		if rs.Enabled && rs.Holds(p.Src) {
 			if accept, matched := firstMatch(rs.Out, p); matched && !accept {
 				return false
 			}
@@ -160,7 +193,7 @@ func (s State) Verdict(p Packet) bool {
 		}
 	}
 	for _, rs := range s.Rulesets {
-		if rs.Enabled && slices.Contains(rs.Servers, p.Dst) {
+		if rs.Enabled && rs.Holds(p.Dst) {
 			accept, _ := firstMatch(rs.In, p)
 			return accept
 		}
@@ -178,22 +211,22 @@ func firstMatch(rules []Rule, p Packet) (accept, matched bool) {
 	return false, false
 }
 
-// iloVerdict decides packets to and from managed iLO addresses.
+// iloVerdict decides packets to and from managed iLO addresses. The
+// first packet of a connection from an iLO address is always dropped (its
+// replies pass only within connections an opening let in).
 func (s State) iloVerdict(p Packet) (accept, decided bool) {
-	toILO := slices.Contains(s.ILOAddrs, p.Dst)
-	fromILO := slices.Contains(s.ILOAddrs, p.Src)
-	if !toILO && !fromILO {
+	if slices.Contains(s.ILOAddrs, p.Src) {
+		return false, true
+	}
+	if !slices.Contains(s.ILOAddrs, p.Dst) {
 		return false, false
 	}
 	for _, o := range s.ILOOpen {
+		if o.ILO != p.Dst || o.Remote != p.Src {
+			continue
+		}
 		for _, port := range ILOPorts {
-			if port.Protocol != p.Protocol {
-				continue
-			}
-			if toILO && o.ILO == p.Dst && o.Remote == p.Src && p.DstPort == port.Port {
-				return true, true
-			}
-			if fromILO && o.ILO == p.Src && o.Remote == p.Dst && p.SrcPort == port.Port {
+			if port.Protocol == p.Protocol && p.DstPort == port.Port {
 				return true, true
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/artnet-panel/artnet-panel/internal/driver/fwsim"
 	"github.com/artnet-panel/artnet-panel/internal/firewall"
+	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
@@ -157,6 +159,10 @@ func TestFirewallSave(t *testing.T) {
 	if sim.Verdict(tcp(client, "123.123.124.5", 25)) || !sim.Verdict(tcp(client, "123.123.124.5", 443)) {
 		t.Errorf("the subnetwork is not filtered: %+v", sim.State().Rulesets[0].Servers)
 	}
+	// And the server's IPv6 subnet (2a01:1234:5678::/64).
+	if sim.Verdict(tcp("2001:db8:c::2", "2a01:1234:5678::5", 25)) || !sim.Verdict(tcp("2001:db8:c::2", "2a01:1234:5678::5", 22)) {
+		t.Errorf("the IPv6 subnet is not filtered: %+v", sim.State().Rulesets[0].Servers)
+	}
 
 	// Rules apply in the order of N, not the order sent.
 	mustOK(t, e.save(rulesetA,
@@ -207,12 +213,12 @@ func TestFirewallSave(t *testing.T) {
 		rule("in", 5, "DROP", "6", "", "", "", "", "90", "80"),
 		rule("in", 6, "DROP", "1", "", "", "", "", "22", ""),
 		rule("in", 7, "DROP", "", "", "", "", "", "22", ""),
-		rule("out", 0, "DROP", "", "", "", "2001:db8::1", "", "", ""),
+		rule("out", 0, "DROP", "", "", "", "2001:db8::1", "129", "", ""),
 		rule("out", 1, "ACCEPT", "17", "", "", "", "", "53", "53"),
 	), "rules-syntax-error")
 	wantDetails := []string{
 		"in 0 policy", "in 1 protocol", "in 2 source.ip", "in 3 source.mask_short", "in 4 destination.port.begin",
-		"in 5 destination.port", "in 6 destination.port", "in 7 destination.port", "out 0 destination.ip",
+		"in 5 destination.port", "in 6 destination.port", "in 7 destination.port", "out 0 destination.mask_short",
 	}
 	list, _ := f.get("error", "errors_details").([]any)
 	var got []string
@@ -249,6 +255,31 @@ func TestFirewallSave(t *testing.T) {
 		t.Errorf("the device's error is not logged")
 	}
 	sim.Fail(nil)
+
+	// IPv6 rule addresses and prefixes: an address alone is a /128.
+	mustOK(t, e.save(rulesetA,
+		rule("in", 0, "ACCEPT", "6", "2001:DB8:c::2", "", "", "", "80", ""),
+		rule("in", 1, "ACCEPT", "6", "2001:db8:c::", "64", "2a01:1234:5678::", "64", "443", ""),
+	))
+	d = mustOK(t, e.asA("firewall/details", "ruleset_id", rulesetA))
+	if d.get("ruleset_details", "rules", "in", "0", "source", "ip") != "2001:db8:c::2" || d.get("ruleset_details", "rules", "in", "0", "source", "mask_short") != float64(128) ||
+		d.get("ruleset_details", "rules", "in", "1", "source", "mask_short") != float64(64) {
+		t.Errorf("details after an IPv6 save %s", d.raw)
+	}
+	for _, c := range []struct {
+		p    firewall.Packet
+		want bool
+	}{
+		{tcp("2001:db8:c::2", "2a01:1234:5678::5", 80), true},
+		{tcp("2001:db8:c::3", "2a01:1234:5678::5", 80), false},
+		{tcp("2001:db8:c::3", "2a01:1234:5678::5", 443), true},
+		{tcp("2001:db8:d::3", "2a01:1234:5678::5", 443), false},
+		{tcp(client, serverAddrA, 80), false}, // IPv6 rules do not match IPv4
+	} {
+		if got := sim.Verdict(c.p); got != c.want {
+			t.Errorf("IPv6 rules: %+v: Verdict %v, want %v", c.p, got, c.want)
+		}
+	}
 
 	// An empty save empties both directions: everything in is dropped.
 	mustOK(t, e.save(rulesetA))
@@ -425,5 +456,39 @@ func TestILOAccess(t *testing.T) {
 	mustFail(t, e.asA("dedicated/ilo-access-enable", "service_id", strconv.Itoa(dedicatedA), "remote_ip", remote), "internal-operation-error")
 	if d := mustOK(t, e.asA("dedicated/ilo-details", "service_id", strconv.Itoa(dedicatedA))); d.get("ilo_details", "access_enabled") != false {
 		t.Errorf("an opening the device refused was stored: %s", d.raw)
+	}
+}
+
+// An address ordered with /additional-ip/order is behind the server's
+// ruleset as soon as the order answers, like the server's own address.
+func TestFirewallOrderedAddress(t *testing.T) {
+	e := newEnv(t)
+	sim, _ := withFirewall(t, e)
+	importInventory(t, e.store, poolInventory)
+	client, ordered := "192.0.2.2", "198.51.100.130"
+	if !sim.Verdict(tcp(client, ordered, 25)) {
+		t.Fatal("the pool's address is filtered before it was ordered")
+	}
+	a := mustOK(t, e.asA("additional-ip/order", "parent_service_id", "12345", "ips_number", "1"))
+	if !strings.Contains(string(a.raw), ordered) {
+		t.Fatalf("the order did not hand out %s: %s", ordered, a.raw)
+	}
+	if sim.Verdict(tcp(client, ordered, 25)) || !sim.Verdict(tcp(client, ordered, 22)) {
+		t.Errorf("the ordered address is not behind ruleset %s: %+v", rulesetA, sim.State().Rulesets[0].Servers)
+	}
+	// Its additional-ip service's subnetwork and the server's subnetworks
+	// of every size and family are there too.
+	st, err := panel.FirewallState(context.Background(), e.store, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Rulesets[0].Servers {
+		got = append(got, p.String())
+	}
+	for _, want := range []string{"123.123.123.123/32", "123.123.123.124/32", "123.123.124.0/29", "2a01:1234:5678::/64", ordered + "/32"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("ruleset %s holds %v, not %s", rulesetA, got, want)
+		}
 	}
 }

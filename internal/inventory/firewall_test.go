@@ -31,6 +31,7 @@ func TestFirewallImportErrorsNameThePath(t *testing.T) {
 	for _, c := range []struct{ name, doc, wantPath string }{
 		{"bad policy", fwDoc("", bad(`"ACCEPT"`, `"allow"`)), "$.firewall_rulesets[0].rules.in[1].policy"},
 		{"bad ip", fwDoc("", bad(`"192.0.2.0"`, `"192.0.2.300"`)), "$.firewall_rulesets[0].rules.in[1].destination.ip"},
+		{"IPv6 mask over 128", fwDoc("", bad(`"ip": "192.0.2.0", "mask_short": 24`, `"ip": "2001:db8::", "mask_short": 129`)), "$.firewall_rulesets[0].rules.in[1].destination.mask_short"},
 		{"port without protocol", fwDoc("", bad(`"protocol": "6"`, `"protocol": ""`)), "$.firewall_rulesets[0].rules.in[1].destination.port"},
 		{"service not in the file", fwDoc("", `[{"id": "fw", "enabled": true, "rules": {"in": [], "out": []}, "services_ids_list": [99]}]`), "$.firewall_rulesets[0].services_ids_list[0]"},
 		{"a vps", fwDoc("", `[{"id": "fw", "enabled": true, "rules": {"in": [], "out": []}, "services_ids_list": [12]}]`), "$.firewall_rulesets[0].services_ids_list[0]"},
@@ -98,5 +99,29 @@ func TestFirewallRoundTrip(t *testing.T) {
 	b, _ := inventory.MarshalJSON(again)
 	if string(a) != string(b) {
 		t.Errorf("export(import(export)) differs:\n%s\n%s", a, b)
+	}
+}
+
+// Rules with IPv6 addresses and prefixes import and export as they are
+// (the rules of /firewall/save).
+func TestFirewallIPv6Rules(t *testing.T) {
+	ctx := context.Background()
+	rule := strings.Replace(okRule, `"ip": "192.0.2.0", "mask_short": 24`, `"ip": "2001:db8:c::", "mask_short": 64`, 1)
+	doc := fwDoc("", `[{"id": "fw6", "enabled": true, "maximum_rules_number": 3, "protocol": "", "rules": {"in": [`+rule+`], "out": []}, "services_ids_list": [10]}]`)
+	inv, err := inventory.Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := openStore(t)
+	if err := inventory.Import(ctx, st, inv); err != nil {
+		t.Fatal(err)
+	}
+	out, err := inventory.Export(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(out.FirewallRulesets[0].Rules.In)
+	if want := `"destination":{"ip":"2001:db8:c::","mask_short":64,`; !strings.Contains(string(got), want) {
+		t.Errorf("exported rules %s, want %s", got, want)
 	}
 }

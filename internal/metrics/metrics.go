@@ -79,11 +79,18 @@ var (
 		Name: "artnet_dns_load_failures_total",
 		Help: "Failed loads of DNS zones from the database: of one zone (scope zone) or of every zone (scope all).",
 	}, []string{"scope"})
+	// FirewallHandEdits counts the times the nftables driver found its
+	// table changed by someone else (nft by hand...) and put it back.
+	FirewallHandEdits = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "artnet_firewall_hand_edits_total",
+		Help: "Hand edits of the firewall's nftables table undone by the driver.",
+	})
 )
 
 func init() {
 	Registry.MustRegister(Requests, RequestDuration, FailedLogins, LoginBlocks, BlockedRequests,
 		ChangeFeedLag, DriverErrors, DNSZonesFailed, DNSLoadFailures,
+		ChangeFeedLag, DriverErrors, FirewallHandEdits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	DNSLoadFailures.WithLabelValues("zone")
 	DNSLoadFailures.WithLabelValues("all")

@@ -256,6 +256,10 @@ func (p *Panel) AdditionalIPOrder(ctx context.Context, customerID, parentID, n i
 			break
 		}
 	}
+	if err == nil {
+		// The new addresses are the server's: its firewall ruleset filters them.
+		p.FirewallRefresh(ctx, customerID, parentID)
+	}
 	var ae *apperr.Error
 	switch {
 	case err == nil, errors.As(err, &ae):

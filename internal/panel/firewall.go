@@ -33,9 +33,11 @@ import (
 // naming the direction, index N and field of every bad rule:
 //   - policy not ACCEPT or DROP (upper case, as documented);
 //   - protocol not empty and not 0..255;
-//   - ip not empty and not an IPv4 address; mask_short not 0..32, or given
-//     without ip; an empty ip matches every address, an ip without
-//     mask_short is one address (/32); an ip with host bits set is masked;
+//   - ip not empty and not an IPv4 or IPv6 address; mask_short not 0..32
+//     (IPv4) or 0..128 (IPv6), or given without ip; an empty ip matches
+//     every address, an ip without mask_short is one address (/32, /128);
+//     an ip with host bits set is masked; mask_short 0 matches every
+//     address of either family, any other prefix its own family only;
 //   - a port not 1..65535, begin above end, a port for a protocol without
 //     ports (ports need protocol 6 TCP, 17 UDP, 33 DCCP, 132 SCTP or 136
 //     UDP-Lite); begin alone or end alone is that one port;
@@ -348,17 +350,20 @@ func parseRule(item FirewallRuleInput, fail func(field, format string, args ...a
 				fail(name+".mask_short", "is given without %s[ip]", name)
 			}
 		} else {
+			bits := 32
 			ip, err := netip.ParseAddr(a.IP)
-			if err != nil || !ip.Is4() {
-				fail(name+".ip", "must be an IPv4 address, got %q", a.IP)
+			if err != nil || ip.Zone() != "" {
+				fail(name+".ip", "must be an IPv4 or IPv6 address, got %q", a.IP)
 			} else {
+				ip = ip.Unmap()
+				bits = ip.BitLen()
 				out.IP = ip.String()
 			}
-			out.MaskShort = 32
+			out.MaskShort = int64(bits)
 			if a.MaskShort != "" {
 				m, err := strconv.Atoi(a.MaskShort)
-				if err != nil || m < 0 || m > 32 {
-					fail(name+".mask_short", "must be a number from 0 to 32, got %q", a.MaskShort)
+				if err != nil || m < 0 || m > bits {
+					fail(name+".mask_short", "must be a number from 0 to %d, got %q", bits, a.MaskShort)
 				} else {
 					out.MaskShort = int64(m)
 				}
@@ -446,15 +451,13 @@ func toFirewallAddr(a artnet.FirewallAddress) (netip.Prefix, firewall.PortRange,
 	return pfx, pr, nil
 }
 
-// MaxSubnetAddresses bounds the addresses one subnetwork of a server adds
-// to its ruleset (a /24).
-const MaxSubnetAddresses = 256
-
 // FirewallState builds the firewall's desired state from st at time now:
-// every ruleset with its servers' IPv4 addresses (the service's ip,
-// network_configuration ip, additional_ips and the addresses of IPv4
-// subnetworks of at most MaxSubnetAddresses), and the iLO addresses with
-// their openings that have not expired.
+// every ruleset with the networks routed to its servers (serverNets: each
+// service's ip, network_configuration ip, additional_ips and subnetworks
+// of any size, IPv4 and IPv6; the addresses ordered for it with
+// /additional-ip/order (ip_allocations) and the subnetworks of its
+// additional-ip services), and the iLO addresses with their openings that
+// have not expired.
 func FirewallState(ctx context.Context, st store.Store, now time.Time) (firewall.State, error) {
 	var s firewall.State
 	rulesets, err := st.FirewallRulesetsAll(ctx)
@@ -469,6 +472,31 @@ func FirewallState(ctx context.Context, st store.Store, now time.Time) (firewall
 	for _, svc := range services {
 		byID[svc.ID] = svc
 	}
+	// What was ordered for a server: its additional-ip services (of the
+	// same customer) and the addresses allocated to it.
+	children := map[int64][]netip.Prefix{}
+	addl, err := st.ServicesAll(ctx, artnet.ServiceTypeAdditionalIP)
+	if err != nil {
+		return s, err
+	}
+	for _, a := range addl {
+		if parent, ok := byID[a.ParentServiceID]; ok && parent.CustomerID == a.CustomerID {
+			children[parent.ID] = append(children[parent.ID], serverNets(a)...)
+		}
+	}
+	allocs, err := st.IPAllocationsAll(ctx)
+	if err != nil {
+		return s, err
+	}
+	for _, a := range allocs {
+		if _, ok := byID[a.ParentServiceID]; !ok {
+			continue
+		}
+		if ip, err := netip.ParseAddr(a.IP); err == nil && ip.Zone() == "" {
+			ip = ip.Unmap()
+			children[a.ParentServiceID] = append(children[a.ParentServiceID], netip.PrefixFrom(ip, ip.BitLen()))
+		}
+	}
 	for _, r := range rulesets {
 		rules, err := decodeRules(r.Rules)
 		if err != nil {
@@ -476,9 +504,14 @@ func FirewallState(ctx context.Context, st store.Store, now time.Time) (firewall
 		}
 		rs := firewall.Ruleset{ID: r.ID, Enabled: r.Enabled}
 		for _, id := range r.ServiceIDs {
-			rs.Servers = append(rs.Servers, serverAddrs(byID[id])...)
+			if svc, ok := byID[id]; ok {
+				rs.Servers = append(rs.Servers, serverNets(svc)...)
+			}
+			rs.Servers = append(rs.Servers, children[id]...)
 		}
-		slices.SortFunc(rs.Servers, netip.Addr.Compare)
+		slices.SortFunc(rs.Servers, func(a, b netip.Prefix) int {
+			return cmp.Or(a.Addr().Compare(b.Addr()), cmp.Compare(a.Bits(), b.Bits()))
+		})
 		rs.Servers = slices.Compact(rs.Servers)
 		for _, dir := range []struct {
 			from []artnet.FirewallRule
@@ -511,47 +544,16 @@ func FirewallState(ctx context.Context, st store.Store, now time.Time) (firewall
 	return s, nil
 }
 
-// serverAddrs returns the IPv4 addresses of a server service.
-func serverAddrs(svc store.Service) []netip.Addr {
-	var out []netip.Addr
-	add := func(s string) {
-		if ip, err := netip.ParseAddr(strings.TrimSpace(s)); err == nil && ip.Is4() {
-			out = append(out, ip)
-		}
+// serverNets returns the networks routed to a service, as the addresses
+// and subnetworks the other modules find in it (serviceAddresses): single
+// addresses as /32 or /128, subnetworks of any size, IPv4 and IPv6.
+func serverNets(svc store.Service) []netip.Prefix {
+	addrs, nets := serviceAddresses(svc)
+	out := make([]netip.Prefix, 0, len(addrs)+len(nets))
+	for _, a := range addrs {
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
 	}
-	add(svc.IP)
-	d, err := DecodeDetails(svc)
-	if err != nil {
-		return out
-	}
-	var n artnet.ServerNetwork
-	switch d := d.(type) {
-	case *artnet.DedicatedDetails:
-		n = d.NetworkConfiguration
-	case *artnet.ColocationDetails:
-		n = d.NetworkConfiguration
-	default:
-		return out
-	}
-	add(n.IP)
-	for _, a := range n.AdditionalIPs {
-		add(a)
-	}
-	for _, sn := range n.Subnetworks {
-		ip, err := netip.ParseAddr(sn.IP)
-		if err != nil || !ip.Is4() {
-			continue
-		}
-		bits, err := strconv.Atoi(strings.TrimPrefix(sn.MaskShort, "/"))
-		if err != nil || bits < 24 || bits > 32 {
-			continue
-		}
-		pfx, _ := ip.Prefix(bits)
-		for a := pfx.Addr(); pfx.Contains(a); a = a.Next() {
-			out = append(out, a)
-		}
-	}
-	return out
+	return append(out, nets...)
 }
 
 // iloOpen reports whether an iLO row is open at now, and to whom.
@@ -719,6 +721,32 @@ func (p *Panel) applyFirewallLocked(ctx context.Context) error {
 		return err
 	}
 	return p.Firewall.Apply(ctx, st)
+}
+
+// FirewallRefresh puts a change outside the firewall module that changes
+// which addresses a server's ruleset holds (an additional IP ordered for
+// serviceID) on the firewall: it raises the firewall generation (a write
+// of the server's ruleset, unchanged) and, like every firewall change,
+// applies the new state on this node's device or waits for the edge
+// nodes. The change it follows is committed already: a failure is logged,
+// and the periodic reconcile tries again.
+func (p *Panel) FirewallRefresh(ctx context.Context, customerID, serviceID int64) {
+	ctx = context.WithoutCancel(ctx)
+	err := p.firewallChange(ctx, apperr.CodeInternalFirewallError, func(tx store.Store) (undoFunc, error) {
+		rulesets, err := tx.FirewallRulesetsAll(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rulesets {
+			if slices.Contains(r.ServiceIDs, serviceID) {
+				return nil, tx.FirewallRulesetUpdate(ctx, customerID, r)
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		p.logger().Error("firewall: applying the new addresses of a server", "service_id", serviceID, "err", err)
+	}
 }
 
 // FirewallSweep carries out what is due at now: it puts back the rules of

@@ -18,7 +18,9 @@ import (
 // the iLO ports (firewall.ILOPorts), replacing an earlier opening; the
 // opening closes by itself after Panel.ILOAccessTTL (default 24 hours;
 // not shown in the API, logged when it closes) and on ilo-access-disable.
-// Everything else to the iLO address is dropped.
+// Everything else to the iLO address is dropped; from it only the replies
+// of connections the opening let in pass (the iLO cannot open a
+// connection towards remote_ip).
 //
 // Errors, in the order they are checked: authorization-failed (no such
 // service of the customer), invalid-service-type (not a dedicated

@@ -80,9 +80,9 @@ func state(rules, servers int) firewall.State {
 	rs := firewall.Ruleset{ID: "bench", Enabled: true}
 	// The lab's server last: dispatch must find it among the others.
 	for i := range servers - 1 {
-		rs.Servers = append(rs.Servers, netip.AddrFrom4([4]byte{10, 200, byte(i >> 8), byte(i)}))
+		rs.Servers = append(rs.Servers, netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 200, byte(i >> 8), byte(i)}), 32))
 	}
-	rs.Servers = append(rs.Servers, netlab.ServerAddr)
+	rs.Servers = append(rs.Servers, netip.PrefixFrom(netlab.ServerAddr, 32))
 	// Rules that match TCP and fail on the destination port, the common
 	// shape ("tcp dport X accept"), then one that accepts the benchmark's
 	// ports (80 for the connect loop, 5201 for iperf3).

@@ -113,7 +113,7 @@ func saveForm(size, variant int) url.Values {
 // kernelRules counts the rules of the ruleset's in chain in the kernel
 // (the largest chain of our table but the base chain).
 func kernelRules(ns string) int {
-	out, err := exec.Command("ip", "netns", "exec", ns, "nft", "-j", "list", "table", "ip", "artnet").Output()
+	out, err := exec.Command("ip", "netns", "exec", ns, "nft", "-j", "list", "table", "inet", "artnet").Output()
 	if err != nil {
 		log.Fatalf("nft list table: %v", err)
 	}

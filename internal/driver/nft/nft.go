@@ -4,37 +4,57 @@
 //
 // # Layout
 //
-// One table (family ip, name Driver.Table, "artnet" by default) with one
-// base chain, "forward" (hook forward, priority filter, policy accept):
+// One table (family inet, so IPv4 and IPv6 alike, name Driver.Table,
+// "artnet" by default) with one base chain, "forward" (hook forward,
+// priority filter, policy accept). Below, "ip" rules and sets are for IPv4
+// packets and "ip6" ones (sets named with a 6) for IPv6 packets:
 //
-//  1. iLO / IPMI, stateless: for each opening of a managed iLO address and
-//     each firewall.ILOPorts entry, "ip saddr REMOTE ip daddr ILO
-//     l4proto P th dport PORT accept" and the reverse "ip saddr ILO ip
-//     daddr REMOTE l4proto P th sport PORT accept"; then, for each
-//     managed iLO addresses (set "ilo"), "ip daddr @ilo drop" and "ip
-//     saddr @ilo drop".
+//  1. iLO / IPMI: for each opening of a managed iLO address and each
+//     firewall.ILOPorts entry, "ip saddr REMOTE ip daddr ILO meta l4proto
+//     P th dport PORT accept" (every packet of the connection is checked,
+//     so closing the opening cuts it) and the replies "ip saddr ILO ip
+//     daddr REMOTE meta l4proto P th sport PORT ct state
+//     established,related accept" (the iLO cannot open connections); then,
+//     over the managed iLO addresses (sets "ilo" and "ilo6"), "ip daddr
+//     @ilo drop" and "ip saddr @ilo drop".
 //  2. "ct state established,related accept".
-//  3. "ip saddr vmap @dispatch_out": the verdict map holds, for each
-//     enabled ruleset (index n) and each of its server addresses not
-//     already claimed by an earlier enabled ruleset, "X : jump rsN_out".
-//     Chain rsN_out holds the Out rules in order (ACCEPT -> return, DROP
-//     -> drop) and ends by returning.
-//  4. The same for destinations: "ip daddr vmap @dispatch_in" with "X :
-//     jump rsN_in"; rsN_in holds the In rules in order (ACCEPT -> accept,
-//     DROP -> drop) and ends with drop.
+//  3. "ip saddr vmap @dispatch_out" and "ip6 saddr vmap @dispatch6_out":
+//     interval verdict maps (flags interval) from the networks of the
+//     enabled rulesets' servers — addresses, subnetworks of any size,
+//     IPv6 prefixes — to "jump rsN_out" (N: the ruleset's index). An
+//     address in the networks of several enabled rulesets belongs to the
+//     first of them; the maps hold disjoint ranges, each with the ruleset
+//     that owns it. Chain rsN_out holds the Out rules in order (ACCEPT ->
+//     return, DROP -> drop) and ends by returning.
+//  4. The same for destinations: "ip daddr vmap @dispatch_in" and "ip6
+//     daddr vmap @dispatch6_in" with "jump rsN_in"; rsN_in holds the In
+//     rules in order (ACCEPT -> accept, DROP -> drop) and ends with drop.
 //  5. The chain's policy accepts the rest.
 //
-// Dispatch is one hash lookup per direction whatever the number of
-// servers. The map elements carry a comment naming the ruleset's ID; chain
-// names use the ruleset's index, so any ID is safe. A rule that checks ports with
-// protocol any becomes one nftables rule per port-carrying protocol
-// (firewall.HasPorts), in place; a rule that can never match under
-// firewall.Rule.Matches (ports on a protocol without ports, an IPv6 or
-// invalid prefix) is left out, as are non-IPv4 addresses: the firewall
-// filters IPv4 only.
+// Dispatch is one interval lookup per direction whatever the number of
+// servers and subnetworks. The map elements carry a comment naming the
+// ruleset's ID; chain names use the ruleset's index, so any ID is safe. A
+// rule that checks ports with protocol any becomes one nftables rule per
+// port-carrying protocol (firewall.HasPorts), in place; a rule that can
+// never match under firewall.Rule.Matches (ports on a protocol without
+// ports, an invalid prefix, a source and a destination of different
+// families) is left out. A rule's /0 prefix matches both families.
+//
+// Every Apply also deletes the table of the same name in family ip: the
+// layout of earlier versions, which would otherwise go on filtering.
+//
+// # Hand edits
+//
+// After each Apply the driver reads its table back from the kernel and
+// keeps a fingerprint of it (chains, rules, sets and elements, without
+// handles); the next Apply first reads the table again, and when it
+// differs (a rule added or deleted with nft, the table deleted...) calls
+// Driver.OnHandEdit before replacing it. The first Apply of a Driver has
+// nothing to compare with.
 package nft
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -42,7 +62,9 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/expr"
@@ -57,57 +79,130 @@ const DefaultTable = "artnet"
 
 // Driver applies firewall states to nftables. The zero value works on the
 // table "artnet" of the current network namespace. A Driver holds no
-// connection between calls; it is safe for concurrent use, though
-// concurrent Applies race (the last one to reach the kernel wins).
+// connection between calls; it is safe for concurrent use (its Applies
+// run one at a time).
 type Driver struct {
-	// Table is the name of our table (family ip); empty means "artnet".
+	// Table is the name of our table (family inet); empty means "artnet".
 	Table string
 	// NetNS is the network namespace to work in: a name under
 	// /var/run/netns (as made by "ip netns add") or a path to a namespace
 	// file (e.g. /proc/PID/ns/net). Empty means the current namespace.
 	NetNS string
+	// OnHandEdit, when set, is called by Apply when the kernel's table is
+	// not the one the previous Apply left (someone changed it by hand),
+	// just before it is replaced; what says what differs.
+	OnHandEdit func(what string)
 
 	// beforeFlush, set by tests, may add messages to the batch just
 	// before it is sent (e.g. to make the kernel reject it).
 	beforeFlush func(c *nftables.Conn, t *nftables.Table)
+
+	mu   sync.Mutex
+	last map[string]string // the fingerprint after the last Apply; nil: none yet
 }
 
 var _ firewall.Device = (*Driver)(nil)
 
-func (d *Driver) table() *nftables.Table {
-	name := d.Table
-	if name == "" {
-		name = DefaultTable
+func (d *Driver) name() string {
+	if d.Table == "" {
+		return DefaultTable
 	}
-	return &nftables.Table{Name: name, Family: nftables.TableFamilyIPv4}
+	return d.Table
+}
+
+func (d *Driver) table() *nftables.Table {
+	return &nftables.Table{Name: d.name(), Family: nftables.TableFamilyINet}
+}
+
+// legacy is the table of earlier versions (family ip), removed by Apply.
+func (d *Driver) legacy() *nftables.Table {
+	return &nftables.Table{Name: d.name(), Family: nftables.TableFamilyIPv4}
 }
 
 // Apply replaces our table with one that filters as s says (see the
 // package comment), in a single netlink batch: the kernel commits all of
 // it or none of it, so packets see either the old table or the new one,
-// and tables other than ours are not touched. Applying the same state
-// twice yields the same table. Like State.Verdict, it takes any state: a
-// rule that can never match (protocol out of 0..255, a port range with
-// Lo > Hi, ...) is left out. Errors: ctx done before the batch is sent; the namespace cannot be opened; the kernel
-// rejected the batch (the previous table is then left as it was).
+// and tables other than ours (and the legacy ip table of the same name)
+// are not touched. Applying the same state twice yields the same table.
+// Like State.Verdict, it takes any state: a rule that can never match
+// (protocol out of 0..255, a port range with Lo > Hi, ...) is left out.
+// Errors: ctx done before the batch is sent; the namespace cannot be
+// opened; the kernel rejected the batch (the previous table is then left
+// as it was). Reading the table back (for hand edits) does not fail an
+// Apply: the next one has nothing to compare with.
 func (d *Driver) Apply(ctx context.Context, s firewall.State) error {
-	return d.run(ctx, func(c *nftables.Conn, t *nftables.Table) int {
-		c.AddTable(t) // create if missing, so the delete cannot fail
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.last != nil && d.OnHandEdit != nil {
+		if now, err := d.fingerprint(); err == nil {
+			if what := diff(d.last, now); what != "" {
+				d.OnHandEdit(what)
+			}
+		}
+	}
+	err := d.run(ctx, func(c *nftables.Conn, t *nftables.Table) int {
+		old := d.legacy()
+		c.AddTable(old) // create if missing, so the delete cannot fail
+		c.DelTable(old)
+		c.AddTable(t)
 		c.DelTable(t)
 		c.AddTable(t)
-		return 3 + build(c, t, s)
+		return 5 + build(c, t, s)
+	})
+	if err != nil {
+		// The table may or may not be the one we sent: compare the next
+		// time with nothing.
+		d.last = nil
+		return err
+	}
+	d.last = nil
+	if d.OnHandEdit != nil {
+		if fp, err := d.fingerprint(); err == nil {
+			d.last = fp
+		}
+	}
+	return nil
+}
+
+// Remove deletes our table, and the legacy ip table of the same name, if
+// they exist (and does nothing otherwise), so the gateway forwards
+// everything again as far as we are concerned. Errors are those of Apply.
+func (d *Driver) Remove(ctx context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.last = nil
+	return d.run(ctx, func(c *nftables.Conn, t *nftables.Table) int {
+		old := d.legacy()
+		c.AddTable(old)
+		c.DelTable(old)
+		c.AddTable(t)
+		c.DelTable(t)
+		return 4
 	})
 }
 
-// Remove deletes our table if it exists (and does nothing otherwise), so
-// the gateway forwards everything again as far as we are concerned.
-// Errors are those of Apply.
-func (d *Driver) Remove(ctx context.Context) error {
-	return d.run(ctx, func(c *nftables.Conn, t *nftables.Table) int {
-		c.AddTable(t)
-		c.DelTable(t)
-		return 2
-	})
+// conn opens a netlink connection in the driver's namespace; done closes
+// what it opened.
+func (d *Driver) conn(opts ...nftables.ConnOption) (c *nftables.Conn, done func(), err error) {
+	done = func() {}
+	if d.NetNS != "" {
+		path := d.NetNS
+		if !strings.ContainsRune(path, '/') {
+			path = filepath.Join("/var/run/netns", path)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, done, fmt.Errorf("nft: network namespace: %w", err)
+		}
+		done = func() { f.Close() }
+		opts = append(opts, nftables.WithNetNSFd(int(f.Fd())))
+	}
+	c, err = nftables.New(opts...)
+	if err != nil {
+		done()
+		return nil, func() {}, fmt.Errorf("nft: netlink: %w", err)
+	}
+	return c, done, nil
 }
 
 // run queues one batch with fill (which returns how many messages it
@@ -116,23 +211,10 @@ func (d *Driver) run(ctx context.Context, fill func(*nftables.Conn, *nftables.Ta
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("nft: not applied: %w", err)
 	}
-	var opts []nftables.ConnOption
-	if d.NetNS != "" {
-		path := d.NetNS
-		if !strings.ContainsRune(path, '/') {
-			path = filepath.Join("/var/run/netns", path)
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return fmt.Errorf("nft: network namespace: %w", err)
-		}
-		defer f.Close()
-		opts = append(opts, nftables.WithNetNSFd(int(f.Fd())))
-	}
 	// The socket is opened by Flush, after fill has counted the messages.
 	msgs := 0
 	deadline, hasDeadline := ctx.Deadline()
-	opts = append(opts, nftables.WithSockOptions(func(nc *netlink.Conn) error {
+	c, done, err := d.conn(nftables.WithSockOptions(func(nc *netlink.Conn) error {
 		// The batch goes out in one sendmsg, and the kernel queues one
 		// acknowledgement per message before we can read any: make room
 		// for both past the default socket buffer limits (as nft does).
@@ -143,10 +225,10 @@ func (d *Driver) run(ctx context.Context, fill func(*nftables.Conn, *nftables.Ta
 		}
 		return nil
 	}))
-	c, err := nftables.New(opts...)
 	if err != nil {
-		return fmt.Errorf("nft: netlink: %w", err)
+		return err
 	}
+	defer done()
 	t := d.table()
 	msgs = fill(c, t)
 	if d.beforeFlush != nil {
@@ -164,6 +246,128 @@ func (d *Driver) run(ctx context.Context, fill func(*nftables.Conn, *nftables.Ta
 	return nil
 }
 
+// fingerprint reads our table from the kernel: one entry per chain (its
+// hook and rules) and per set (its elements), without handles; a missing
+// table is the single entry "table".
+func (d *Driver) fingerprint() (map[string]string, error) {
+	c, done, err := d.conn(nftables.WithSockOptions(func(nc *netlink.Conn) error {
+		setBuf(nc, unix.SO_RCVBUFFORCE, 16<<20)
+		return nil
+	}))
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	tables, err := c.ListTablesOfFamily(nftables.TableFamilyINet)
+	if err != nil {
+		return nil, err
+	}
+	found := false
+	for _, tb := range tables {
+		found = found || tb.Name == d.name()
+	}
+	if !found {
+		return map[string]string{"table": "missing"}, nil
+	}
+	t := d.table()
+	fp := map[string]string{"table": "present"}
+	chains, err := c.ListChainsOfTableFamily(nftables.TableFamilyINet)
+	if err != nil {
+		return nil, err
+	}
+	for _, ch := range chains {
+		if ch.Table.Name != t.Name {
+			continue
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "type=%v hook=%v prio=%v", ch.Type, deref(ch.Hooknum), deref(ch.Priority))
+		if ch.Policy != nil {
+			fmt.Fprintf(&b, " policy=%v", *ch.Policy)
+		}
+		rules, err := c.GetRules(t, ch)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rules {
+			b.WriteString("\nrule")
+			for _, e := range r.Exprs {
+				fmt.Fprintf(&b, " %T%+v", e, e)
+			}
+			fmt.Fprintf(&b, " ud=%x", r.UserData)
+		}
+		fp["chain "+ch.Name] = b.String()
+	}
+	sets, err := c.GetSets(t)
+	if err != nil {
+		return nil, err
+	}
+	for _, set := range sets {
+		var b strings.Builder
+		fmt.Fprintf(&b, "key=%s data=%s interval=%v map=%v const=%v", set.KeyType.Name, set.DataType.Name, set.Interval, set.IsMap, set.Constant)
+		elems, err := c.GetSetElements(set)
+		if err != nil {
+			return nil, err
+		}
+		lines := make([]string, len(elems))
+		for i, e := range elems {
+			v := ""
+			if e.VerdictData != nil {
+				v = fmt.Sprintf("%d:%s", e.VerdictData.Kind, e.VerdictData.Chain)
+			}
+			lines[i] = fmt.Sprintf("%x-%x end=%v val=%x v=%s c=%q", e.Key, e.KeyEnd, e.IntervalEnd, e.Val, v, e.Comment)
+		}
+		slices.Sort(lines)
+		for _, l := range lines {
+			b.WriteString("\n" + l)
+		}
+		fp["set "+set.Name] = b.String()
+	}
+	return fp, nil
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// diff names the entries of two fingerprints that differ ("" when none):
+// "chain forward changed, set ilo missing, chain x added".
+func diff(was, now map[string]string) string {
+	var out []string
+	for _, k := range slices.Sorted(mapKeys(was)) {
+		v, ok := now[k]
+		switch {
+		case k == "table" && v != was[k]:
+			out = append(out, "table "+v)
+		case !ok:
+			out = append(out, k+" missing")
+		case v != was[k]:
+			out = append(out, k+" changed")
+		}
+	}
+	for _, k := range slices.Sorted(mapKeys(now)) {
+		if _, ok := was[k]; !ok && k != "table" {
+			out = append(out, k+" added")
+		}
+	}
+	if len(out) > 0 && now["table"] == "missing" {
+		return "table missing"
+	}
+	return strings.Join(out, ", ")
+}
+
+func mapKeys(m map[string]string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
 // setBuf raises a socket buffer limit; failing that (not CAP_NET_ADMIN)
 // the default stays, which only limits the size of a batch.
 func setBuf(nc *netlink.Conn, opt, size int) {
@@ -174,6 +378,36 @@ func setBuf(nc *netlink.Conn, opt, size int) {
 	rc.Control(func(fd uintptr) {
 		_ = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, opt, size)
 	})
+}
+
+// family is what the rules need of an address family: its nfproto and
+// the offsets and length of the addresses in its network header.
+type family struct {
+	nfproto  byte
+	src, dst uint32
+	len      uint32
+	keyType  nftables.SetDatatype
+	suffix   string // of set names: "" for IPv4, "6" for IPv6
+}
+
+var (
+	ipv4 = family{unix.NFPROTO_IPV4, 12, 16, 4, nftables.TypeIPAddr, ""}
+	ipv6 = family{unix.NFPROTO_IPV6, 8, 24, 16, nftables.TypeIP6Addr, "6"}
+)
+
+func familyOf(a netip.Addr) family {
+	if a.Is4() {
+		return ipv4
+	}
+	return ipv6
+}
+
+// match matches the packet's family.
+func (f family) match() []expr.Any {
+	return []expr.Any{
+		&expr.Meta{Key: expr.MetaKeyNFPROTO, Register: 1},
+		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{f.nfproto}},
+	}
 }
 
 // build queues the chains and rules of s into table t and returns how
@@ -193,71 +427,61 @@ func build(c *nftables.Conn, t *nftables.Table, s firewall.State) (msgs int) {
 		msgs++
 	}
 
-	// 1. iLO / IPMI, stateless.
+	// 1. iLO / IPMI: what goes to the iLO is checked on every packet;
+	// from the iLO only replies.
 	managed := map[netip.Addr]bool{}
 	var ilos []netip.Addr
 	for _, a := range s.ILOAddrs {
-		if a.Is4() && !managed[a] {
+		if a.IsValid() && !managed[a] {
 			managed[a] = true
 			ilos = append(ilos, a)
 		}
 	}
 	seenOpen := map[firewall.ILOOpening]bool{}
 	for _, o := range s.ILOOpen {
-		if !managed[o.ILO] || !o.Remote.Is4() || seenOpen[o] {
+		if !managed[o.ILO] || !o.Remote.IsValid() || o.Remote.Is4() != o.ILO.Is4() || seenOpen[o] {
 			continue
 		}
 		seenOpen[o] = true
+		f := familyOf(o.ILO)
 		for _, p := range firewall.ILOPorts {
-			add(fwd, nil, concat(addrEq(12, o.Remote), addrEq(16, o.ILO), l4proto(p.Protocol),
+			add(fwd, nil, concat(f.match(), addrEq(f, f.src, o.Remote), addrEq(f, f.dst, o.ILO), l4proto(p.Protocol),
 				portMatch(2, firewall.PortRange{Lo: p.Port, Hi: p.Port}), verdict(expr.VerdictAccept))...)
-			add(fwd, nil, concat(addrEq(12, o.ILO), addrEq(16, o.Remote), l4proto(p.Protocol),
-				portMatch(0, firewall.PortRange{Lo: p.Port, Hi: p.Port}), verdict(expr.VerdictAccept))...)
+			add(fwd, nil, concat(f.match(), addrEq(f, f.src, o.ILO), addrEq(f, f.dst, o.Remote), l4proto(p.Protocol),
+				portMatch(0, firewall.PortRange{Lo: p.Port, Hi: p.Port}), ctEstablished(), verdict(expr.VerdictAccept))...)
 		}
 	}
-	if len(ilos) > 0 {
-		set := &nftables.Set{Table: t, Name: "ilo", KeyType: nftables.TypeIPAddr}
-		elems := make([]nftables.SetElement, len(ilos))
-		for i, a := range ilos {
-			elems[i] = nftables.SetElement{Key: a.AsSlice()}
+	for _, f := range []family{ipv4, ipv6} {
+		var elems []nftables.SetElement
+		for _, a := range ilos {
+			if familyOf(a) == f {
+				elems = append(elems, nftables.SetElement{Key: a.AsSlice()})
+			}
 		}
+		if len(elems) == 0 {
+			continue
+		}
+		set := &nftables.Set{Table: t, Name: "ilo" + f.suffix, KeyType: f.keyType}
 		msgs += addSet(c, set, elems)
-		add(fwd, nil, concat(lookup(16, set, false), verdict(expr.VerdictDrop))...)
-		add(fwd, nil, concat(lookup(12, set, false), verdict(expr.VerdictDrop))...)
+		add(fwd, nil, concat(f.match(), lookup(f, f.dst, set, false), verdict(expr.VerdictDrop))...)
+		add(fwd, nil, concat(f.match(), lookup(f, f.src, set, false), verdict(expr.VerdictDrop))...)
 	}
 
 	// 2. Connections already accepted.
-	add(fwd, nil,
-		&expr.Ct{Register: 1, Key: expr.CtKeySTATE},
-		&expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: 4,
-			Mask: binaryutilNative(expr.CtStateBitESTABLISHED | expr.CtStateBitRELATED), Xor: make([]byte, 4)},
-		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: make([]byte, 4)},
-		&expr.Verdict{Kind: expr.VerdictAccept},
-	)
+	add(fwd, nil, concat(ctEstablished(), verdict(expr.VerdictAccept))...)
 
 	// 3 and 4. Dispatch to the rulesets' chains. An address belongs to the
-	// first enabled ruleset that lists it, as in State.Verdict.
-	type target struct {
-		addr netip.Addr
-		n    int
-		id   string
+	// first enabled ruleset that holds it, as in State.Verdict.
+	segs := map[family][]segment{ipv4: owners(s, ipv4), ipv6: owners(s, ipv6)}
+	used := map[int]bool{}
+	for _, list := range segs {
+		for _, sg := range list {
+			used[sg.n] = true
+		}
 	}
-	var targets []target
 	chains := 1
-	claimed := map[netip.Addr]bool{}
 	for n, rs := range s.Rulesets {
-		if !rs.Enabled {
-			continue
-		}
-		used := false
-		for _, a := range rs.Servers {
-			if a.Is4() && !claimed[a] {
-				claimed[a] = true
-				used = true
-				targets = append(targets, target{a, n, rs.ID})
-			}
-		}
-		if !used {
+		if !used[n] {
 			continue
 		}
 		chains += 2
@@ -284,23 +508,111 @@ func build(c *nftables.Conn, t *nftables.Table, s firewall.State) (msgs int) {
 		}
 		add(in, nil, verdict(expr.VerdictDrop)...)
 	}
-	if len(targets) > 0 {
-		for _, dir := range []struct {
-			off  uint32
-			name string
-		}{{12, "out"}, {16, "in"}} {
-			m := &nftables.Set{Table: t, Name: "dispatch_" + dir.name, IsMap: true,
-				KeyType: nftables.TypeIPAddr, DataType: nftables.TypeVerdict}
-			elems := make([]nftables.SetElement, len(targets))
-			for i, tg := range targets {
-				elems[i] = nftables.SetElement{Key: tg.addr.AsSlice(), Comment: comment(tg.id),
-					VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: fmt.Sprintf("rs%d_%s", tg.n, dir.name)}}
+	for _, dir := range []string{"out", "in"} {
+		for _, f := range []family{ipv4, ipv6} {
+			list := segs[f]
+			if len(list) == 0 {
+				continue
+			}
+			m := &nftables.Set{Table: t, Name: "dispatch" + f.suffix + "_" + dir, IsMap: true, Interval: true,
+				KeyType: f.keyType, DataType: nftables.TypeVerdict}
+			var elems []nftables.SetElement
+			for _, sg := range list {
+				elems = append(elems, nftables.SetElement{Key: sg.lo.AsSlice(), Comment: comment(s.Rulesets[sg.n].ID),
+					VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: fmt.Sprintf("rs%d_%s", sg.n, dir)}})
+				if end := sg.hi.Next(); end.IsValid() {
+					elems = append(elems, nftables.SetElement{Key: end.AsSlice(), IntervalEnd: true})
+				}
 			}
 			msgs += addSet(c, m, elems)
-			add(fwd, nil, lookup(dir.off, m, true)...)
+			off := f.src
+			if dir == "in" {
+				off = f.dst
+			}
+			add(fwd, nil, concat(f.match(), lookup(f, off, m, true))...)
 		}
 	}
 	return msgs + chains
+}
+
+// segment is a range of addresses lo..hi that ruleset n owns.
+type segment struct {
+	lo, hi netip.Addr
+	n      int
+}
+
+// owners returns the disjoint, ordered ranges of addresses of family f
+// held by the enabled rulesets of s, each with the first enabled ruleset
+// that holds it. Adjacent ranges are not merged, so a listing shows each
+// server address as itself. Prefixes are
+// nested or disjoint, so a walk in address order with a stack of the
+// prefixes around the current address finds them.
+func owners(s firewall.State, f family) []segment {
+	type item struct {
+		p netip.Prefix
+		n int
+	}
+	var items []item
+	for n, rs := range s.Rulesets {
+		if !rs.Enabled {
+			continue
+		}
+		for _, p := range rs.Servers {
+			if p.IsValid() && familyOf(p.Addr()) == f {
+				items = append(items, item{p.Masked(), n})
+			}
+		}
+	}
+	slices.SortFunc(items, func(a, b item) int {
+		return cmp.Or(a.p.Addr().Compare(b.p.Addr()), cmp.Compare(a.p.Bits(), b.p.Bits()), cmp.Compare(a.n, b.n))
+	})
+	var segs []segment
+	emit := func(lo, hi netip.Addr, n int) {
+		if !lo.IsValid() || !hi.IsValid() || lo.Compare(hi) > 0 {
+			return
+		}
+		segs = append(segs, segment{lo, hi, n})
+	}
+	type open struct {
+		hi    netip.Addr
+		owner int
+	}
+	var stack []open
+	var pos netip.Addr // the first address not yet assigned
+	closeBefore := func(a netip.Addr, all bool) {
+		for len(stack) > 0 {
+			top := stack[len(stack)-1]
+			if !all && top.hi.Compare(a) >= 0 {
+				return
+			}
+			emit(pos, top.hi, top.owner)
+			pos = top.hi.Next()
+			stack = stack[:len(stack)-1]
+		}
+	}
+	for _, it := range items {
+		lo := it.p.Addr()
+		closeBefore(lo, false)
+		owner := it.n
+		if k := len(stack) - 1; k >= 0 {
+			emit(pos, lo.Prev(), stack[k].owner)
+			owner = min(owner, stack[k].owner)
+		}
+		pos = lo
+		stack = append(stack, open{lastAddr(it.p), owner})
+	}
+	closeBefore(netip.Addr{}, true)
+	return segs
+}
+
+// lastAddr is the last address of the masked prefix p.
+func lastAddr(p netip.Prefix) netip.Addr {
+	b := p.Addr().AsSlice()
+	for i := p.Bits(); i < len(b)*8; i++ {
+		b[i/8] |= 0x80 >> (i % 8)
+	}
+	a, _ := netip.AddrFromSlice(b)
+	return a
 }
 
 // setChunk is how many elements go in one netlink message: the element
@@ -321,13 +633,24 @@ func addSet(c *nftables.Conn, s *nftables.Set, elems []nftables.SetElement) int 
 	return msgs
 }
 
-// lookup matches the IPv4 header's address at off (12 source, 16
-// destination) against the elements of set s; with vmap, s is a verdict
-// map and the rule takes the element's verdict.
-func lookup(off uint32, s *nftables.Set, vmap bool) []expr.Any {
+// lookup matches the network header's address of family f at off against
+// the elements of set s; with vmap, s is a verdict map and the rule takes
+// the element's verdict. The caller matches the family first.
+func lookup(f family, off uint32, s *nftables.Set, vmap bool) []expr.Any {
 	return []expr.Any{
-		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: 4},
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: f.len},
 		&expr.Lookup{SourceRegister: 1, SetName: s.Name, SetID: s.ID, DestRegister: 0, IsDestRegSet: vmap},
+	}
+}
+
+// ctEstablished matches packets of connections already seen both ways
+// (ct state established,related).
+func ctEstablished() []expr.Any {
+	return []expr.Any{
+		&expr.Ct{Register: 1, Key: expr.CtKeySTATE},
+		&expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: 4,
+			Mask: binaryutilNative(expr.CtStateBitESTABLISHED | expr.CtStateBitRELATED), Xor: make([]byte, 4)},
+		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: make([]byte, 4)},
 	}
 }
 
@@ -343,22 +666,33 @@ func ruleMatches(r firewall.Rule) [][]expr.Any {
 			return nil // PortRange.Contains is false for every port
 		}
 	}
-	var base []expr.Any
-	for _, x := range []struct {
-		off uint32
-		p   netip.Prefix
-	}{{12, r.Src}, {16, r.Dst}} {
-		if !x.p.IsValid() || !x.p.Addr().Is4() {
-			return nil // Prefix.Contains is false for every IPv4 address
+	if !r.Src.IsValid() || !r.Dst.IsValid() {
+		return nil // PrefixMatches is false for every address
+	}
+	// A /0 matches both families; other prefixes their own.
+	var fam *family
+	for _, p := range []netip.Prefix{r.Src, r.Dst} {
+		if p.Bits() == 0 {
+			continue
 		}
-		base = append(base, prefixMatch(x.off, x.p.Masked())...)
+		f := familyOf(p.Addr())
+		if fam != nil && *fam != f {
+			return nil // no packet has a source and a destination of different families
+		}
+		fam = &f
+	}
+	var base []expr.Any
+	if fam != nil {
+		base = fam.match()
+		base = append(base, prefixMatch(*fam, fam.src, r.Src.Masked())...)
+		base = append(base, prefixMatch(*fam, fam.dst, r.Dst.Masked())...)
 	}
 	ports := !r.SrcPorts.Any() || !r.DstPorts.Any()
 	if !ports {
 		if r.Protocol == firewall.AnyProtocol {
 			return [][]expr.Any{base}
 		}
-		return [][]expr.Any{concat(l4proto(uint8(r.Protocol)), base)}
+		return [][]expr.Any{concat(base, l4proto(uint8(r.Protocol)))}
 	}
 	var protos []uint8
 	if r.Protocol == firewall.AnyProtocol {
@@ -372,7 +706,7 @@ func ruleMatches(r firewall.Rule) [][]expr.Any {
 	}
 	var out [][]expr.Any
 	for _, p := range protos {
-		m := concat(l4proto(p), base)
+		m := concat(base, l4proto(p))
 		if !r.SrcPorts.Any() {
 			m = append(m, portMatch(0, r.SrcPorts)...)
 		}
@@ -399,25 +733,26 @@ func l4proto(p uint8) []expr.Any {
 	}
 }
 
-// addrEq matches the IPv4 header's address at off (12 source, 16
-// destination) against a.
-func addrEq(off uint32, a netip.Addr) []expr.Any {
-	return prefixMatch(off, netip.PrefixFrom(a, 32))
+// addrEq matches the address of family f at off against a.
+func addrEq(f family, off uint32, a netip.Addr) []expr.Any {
+	return prefixMatch(f, off, netip.PrefixFrom(a, a.BitLen()))
 }
 
-// prefixMatch matches the address at off against the masked prefix p;
-// nothing for /0.
-func prefixMatch(off uint32, p netip.Prefix) []expr.Any {
+// prefixMatch matches the address of family f at off (f.src, f.dst)
+// against the masked prefix p; nothing for /0.
+func prefixMatch(f family, off uint32, p netip.Prefix) []expr.Any {
 	if p.Bits() == 0 {
 		return nil
 	}
-	a := p.Addr().As4()
-	e := []expr.Any{&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: 4}}
-	if p.Bits() < 32 {
-		mask := binary.BigEndian.AppendUint32(nil, ^uint32(0)<<(32-p.Bits()))
-		e = append(e, &expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: 4, Mask: mask, Xor: make([]byte, 4)})
+	e := []expr.Any{&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: f.len}}
+	if p.Bits() < p.Addr().BitLen() {
+		mask := make([]byte, f.len)
+		for i := 0; i < p.Bits(); i++ {
+			mask[i/8] |= 0x80 >> (i % 8)
+		}
+		e = append(e, &expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: f.len, Mask: mask, Xor: make([]byte, f.len)})
 	}
-	return append(e, &expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: a[:]})
+	return append(e, &expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: p.Addr().AsSlice()})
 }
 
 // portMatch matches the transport header's port at off (0 source, 2
@@ -433,10 +768,6 @@ func portMatch(off uint32, r firewall.PortRange) []expr.Any {
 }
 
 func verdict(k expr.VerdictKind) []expr.Any { return []expr.Any{&expr.Verdict{Kind: k}} }
-
-func jump(chain string) []expr.Any {
-	return []expr.Any{&expr.Verdict{Kind: expr.VerdictJump, Chain: chain}}
-}
 
 // comment is the set element comment "ruleset ID" (printable ASCII,
 // quotes dropped, at most 100 bytes of the ID).

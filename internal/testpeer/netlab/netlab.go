@@ -2,10 +2,15 @@
 // namespaces for tests and benchmarks of the firewall drivers:
 //
 //	client ns                 gateway ns (forwarding)            server ns
-//	192.0.2.2, 192.0.2.3 --- 192.0.2.1 | 198.51.100.1 --- 198.51.100.10, .11, .20
+//	192.0.2.2, 192.0.2.3 --- 192.0.2.1 | 198.51.100.1 --- 198.51.100.10, .11, .20, .130
+//	2001:db8:c::2, ::3       2001:db8:c::1 | 2001:db8:5::1    2001:db8:5::10, ::11
 //
-// The client and the server route everything through the gateway, so a
-// table applied in the gateway namespace filters all traffic between them.
+// The gateway also routes networks through the server (RoutedNets: as an
+// additional-ip subnetwork, a subnetwork wider than /24 and a server's
+// IPv6 subnet would be), and the server holds one address of each
+// (SubnetAddr, WideSubnetAddr, Subnet6Addr). The client and the server
+// route everything through the gateway, so a table applied in the gateway
+// namespace filters all traffic between them, IPv4 and IPv6.
 // Names are unique per lab (prefix + random), so labs of parallel tests do
 // not meet; Close (or the test's cleanup, with New) deletes them.
 //
@@ -49,7 +54,41 @@ var (
 	ServerAddr  = netip.MustParseAddr("198.51.100.10")
 	Server2Addr = netip.MustParseAddr("198.51.100.11")
 	ILOAddr     = netip.MustParseAddr("198.51.100.20") // on the server ns, for iLO tests
+	// AdditionalAddr is a second address of the server on its link (as
+	// an additional IP ordered from a pool would be).
+	AdditionalAddr = netip.MustParseAddr("198.51.100.130")
+
+	Client6Addr  = netip.MustParseAddr("2001:db8:c::2")
+	Client26Addr = netip.MustParseAddr("2001:db8:c::3")
+	GatewayC6    = netip.MustParseAddr("2001:db8:c::1")
+	GatewayS6    = netip.MustParseAddr("2001:db8:5::1")
+	Server6Addr  = netip.MustParseAddr("2001:db8:5::10")
+	Server26Addr = netip.MustParseAddr("2001:db8:5::11")
+
+	// RoutedNets are routed by the gateway to ServerAddr / Server6Addr.
+	RoutedNets = []netip.Prefix{
+		netip.MustParsePrefix("203.0.113.0/24"),
+		netip.MustParsePrefix("100.64.0.0/22"),
+		netip.MustParsePrefix("2001:db8:5:100::/56"),
+	}
+	SubnetAddr     = netip.MustParseAddr("203.0.113.49")      // in 203.0.113.48/29
+	WideSubnetAddr = netip.MustParseAddr("100.64.1.200")      // in 100.64.0.0/23, past its first /24
+	Subnet6Addr    = netip.MustParseAddr("2001:db8:5:1a0::1") // in 2001:db8:5:100::/56
 )
+
+// ClientAddrs are the client namespace's addresses; every other address
+// of the lab is the server's.
+var ClientAddrs = []netip.Addr{ClientAddr, Client2Addr, Client6Addr, Client26Addr}
+
+// NSOf returns the namespace (the client's or the server's) holding a.
+func (l *Lab) NSOf(a netip.Addr) string {
+	for _, c := range ClientAddrs {
+		if c == a {
+			return l.ClientNS
+		}
+	}
+	return l.ServerNS
+}
 
 // Lab is a set of three namespaces joined by veth pairs.
 type Lab struct {
@@ -113,6 +152,22 @@ func Create(prefix string) (*Lab, error) {
 		}
 	}
 	c, g, s := l.ClientNS, l.GatewayNS, l.ServerNS
+	// No duplicate address detection (link-local addresses included):
+	// IPv6 works at once.
+	for _, ns := range []string{c, g, s} {
+		err := l.Do(ns, func() error {
+			for _, conf := range []string{"all", "default"} {
+				if err := os.WriteFile("/proc/sys/net/ipv6/conf/"+conf+"/accept_dad", []byte("0\n"), 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			l.Close()
+			return nil, fmt.Errorf("netlab: accept_dad: %w", err)
+		}
+	}
 	steps := [][]string{
 		{"-n", g, "link", "add", "gc", "type", "veth", "peer", "name", "cg", "netns", c},
 		{"-n", g, "link", "add", "gs", "type", "veth", "peer", "name", "sg", "netns", s},
@@ -123,6 +178,17 @@ func Create(prefix string) (*Lab, error) {
 		{"-n", s, "addr", "add", ServerAddr.String() + "/24", "dev", "sg"},
 		{"-n", s, "addr", "add", Server2Addr.String() + "/24", "dev", "sg"},
 		{"-n", s, "addr", "add", ILOAddr.String() + "/24", "dev", "sg"},
+		{"-n", s, "addr", "add", AdditionalAddr.String() + "/24", "dev", "sg"},
+		{"-n", s, "addr", "add", SubnetAddr.String() + "/32", "dev", "sg"},
+		{"-n", s, "addr", "add", WideSubnetAddr.String() + "/32", "dev", "sg"},
+		// nodad: usable at once, without duplicate address detection.
+		{"-n", c, "addr", "add", Client6Addr.String() + "/64", "dev", "cg", "nodad"},
+		{"-n", c, "addr", "add", Client26Addr.String() + "/64", "dev", "cg", "nodad"},
+		{"-n", g, "addr", "add", GatewayC6.String() + "/64", "dev", "gc", "nodad"},
+		{"-n", g, "addr", "add", GatewayS6.String() + "/64", "dev", "gs", "nodad"},
+		{"-n", s, "addr", "add", Server6Addr.String() + "/64", "dev", "sg", "nodad"},
+		{"-n", s, "addr", "add", Server26Addr.String() + "/64", "dev", "sg", "nodad"},
+		{"-n", s, "addr", "add", Subnet6Addr.String() + "/128", "dev", "sg", "nodad"},
 	}
 	for _, ns := range []string{c, g, s} {
 		steps = append(steps, []string{"-n", ns, "link", "set", "lo", "up"})
@@ -134,7 +200,16 @@ func Create(prefix string) (*Lab, error) {
 		[]string{"-n", s, "link", "set", "sg", "up"},
 		[]string{"-n", c, "route", "add", "default", "via", GatewayC.String()},
 		[]string{"-n", s, "route", "add", "default", "via", GatewayS.String()},
+		[]string{"-6", "-n", c, "route", "add", "default", "via", GatewayC6.String()},
+		[]string{"-6", "-n", s, "route", "add", "default", "via", GatewayS6.String()},
 	)
+	for _, n := range RoutedNets {
+		via := ServerAddr
+		if n.Addr().Is6() {
+			via = Server6Addr
+		}
+		steps = append(steps, []string{"-n", g, "route", "add", n.String(), "via", via.String()})
+	}
 	for _, st := range steps {
 		if out, err := exec.Command("ip", st...).CombinedOutput(); err != nil {
 			l.Close()
@@ -142,7 +217,10 @@ func Create(prefix string) (*Lab, error) {
 		}
 	}
 	err := l.Do(g, func() error {
-		return os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1\n"), 0)
+		if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1\n"), 0); err != nil {
+			return err
+		}
+		return os.WriteFile("/proc/sys/net/ipv6/conf/all/forwarding", []byte("1\n"), 0)
 	})
 	if err != nil {
 		l.Close()
@@ -226,14 +304,23 @@ func (l *Lab) Do(ns string, fn func() error) error {
 	return <-errc
 }
 
-// Listen starts a TCP listener in ns on addr ("ip:port") that accepts
+// network is "tcp4" or "tcp6" (proto "tcp", "udp") for the address
+// "ip:port" or "[ip6]:port".
+func network(proto, addr string) string {
+	if strings.HasPrefix(addr, "[") {
+		return proto + "6"
+	}
+	return proto + "4"
+}
+
+// Listen starts a TCP listener in ns on addr ("ip:port" or "[ip6]:port") that accepts
 // connections, reads until the peer closes (DialFrom resets its end) and
 // resets its own end, so no TIME_WAIT is left behind. It runs until the
 // lab is closed.
 func (l *Lab) Listen(ns, addr string) error {
 	var ln net.Listener
 	err := l.Do(ns, func() (err error) {
-		ln, err = net.Listen("tcp4", addr)
+		ln, err = net.Listen(network("tcp", addr), addr)
 		return err
 	})
 	if err != nil {
@@ -263,7 +350,7 @@ func (l *Lab) Listen(ns, addr string) error {
 func (l *Lab) ListenUDP(ns, addr string) error {
 	var pc net.PacketConn
 	err := l.Do(ns, func() (err error) {
-		pc, err = net.ListenPacket("udp4", addr)
+		pc, err = net.ListenPacket(network("udp", addr), addr)
 		return err
 	})
 	if err != nil {
@@ -302,7 +389,11 @@ func Port() uint16 {
 // port and the address the route chooses. Nil means connected; a dropped
 // SYN shows as a timeout error after timeout.
 func (l *Lab) Dial(ns, addr string, timeout time.Duration) error {
-	return l.DialFrom(ns, netip.AddrPortFrom(netip.IPv4Unspecified(), Port()), addr, timeout)
+	src := netip.IPv4Unspecified()
+	if network("tcp", addr) == "tcp6" {
+		src = netip.IPv6Unspecified()
+	}
+	return l.DialFrom(ns, netip.AddrPortFrom(src, Port()), addr, timeout)
 }
 
 // DialFrom is Dial from the given local address and port (an unspecified
@@ -322,7 +413,7 @@ func (l *Lab) DialFrom(ns string, src netip.AddrPort, addr string, timeout time.
 				return serr
 			},
 		}
-		c, err := d.Dial("tcp4", addr)
+		c, err := d.Dial(network("tcp", addr), addr)
 		if err != nil {
 			return err
 		}
@@ -335,7 +426,7 @@ func (l *Lab) DialFrom(ns string, src netip.AddrPort, addr string, timeout time.
 // and waits up to timeout for the echo. Nil means the echo came back.
 func (l *Lab) UDPExchange(ns string, src netip.AddrPort, addr string, timeout time.Duration) error {
 	return l.Do(ns, func() error {
-		c, err := net.DialUDP("udp4", net.UDPAddrFromAddrPort(src), net.UDPAddrFromAddrPort(netip.MustParseAddrPort(addr)))
+		c, err := net.DialUDP(network("udp", addr), net.UDPAddrFromAddrPort(src), net.UDPAddrFromAddrPort(netip.MustParseAddrPort(addr)))
 		if err != nil {
 			return err
 		}
@@ -365,28 +456,35 @@ func (l *Lab) Ping(ns string, dst netip.Addr) bool {
 	return l.PingFrom(ns, netip.Addr{}, dst, 500*time.Millisecond) == nil
 }
 
-// PingFrom sends one ICMP echo request (a new identifier each call) from
-// src (the zero Addr lets the route choose) in ns to dst over a raw
-// socket, and waits up to timeout for the matching reply. Nil means the
-// reply came.
+// PingFrom sends one ICMP (ICMPv6 for an IPv6 dst) echo request (a new
+// identifier each call) from src (the zero Addr lets the route choose) in
+// ns to dst over a raw socket, and waits up to timeout for the matching
+// reply. Nil means the reply came.
 func (l *Lab) PingFrom(ns string, src, dst netip.Addr, timeout time.Duration) error {
 	id := uint16(nextID.Add(1)) ^ uint16(os.Getpid())
+	netw, reqType, replyType := "ip4:icmp", byte(8), byte(0)
+	if dst.Is6() {
+		// The kernel fills in the ICMPv6 checksum.
+		netw, reqType, replyType = "ip6:ipv6-icmp", 128, 129
+	}
 	return l.Do(ns, func() error {
 		laddr := ""
 		if src.IsValid() {
 			laddr = src.String()
 		}
-		c, err := net.ListenPacket("ip4:icmp", laddr)
+		c, err := net.ListenPacket(netw, laddr)
 		if err != nil {
 			return err
 		}
 		defer c.Close()
 		req := make([]byte, 8, 24)
-		req[0] = 8 // echo request
+		req[0] = reqType
 		binary.BigEndian.PutUint16(req[4:], id)
 		binary.BigEndian.PutUint16(req[6:], 1)
 		req = append(req, "netlab-ping-pad!"...)
-		binary.BigEndian.PutUint16(req[2:], checksum(req))
+		if dst.Is4() {
+			binary.BigEndian.PutUint16(req[2:], checksum(req))
+		}
 		if _, err := c.WriteTo(req, &net.IPAddr{IP: dst.AsSlice()}); err != nil {
 			return err
 		}
@@ -402,7 +500,7 @@ func (l *Lab) PingFrom(ns string, src, dst netip.Addr, timeout time.Duration) er
 			if ip == nil || !ip.IP.Equal(dst.AsSlice()) || n < 8 {
 				continue
 			}
-			if buf[0] == 0 && binary.BigEndian.Uint16(buf[4:]) == id {
+			if buf[0] == replyType && binary.BigEndian.Uint16(buf[4:]) == id {
 				return nil
 			}
 		}
