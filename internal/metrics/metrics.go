@@ -89,8 +89,7 @@ var (
 
 func init() {
 	Registry.MustRegister(Requests, RequestDuration, FailedLogins, LoginBlocks, BlockedRequests,
-		ChangeFeedLag, DriverErrors, DNSZonesFailed, DNSLoadFailures,
-		ChangeFeedLag, DriverErrors, FirewallHandEdits,
+		ChangeFeedLag, DriverErrors, DNSZonesFailed, DNSLoadFailures, FirewallHandEdits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	DNSLoadFailures.WithLabelValues("zone")
 	DNSLoadFailures.WithLabelValues("all")
