@@ -174,7 +174,7 @@ func groupCommand(a *app, c *cobra.Command) *cobra.Command {
 		}
 		var b strings.Builder
 		if len(args) == 0 {
-			fmt.Fprintf(&b, "%s: a command is required:", c.CommandPath())
+			fmt.Fprintf(&b, "missing command; the commands of %q are:", c.CommandPath())
 		} else {
 			fmt.Fprintf(&b, "unknown command %q for %q; the commands are:", args[0], c.CommandPath())
 		}
