@@ -3,71 +3,72 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/spf13/cobra"
 
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 )
 
-func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return errUsage
-	}
-	switch args[0] {
-	case "import":
-		return adminImport(ctx, args[1:], stdout, stderr)
-	case "export":
-		return adminExport(ctx, args[1:], stdout, stderr)
-	case "zone":
-		return runZone(ctx, args[1:], stdout, stderr)
-	case "blackhole":
-		return runBlackhole(ctx, args[1:], stdout, stderr)
-	case "audit":
-		return runAudit(ctx, args[1:], stdout, stderr)
-	case "mail":
-		return runMail(ctx, args[1:], stdout, stderr)
-	case "customer":
-		if len(args) > 1 {
-			switch args[1] {
-			case "create":
-				return adminCustomerCreate(ctx, args[2:], stdout, stderr)
-			case "api-access":
-				return adminAPIAccess(ctx, args[2:], stdout, stderr)
-			}
-		}
-	}
-	fmt.Fprintf(stderr, "unknown admin command\n%s", usage)
-	return errUsage
+// newAdminCommand returns artnetd admin and its commands.
+func newAdminCommand(a *app) *cobra.Command {
+	admin := groupCommand(a, &cobra.Command{
+		Use:   "admin",
+		Short: "Operator commands on the database (customers, inventory, zones, backups...)",
+		Long: `Operator commands, run on the database a running artnetd serve uses
+(--db or ARTNETD_DB; the documented API cannot create customers or
+services). A running server applies what they change within a second
+(--follow), or at once with PostgreSQL.`,
+	})
+	customer := groupCommand(a, &cobra.Command{
+		Use:   "customer",
+		Short: "Create customers, turn their API access on and off",
+	})
+	customer.AddCommand(newAdminCustomerCreateCommand(a), newAdminAPIAccessCommand(a))
+	admin.AddCommand(
+		newAdminImportCommand(a),
+		newAdminExportCommand(a),
+		customer,
+		newZoneCommand(a),
+		newBlackholeCommand(a),
+		newAuditCommand(a),
+		newMailCommand(a),
+		newBackupCommand(a),
+		newRestoreCommand(a),
+	)
+	return admin
 }
 
-// adminFlags returns a flag set with --db.
-func adminFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	db := fs.String("db", env("ARTNETD_DB", defaultDB), "database: sqlite:PATH or postgres://...")
-	return fs, db
+func newAdminImportCommand(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "import [--db DSN] FILE",
+		Short: "Import customers, services, e-mails and zones from an inventory file",
+		Long: `Reads an inventory file (JSON or YAML, the field names of the API's
+answers; see the README) into the database in one transaction: a failed
+import changes nothing. Ids and API keys in the file are kept.
+Cloud instances' console passwords are sealed with ARTNETD_CLOUD_SECRET_KEY
+(read from the environment only).`,
+		Args: cobra.ExactArgs(1),
+	}
+	db := dbFlag(c)
+	return leafCommand(a, c, func(c *cobra.Command, args []string) error {
+		return adminImport(c.Context(), *db, args[0], a.stdout)
+	})
 }
 
-func adminImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, db := adminFlags("admin import", stderr)
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: artnetd admin import [--db DSN] FILE")
-		return errUsage
-	}
-	data, err := os.ReadFile(fs.Arg(0))
+func adminImport(ctx context.Context, db, file string, stdout io.Writer) error {
+	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
 	inv, err := inventory.Parse(data)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		return fmt.Errorf("%s: %w", file, err)
 	}
-	st, err := openStore(ctx, *db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -77,7 +78,7 @@ func adminImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	if err := inventory.Import(ctx, st, inv); err != nil {
-		return fmt.Errorf("%s: %w (nothing was imported)", fs.Arg(0), err)
+		return fmt.Errorf("%s: %w (nothing was imported)", file, err)
 	}
 	services, emails, zones := 0, 0, 0
 	for _, c := range inv.Customers {
@@ -89,16 +90,28 @@ func adminImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
-func adminExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, db := adminFlags("admin export", stderr)
-	format := fs.String("format", "json", "json or yaml")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
-		return errUsage
+func newAdminExportCommand(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "export [--db DSN] [--format json|yaml]",
+		Short: "Write the inventory (customers, services, e-mails, zones...) to standard output",
+		Long: `Writes the whole inventory, in the format admin import reads, to
+standard output. API keys are written as their SHA-256 (api_key_sha256):
+import(export(db)) reproduces the database.`,
+		Args: cobra.NoArgs,
 	}
-	if *format != "json" && *format != "yaml" {
-		return errors.New("--format: want json or yaml")
-	}
-	st, err := openStore(ctx, *db)
+	db := dbFlag(c)
+	format := c.Flags().String("format", "json", "json or yaml")
+	completeFixed(c, "format", "json", "yaml")
+	return leafCommand(a, c, func(c *cobra.Command, _ []string) error {
+		if *format != "json" && *format != "yaml" {
+			return usageErrorf("--format %q: want json or yaml", *format)
+		}
+		return adminExport(c.Context(), *db, *format, a.stdout)
+	})
+}
+
+func adminExport(ctx context.Context, db, format string, stdout io.Writer) error {
+	st, err := openStore(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -108,7 +121,7 @@ func adminExport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	var out []byte
-	if *format == "yaml" {
+	if format == "yaml" {
 		out, err = inventory.MarshalYAML(inv)
 	} else {
 		out, err = inventory.MarshalJSON(inv)
@@ -120,18 +133,32 @@ func adminExport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return err
 }
 
-func adminCustomerCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, db := adminFlags("admin customer create", stderr)
-	var nc panel.NewCustomer
-	fs.StringVar(&nc.Name, "name", "", "customer name (required)")
-	fs.StringVar(&nc.Email, "email", "", "e-mail address")
-	fs.StringVar(&nc.Language, "language", "pl", "pl or en")
-	fs.StringVar(&nc.Currency, "currency", "PLN", "default currency")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || nc.Name == "" {
-		fmt.Fprintln(stderr, "usage: artnetd admin customer create [--db DSN] --name NAME [--email EMAIL]")
-		return errUsage
+func newAdminCustomerCreateCommand(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "create [--db DSN] --name NAME [--email EMAIL] [--language pl|en] [--currency PLN]",
+		Short: "Create a customer and print its id and API key",
+		Long: `Creates a customer and prints {"id": N, "api_key": "..."}: the key is shown
+once (only its hash is stored).`,
+		Args: cobra.NoArgs,
 	}
-	st, err := openStore(ctx, *db)
+	db := dbFlag(c)
+	var nc panel.NewCustomer
+	c.Flags().StringVar(&nc.Name, "name", "", "customer name (required)")
+	c.Flags().StringVar(&nc.Email, "email", "", "e-mail address")
+	c.Flags().StringVar(&nc.Language, "language", "pl", "pl or en")
+	c.Flags().StringVar(&nc.Currency, "currency", "PLN", "default currency")
+	_ = c.MarkFlagRequired("name")
+	completeFixed(c, "language", "pl", "en")
+	return leafCommand(a, c, func(c *cobra.Command, _ []string) error {
+		if nc.Name == "" {
+			return usageErrorf("--name: must not be empty")
+		}
+		return adminCustomerCreate(c.Context(), *db, nc, a.stdout)
+	})
+}
+
+func adminCustomerCreate(ctx context.Context, db string, nc panel.NewCustomer, stdout io.Writer) error {
+	st, err := openStore(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -146,27 +173,40 @@ func adminCustomerCreate(ctx context.Context, args []string, stdout, stderr io.W
 	}{id, key})
 }
 
-func adminAPIAccess(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, db := adminFlags("admin customer api-access", stderr)
-	id := fs.Int64("id", 0, "customer id")
-	enable := fs.Bool("enable", false, "enable API access")
-	disable := fs.Bool("disable", false, "disable API access")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || *id <= 0 || *enable == *disable {
-		fmt.Fprintln(stderr, "usage: artnetd admin customer api-access [--db DSN] --id N (--enable | --disable)")
-		return errUsage
+func newAdminAPIAccessCommand(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "api-access [--db DSN] --id N (--enable | --disable)",
+		Short: "Turn a customer's API access on or off",
+		Args:  cobra.NoArgs,
 	}
-	st, err := openStore(ctx, *db)
+	db := dbFlag(c)
+	id := c.Flags().Int64("id", 0, "customer id (required)")
+	enable := c.Flags().Bool("enable", false, "enable API access")
+	disable := c.Flags().Bool("disable", false, "disable API access")
+	_ = c.MarkFlagRequired("id")
+	c.MarkFlagsMutuallyExclusive("enable", "disable")
+	c.MarkFlagsOneRequired("enable", "disable")
+	return leafCommand(a, c, func(c *cobra.Command, _ []string) error {
+		if *id <= 0 {
+			return usageErrorf("--id %d: want a customer id", *id)
+		}
+		return adminAPIAccess(c.Context(), *db, *id, *enable && !*disable, a.stdout)
+	})
+}
+
+func adminAPIAccess(ctx context.Context, db string, id int64, enable bool, stdout io.Writer) error {
+	st, err := openStore(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := panel.New(st).SetAPIAccess(ctx, *id, *enable); err != nil {
+	if err := panel.New(st).SetAPIAccess(ctx, id, enable); err != nil {
 		return err
 	}
 	state := "disabled"
-	if *enable {
+	if enable {
 		state = "enabled"
 	}
-	fmt.Fprintf(stdout, "customer %d: API access %s\n", *id, state)
+	fmt.Fprintf(stdout, "customer %d: API access %s\n", id, state)
 	return nil
 }

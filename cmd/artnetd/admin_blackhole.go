@@ -6,49 +6,79 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/spf13/cobra"
+
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 )
 
-// runBlackhole runs artnetd admin blackhole add|remove|list. A running
-// artnetd announces the change within a second (it follows the bgp
+// newBlackholeCommand returns artnetd admin blackhole add|remove|list. A
+// running artnetd announces a change within a second (it follows the bgp
 // generation).
-func runBlackhole(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const use = "usage: artnetd admin blackhole add [--db DSN] --customer ID IP\n" +
-		"       artnetd admin blackhole remove [--db DSN] IP\n" +
-		"       artnetd admin blackhole list [--db DSN] [--customer ID]"
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, use)
-		return errUsage
+func newBlackholeCommand(a *app) *cobra.Command {
+	g := groupCommand(a, &cobra.Command{
+		Use:   "blackhole",
+		Short: "Blackhole addresses by BGP as the operator (type admin: the customer cannot remove them)",
+		Long: `Adds, removes and lists blackholes (the /32 or /128 announced with the
+BLACKHOLE community). An admin blackhole cannot be removed by the customer.
+A running artnetd announces a change within a second.`,
+	})
+	add := &cobra.Command{
+		Use:   "add [--db DSN] --customer ID IP",
+		Short: "Blackhole an address of a customer",
+		Args:  cobra.ExactArgs(1),
 	}
-	fs, db := adminFlags("admin blackhole "+args[0], stderr)
-	customer := fs.Int64("customer", 0, "customer id (the address must be theirs)")
-	if err := fs.Parse(args[1:]); err != nil {
-		fmt.Fprintln(stderr, use)
-		return errUsage
+	remove := &cobra.Command{
+		Use:   "remove [--db DSN] IP",
+		Short: "Remove the blackhole of an address",
+		Args:  cobra.ExactArgs(1),
 	}
-	want := map[string]int{"add": 1, "remove": 1, "list": 0}
-	n, ok := want[args[0]]
-	if !ok || fs.NArg() != n || (args[0] == "add" && *customer <= 0) {
-		fmt.Fprintln(stderr, use)
-		return errUsage
+	list := &cobra.Command{
+		Use:   "list [--db DSN] [--customer ID]",
+		Short: "List the blackholes (JSON)",
+		Args:  cobra.NoArgs,
 	}
-	st, err := openStore(ctx, *db)
+	for _, c := range []*cobra.Command{add, remove, list} {
+		db := dbFlag(c)
+		var customer *int64
+		switch c {
+		case add:
+			customer = c.Flags().Int64("customer", 0, "customer id (required; the address must be theirs)")
+			_ = c.MarkFlagRequired("customer")
+		case list:
+			customer = c.Flags().Int64("customer", 0, "only this customer's blackholes (0: everybody's)")
+		default: // accepted, as before, and ignored
+			customer = c.Flags().Int64("customer", 0, "ignored")
+			_ = c.Flags().MarkHidden("customer")
+		}
+		g.AddCommand(leafCommand(a, c, func(c *cobra.Command, args []string) error {
+			if c == add && *customer <= 0 {
+				return usageErrorf("--customer %d: want a customer id", *customer)
+			}
+			return blackhole(c.Context(), c.Name(), *db, *customer, args, a.stdout)
+		}))
+	}
+	return g
+}
+
+// blackhole runs the blackhole command what.
+func blackhole(ctx context.Context, what, db string, customer int64, args []string, stdout io.Writer) error {
+	st, err := openStore(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	p := panel.New(st)
-	switch args[0] {
+	switch what {
 	case "add":
-		if err := p.AdminBlackholeAdd(ctx, *customer, fs.Arg(0)); err != nil {
+		if err := p.AdminBlackholeAdd(ctx, customer, args[0]); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "blackholed %s (admin) for customer %d\n", fs.Arg(0), *customer)
+		fmt.Fprintf(stdout, "blackholed %s (admin) for customer %d\n", args[0], customer)
 	case "remove":
-		if err := p.AdminBlackholeRemove(ctx, fs.Arg(0)); err != nil {
+		if err := p.AdminBlackholeRemove(ctx, args[0]); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "removed the blackhole of %s\n", fs.Arg(0))
+		fmt.Fprintf(stdout, "removed the blackhole of %s\n", args[0])
 	case "list":
 		all, err := st.BlackholesAll(ctx)
 		if err != nil {
@@ -61,7 +91,7 @@ func runBlackhole(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		out := []item{}
 		for _, b := range all {
-			if *customer == 0 || b.CustomerID == *customer {
+			if customer == 0 || b.CustomerID == customer {
 				out = append(out, item{b.CustomerID, b.IP, b.Type})
 			}
 		}

@@ -12,6 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
@@ -107,35 +109,57 @@ func parseTrustedProxies(s string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// runAudit runs artnetd admin audit: the audit journal of a customer (or
-// of everybody) since a time, oldest first.
-func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const use = "usage: artnetd admin audit [--db DSN] [--customer ID] [--since TIME] [--until TIME] [--limit N] [-o text|json]\n" +
-		"  TIME: RFC 3339 (2026-01-02T15:04:05Z), a date (2026-01-02, UTC) or a duration back from now (24h, 7d)"
-	fs, db := adminFlags("admin audit", stderr)
-	customer := fs.Int64("customer", 0, "customer id (0: every customer)")
-	since := fs.String("since", "24h", "the oldest time shown")
-	until := fs.String("until", "", "the time up to which rows are shown (exclusive; empty: now)")
-	limit := fs.Int("limit", 0, "at most this many rows (0: all)")
-	output := fs.String("o", "text", "output: text or json")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || (*output != "text" && *output != "json") || *limit < 0 {
-		fmt.Fprintln(stderr, use)
-		return errUsage
+// newAuditCommand returns artnetd admin audit: the audit journal of a
+// customer (or of everybody) since a time, oldest first.
+func newAuditCommand(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "audit [--db DSN] [--customer ID] [--since TIME] [--until TIME] [--limit N] [-o text|json]",
+		Short: "Show the audit journal of the changes customers made, oldest first",
+		Long: `Shows the audit journal: every call of a command that changes something,
+with its time, customer, command, parameters (secrets redacted), result
+(ok or the error code), request id and client address; oldest first.
+
+TIME: RFC 3339 (2026-01-02T15:04:05Z), a date (2026-01-02, UTC) or a
+duration back from now (24h, 7d).`,
+		Example: `  artnetd admin audit --customer 19052 --since 7d
+  artnetd admin audit --since 2026-01-02 --until 2026-01-03 -o json`,
+		Args: cobra.NoArgs,
 	}
+	db := dbFlag(c)
+	customer := c.Flags().Int64("customer", 0, "customer id (0: every customer)")
+	since := c.Flags().String("since", "24h", "the oldest time shown")
+	until := c.Flags().String("until", "", "the time up to which rows are shown (exclusive; empty: now)")
+	limit := c.Flags().Int("limit", 0, "at most this many rows (0: all)")
+	output := c.Flags().StringP("o", "o", "text", "output: text or json")
+	completeFixed(c, "o", "text", "json")
+	return leafCommand(a, c, func(c *cobra.Command, _ []string) error {
+		if *output != "text" && *output != "json" {
+			return usageErrorf("-o %q: want text or json", *output)
+		}
+		if *limit < 0 {
+			return usageErrorf("--limit %d: want 0 (all) or more", *limit)
+		}
+		return audit(c.Context(), *db, *customer, *since, *until, *limit, *output, a.stdout)
+	})
+}
+
+// audit prints the journal's rows of customer (0: all) from since to
+// until, at most limit (0: all).
+func audit(ctx context.Context, db string, customer int64, since, until string, limit int, output string, stdout io.Writer) error {
 	now := time.Now()
-	f := store.AuditFilter{CustomerID: *customer, Limit: *limit}
-	t, err := parseAuditTime(*since, now)
+	f := store.AuditFilter{CustomerID: customer, Limit: limit}
+	t, err := parseAuditTime(since, now)
 	if err != nil {
 		return fmt.Errorf("--since: %w", err)
 	}
 	f.Since = t.UnixMilli()
-	if *until != "" {
-		if t, err = parseAuditTime(*until, now); err != nil {
+	if until != "" {
+		if t, err = parseAuditTime(until, now); err != nil {
 			return fmt.Errorf("--until: %w", err)
 		}
 		f.Until = t.UnixMilli()
 	}
-	st, err := openStore(ctx, *db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -144,7 +168,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if *output == "json" {
+	if output == "json" {
 		type row struct {
 			ID         int64           `json:"id"`
 			Time       string          `json:"time"`

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/artnet-panel/artnet-panel/internal/mailq"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store"
@@ -141,29 +143,53 @@ func (m *Main) stopQueue() {
 	m.queue = nil
 }
 
-// runMail runs artnetd admin mail list|retry.
-func runMail(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const use = "usage: artnetd admin mail list [--db DSN] [--status recorded|queued|sent|failed] [--limit N]\n" +
-		"       artnetd admin mail retry [--db DSN] [--max-attempts N] ID..."
-	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
-		fmt.Fprintln(stderr, use)
-		return errUsage
+// newMailCommand returns artnetd admin mail list|retry.
+func newMailCommand(a *app) *cobra.Command {
+	g := groupCommand(a, &cobra.Command{
+		Use:   "mail",
+		Short: "List the e-mails the panel recorded and queue failed ones again",
+	})
+	list := &cobra.Command{
+		Use:   "list [--db DSN] [--status recorded|queued|sent|failed] [--limit N]",
+		Short: "List e-mails, newest first (JSON: id, customer, address, subject, status, attempts, last_error)",
+		Args:  cobra.NoArgs,
 	}
-	fs, db := adminFlags("admin mail "+args[0], stderr)
-	status := fs.String("status", "", "only e-mails of this delivery status")
-	limit := fs.Int("limit", 100, "at most this many e-mails, newest first (0: all)")
-	attempts := fs.Int("max-attempts", 10, "delivery attempts of the requeued e-mails")
-	if err := fs.Parse(args[1:]); err != nil || (args[0] == "retry" && fs.NArg() == 0) || (args[0] == "list" && fs.NArg() != 0) {
-		fmt.Fprintln(stderr, use)
-		return errUsage
+	retry := &cobra.Command{
+		Use:   "retry [--db DSN] [--max-attempts N] ID...",
+		Short: "Queue failed (or recorded) e-mails again",
+		Long: `Queues the e-mails ID... again for delivery by a node started with
+--smtp-host: failed ones, and recorded ones (written before delivery was
+configured, or by artnetd admin commands).`,
+		Args: cobra.MinimumNArgs(1),
 	}
-	st, err := openStore(ctx, *db)
+	for _, c := range []*cobra.Command{list, retry} {
+		db := dbFlag(c)
+		status := c.Flags().String("status", "", "only e-mails of this delivery status")
+		limit := c.Flags().Int("limit", 100, "at most this many e-mails, newest first (0: all)")
+		attempts := c.Flags().Int("max-attempts", 10, "delivery attempts of the requeued e-mails")
+		if c == list {
+			_ = c.Flags().MarkHidden("max-attempts")
+			completeFixed(c, "status", "recorded", "queued", "sent", "failed")
+		} else {
+			_ = c.Flags().MarkHidden("status")
+			_ = c.Flags().MarkHidden("limit")
+		}
+		g.AddCommand(leafCommand(a, c, func(c *cobra.Command, args []string) error {
+			return adminMail(c.Context(), c.Name(), *db, *status, *limit, *attempts, args, a.stdout)
+		}))
+	}
+	return g
+}
+
+// adminMail runs artnetd admin mail list or retry (what).
+func adminMail(ctx context.Context, what, db, status string, limit, attempts int, args []string, stdout io.Writer) error {
+	st, err := openStore(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if args[0] == "list" {
-		list, err := st.MailList(ctx, *status, *limit)
+	if what == "list" {
+		list, err := st.MailList(ctx, status, limit)
 		if err != nil {
 			return err
 		}
@@ -195,12 +221,12 @@ func runMail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !ok {
 		return fmt.Errorf("the job queue needs the SQLite or PostgreSQL store")
 	}
-	enq, err := mailq.Inserter(ctx, ms.WriteDB(), isPostgres(*db), *attempts)
+	enq, err := mailq.Inserter(ctx, ms.WriteDB(), isPostgres(db), attempts)
 	if err != nil {
 		return err
 	}
 	ms.SetMailEnqueuer(enq)
-	for _, a := range fs.Args() {
+	for _, a := range args {
 		id, err := strconv.ParseInt(a, 10, 64)
 		if err != nil {
 			return fmt.Errorf("e-mail id %q: %w", a, err)

@@ -15,6 +15,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/artnet-panel/artnet-panel/internal/accesslog"
 	"github.com/artnet-panel/artnet-panel/internal/changefeed"
 	"github.com/artnet-panel/artnet-panel/internal/demo"
@@ -452,10 +455,58 @@ func (m *Main) closeAccessLog() error {
 	return err
 }
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+const serveLong = `Runs the API server (HTTP, and DNS with --dns) on the database until
+SIGTERM or Ctrl-C: in-flight requests finish, the database is closed.
+
+Every flag has an environment equivalent, shown with it: ARTNETD_ and the
+flag's name in upper case with '_' for '-'; a flag given on the command
+line wins. GET /healthz answers 200 once the server is ready.`
+
+// newServeCommand returns artnetd serve: serveFlags' flags, and a RunE
+// that checks them and runs Main until ctx is cancelled.
+func newServeCommand(a *app) *cobra.Command {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	m := &Main{Stdout: stdout}
+	m, finish := serveFlags(fs, a.stdout)
+	c := &cobra.Command{
+		Use:   "serve [flags]",
+		Short: "Run the API server",
+		Long:  serveLong,
+		Example: `  artnetd serve --demo
+  artnetd serve --db postgres://artnet:secret@db.example:5432/artnet --http 0.0.0.0:8080 --dns 0.0.0.0:53`,
+		Args: cobra.NoArgs,
+	}
+	addGoFlags(c, fs)
+	// --dns-follow is the old name of --follow.
+	c.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "dns-follow" {
+			name = "follow"
+		}
+		return pflag.NormalizedName(name)
+	})
+	completeFixed(c, "firewall", "sim", "nft", "none")
+	completeFixed(c, "hypervisor", "sim", "qemu", "none")
+	completeFixed(c, "qemu-network", "none", "tap")
+	completeFixed(c, "smtp-tls", "starttls", "tls", "none")
+	completeFixed(c, "log-level", "debug", "info", "warn", "error")
+	return leafCommand(a, c, func(c *cobra.Command, _ []string) error {
+		if err := finish(); err != nil {
+			return &usageError{err}
+		}
+		m.Stderr = a.stderr
+		ctx := c.Context()
+		if err := m.Run(ctx); err != nil {
+			return err
+		}
+		<-ctx.Done()
+		m.Logger.Info("artnetd shutting down")
+		return m.Close()
+	})
+}
+
+// serveFlags defines serve's flags on fs, each defaulting to its ARTNETD_*
+// environment variable; finish checks them into m once they are parsed.
+func serveFlags(fs *flag.FlagSet, stdout io.Writer) (m *Main, finish func() error) {
+	m = &Main{Stdout: stdout}
 	fs.StringVar(&m.DB, "db", env("ARTNETD_DB", defaultDB), "database: sqlite:PATH or postgres://...")
 	fs.StringVar(&m.HTTPAddr, "http", env("ARTNETD_HTTP", "127.0.0.1:8080"), "HTTP listen address")
 	fs.StringVar(&m.DNSAddr, "dns", env("ARTNETD_DNS", ""), "DNS listen address, UDP and TCP (empty: off)")
@@ -466,7 +517,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	notify := fs.String("dns-notify", env("ARTNETD_DNS_NOTIFY", ""), "secondaries (host:port) sent NOTIFY after every change, comma separated")
 	dnsReconcile := fs.String("dns-reconcile", env("ARTNETD_DNS_RECONCILE", "30s"), "period of the full reload of every DNS zone from the database")
 	follow := fs.String("follow", env("ARTNETD_FOLLOW", env("ARTNETD_DNS_FOLLOW", "1s")), "how often the change log is read for changes made through other nodes (0: only on PostgreSQL NOTIFY)")
-	fs.Var(aliasFlag{fs, "follow"}, "dns-follow", "old name of --follow")
 	fs.BoolVar(&m.Demo, "demo", envBool("ARTNETD_DEMO"), "seed a demo customer into an empty database")
 	fs.StringVar(&m.Firewall.Driver, "firewall", env("ARTNETD_FIREWALL", "sim"), "firewall device of this node: sim, nft or none (changes only stored; edge nodes apply them)")
 	fs.StringVar(&m.Firewall.Table, "firewall-table", env("ARTNETD_FIREWALL_TABLE", "artnet"), "nftables table of ours (family ip)")
@@ -494,89 +544,67 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	disabled := fs.String("disable-commands", env("ARTNETD_DISABLE_COMMANDS", ""), "modules or commands (module/command), comma separated, that answer not-implemented (products you do not sell)")
 	trusted := fs.String("trusted-proxies", env("ARTNETD_TRUSTED_PROXIES", ""), "reverse proxies (addresses or prefixes, comma separated) whose X-Forwarded-For names the client")
 	cloudParsed := cloudFlags(fs, &m.Cloud)
-	if err := fs.Parse(args); err != nil {
-		return errUsage
-	}
-	if err := cloudParsed(); err != nil {
-		return err
-	}
-	m.DisabledCommands = splitList(*disabled)
-	if err := m.parseAuditFlags(*trusted); err != nil {
-		return err
-	}
-	if err := powerFlags(); err != nil {
-		return err
-	}
-	if err := finishMail(); err != nil {
-		return err
-	}
-	if err := parseBGPFlags(&m.BGP, *bgpASN, *bgpRouterID, *bgpLocal, *bgpPeers, *nh4, *nh6, *bgpReconcile); err != nil {
-		return err
-	}
-	m.DNS.Nameservers = splitList(*nameservers)
-	m.DNS.SOA = zonesync.DefaultSOA()
-	m.DNS.SOA.RName = *mbox
-	if len(m.DNS.Nameservers) > 0 {
-		m.DNS.SOA.MName = m.DNS.Nameservers[0]
-	}
-	m.DNS.Notify = splitList(*notify)
-	var err error
-	if m.Follow, err = time.ParseDuration(*follow); err != nil || m.Follow < 0 {
-		return fmt.Errorf("--follow %q: want a duration such as 1s, or 0 for off", *follow)
-	}
-	if m.Follow == 0 {
-		m.Follow = -1 // Main: negative is off
-	}
-	if m.Firewall.ILOAccessTTL, err = time.ParseDuration(*iloTTL); err != nil || m.Firewall.ILOAccessTTL <= 0 {
-		return fmt.Errorf("--ilo-access-ttl %q: want a positive duration such as 24h", *iloTTL)
-	}
-	if m.Firewall.EdgeWait, err = time.ParseDuration(*edgeWait); err != nil || m.Firewall.EdgeWait <= 0 {
-		return fmt.Errorf("--firewall-edge-wait %q: want a positive duration such as 5s", *edgeWait)
-	}
-	if m.Firewall.Reconcile, err = time.ParseDuration(*reconcile); err != nil || m.Firewall.Reconcile <= 0 {
-		return fmt.Errorf("--firewall-reconcile %q: want a positive duration such as 30s", *reconcile)
-	}
-	if m.DNS.Reconcile, err = time.ParseDuration(*dnsReconcile); err != nil || m.DNS.Reconcile <= 0 {
-		return fmt.Errorf("--dns-reconcile %q: want a positive duration such as 30s", *dnsReconcile)
-	}
-	for _, s := range splitList(*axfr) {
-		pfx, err := netip.ParsePrefix(s)
-		if err != nil {
-			return fmt.Errorf("--dns-axfr-allow: %w", err)
+	return m, func() error {
+		if err := cloudParsed(); err != nil {
+			return err
 		}
-		m.DNS.AXFRAllowed = append(m.DNS.AXFRAllowed, pfx)
+		m.DisabledCommands = splitList(*disabled)
+		if err := m.parseAuditFlags(*trusted); err != nil {
+			return err
+		}
+		if err := powerFlags(); err != nil {
+			return err
+		}
+		if err := finishMail(); err != nil {
+			return err
+		}
+		if err := parseBGPFlags(&m.BGP, *bgpASN, *bgpRouterID, *bgpLocal, *bgpPeers, *nh4, *nh6, *bgpReconcile); err != nil {
+			return err
+		}
+		m.DNS.Nameservers = splitList(*nameservers)
+		m.DNS.SOA = zonesync.DefaultSOA()
+		m.DNS.SOA.RName = *mbox
+		if len(m.DNS.Nameservers) > 0 {
+			m.DNS.SOA.MName = m.DNS.Nameservers[0]
+		}
+		m.DNS.Notify = splitList(*notify)
+		var err error
+		if m.Follow, err = time.ParseDuration(*follow); err != nil || m.Follow < 0 {
+			return fmt.Errorf("--follow %q: want a duration such as 1s, or 0 for off", *follow)
+		}
+		if m.Follow == 0 {
+			m.Follow = -1 // Main: negative is off
+		}
+		if m.Firewall.ILOAccessTTL, err = time.ParseDuration(*iloTTL); err != nil || m.Firewall.ILOAccessTTL <= 0 {
+			return fmt.Errorf("--ilo-access-ttl %q: want a positive duration such as 24h", *iloTTL)
+		}
+		if m.Firewall.EdgeWait, err = time.ParseDuration(*edgeWait); err != nil || m.Firewall.EdgeWait <= 0 {
+			return fmt.Errorf("--firewall-edge-wait %q: want a positive duration such as 5s", *edgeWait)
+		}
+		if m.Firewall.Reconcile, err = time.ParseDuration(*reconcile); err != nil || m.Firewall.Reconcile <= 0 {
+			return fmt.Errorf("--firewall-reconcile %q: want a positive duration such as 30s", *reconcile)
+		}
+		if m.DNS.Reconcile, err = time.ParseDuration(*dnsReconcile); err != nil || m.DNS.Reconcile <= 0 {
+			return fmt.Errorf("--dns-reconcile %q: want a positive duration such as 30s", *dnsReconcile)
+		}
+		for _, s := range splitList(*axfr) {
+			pfx, err := netip.ParsePrefix(s)
+			if err != nil {
+				return fmt.Errorf("--dns-axfr-allow: %w", err)
+			}
+			m.DNS.AXFRAllowed = append(m.DNS.AXFRAllowed, pfx)
+		}
+		if m.Pprof && m.MetricsAddr == "" {
+			return fmt.Errorf("--pprof needs --metrics ADDR (pprof is never served on the API address)")
+		}
+		if err := m.LogLevel.UnmarshalText([]byte(*logLevel)); err != nil {
+			return fmt.Errorf("--log-level %q: want debug, info, warn or error", *logLevel)
+		}
+		return nil
 	}
-	if m.Pprof && m.MetricsAddr == "" {
-		return fmt.Errorf("--pprof needs --metrics ADDR (pprof is never served on the API address)")
-	}
-	if err := m.LogLevel.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("--log-level %q: want debug, info, warn or error", *logLevel)
-	}
-	m.Stderr = stderr
-	if err := m.Run(ctx); err != nil {
-		return err
-	}
-	<-ctx.Done()
-	m.Logger.Info("artnetd shutting down")
-	return m.Close()
 }
 
 const defaultDB = "sqlite:./artnet.db"
-
-// aliasFlag is a second name of another flag.
-type aliasFlag struct {
-	fs   *flag.FlagSet
-	name string
-}
-
-func (a aliasFlag) String() string {
-	if a.fs == nil {
-		return ""
-	}
-	return a.fs.Lookup(a.name).Value.String()
-}
-
-func (a aliasFlag) Set(v string) error { return a.fs.Set(a.name, v) }
 
 // openStore opens the database named by dsn and applies its migrations.
 func openStore(ctx context.Context, dsn string) (store.Store, error) {

@@ -3,12 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store"
@@ -16,65 +17,113 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/zonesync"
 )
 
-const zoneUsage = `usage:
-  artnetd admin zone import [--db DSN] --customer ID --domain DOMAIN FILE
-      Reads FILE (RFC 1035 zone file; - for standard input) into the primary
-      zone of DOMAIN. If the customer has no zone of DOMAIN, one is created
-      (serial YYYYMMDD01 of today); if it has one, all its records are
-      replaced by the file's and the serial goes up, as after
-      /dns/edit-primary-records. The file's SOA and apex NS records are
-      skipped (artnetd makes them). The records are checked like
-      /dns/edit-primary-records checks them and nothing changes on any
-      error; unsupported record types are reported with their line. Prints
-      the zone id and serial.
-  artnetd admin zone export [--db DSN] --domain DOMAIN [--dns-nameservers LIST] [--dns-soa-mbox MBOX]
-      Writes the primary zone of DOMAIN as an RFC 1035 zone file to standard
-      output, with the SOA and apex NS records made as artnetd serve --dns
-      makes them (same flags and ARTNETD_DNS_* variables).
-  artnetd admin zone allow [--db DSN] --customer ID --domain DOMAIN
-      Allows the customer to add zones for DOMAIN and its subdomains with
-      /dns/add-primary and /dns/add-secoundary without holding a domain
-      service for it.
-`
+// newZoneCommand returns artnetd admin zone import|export|allow.
+func newZoneCommand(a *app) *cobra.Command {
+	g := groupCommand(a, &cobra.Command{
+		Use:   "zone",
+		Short: "Import and export customers' DNS zones as RFC 1035 zone files; allow domains",
+		Long: `DNS zones of a customer, from and to RFC 1035 zone files (BIND format).
 
-func runZone(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "import":
-			return adminZoneImport(ctx, args[1:], stdout, stderr)
-		case "export":
-			return adminZoneExport(ctx, args[1:], stdout, stderr)
-		case "allow":
-			return adminZoneAllow(ctx, args[1:], stdout, stderr)
-		case "help", "-h", "--help":
-			fmt.Fprint(stdout, zoneUsage)
-			return nil
-		}
-	}
-	fmt.Fprint(stderr, zoneUsage)
-	return errUsage
+  import: the primary zone of DOMAIN is created (serial YYYYMMDD01 of today)
+      or, when the customer has it, all its records are replaced and the
+      serial goes up; nothing changes on any error.
+  export: the primary zone of DOMAIN as a zone file, with the SOA and NS
+      records artnetd serve --dns makes.
+  allow: the customer may add zones for DOMAIN and its subdomains.
+
+See artnetd admin zone COMMAND --help.`,
+	})
+	g.AddCommand(newZoneImportCommand(a), newZoneExportCommand(a), newZoneAllowCommand(a))
+	return g
 }
 
-// zoneFlags returns a flag set with --db and --domain, and --customer when
-// withCustomer.
-func zoneFlags(name string, stderr io.Writer, withCustomer bool) (*flag.FlagSet, *string, *string, *int64) {
-	fs, db := adminFlags(name, stderr)
-	fs.Usage = func() {} // the callers print zoneUsage
-	domain := fs.String("domain", "", "the zone's domain, e.g. example.com")
-	var customer *int64
+// zoneFlags defines --db and --domain on c, and --customer when
+// withCustomer; both are required.
+func zoneFlags(c *cobra.Command, withCustomer bool) (db, domain *string, customer *int64) {
+	db = dbFlag(c)
+	domain = c.Flags().String("domain", "", "the zone's domain, e.g. example.com (required)")
+	_ = c.MarkFlagRequired("domain")
 	if withCustomer {
-		customer = fs.Int64("customer", 0, "customer id")
+		customer = c.Flags().Int64("customer", 0, "customer id (required)")
+		_ = c.MarkFlagRequired("customer")
 	}
-	return fs, db, domain, customer
+	return db, domain, customer
 }
 
-func adminZoneImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, db, domain, customer := zoneFlags("admin zone import", stderr, true)
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 || *domain == "" || *customer <= 0 {
-		fmt.Fprint(stderr, zoneUsage)
-		return errUsage
+// zoneArgs checks --domain and --customer (nil: none) after parsing.
+func zoneArgs(domain string, customer *int64) error {
+	if domain == "" {
+		return usageErrorf("--domain: must not be empty")
 	}
-	file := fs.Arg(0)
+	if customer != nil && *customer <= 0 {
+		return usageErrorf("--customer %d: want a customer id", *customer)
+	}
+	return nil
+}
+
+func newZoneImportCommand(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "import [--db DSN] --customer ID --domain DOMAIN FILE|-",
+		Short: "Read a zone file into a customer's primary zone",
+		Long: `Reads FILE (RFC 1035 zone file; - for standard input) into the primary
+zone of DOMAIN. If the customer has no zone of DOMAIN, one is created
+(serial YYYYMMDD01 of today); if it has one, all its records are
+replaced by the file's and the serial goes up, as after
+/dns/edit-primary-records. The file's SOA and apex NS records are
+skipped (artnetd makes them). The records are checked like
+/dns/edit-primary-records checks them and nothing changes on any
+error; unsupported record types are reported with their line. Prints
+the zone id and serial.`,
+		Args: cobra.ExactArgs(1),
+	}
+	db, domain, customer := zoneFlags(c, true)
+	return leafCommand(a, c, func(c *cobra.Command, args []string) error {
+		if err := zoneArgs(*domain, customer); err != nil {
+			return err
+		}
+		return adminZoneImport(c.Context(), *db, *domain, *customer, args[0], a.stdout)
+	})
+}
+
+func newZoneExportCommand(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "export [--db DSN] --domain DOMAIN [--dns-nameservers LIST] [--dns-soa-mbox MBOX]",
+		Short: "Write a primary zone as a zone file to standard output",
+		Long: `Writes the primary zone of DOMAIN as an RFC 1035 zone file to standard
+output, with the SOA and apex NS records made as artnetd serve --dns
+makes them (same flags and ARTNETD_DNS_* variables).`,
+		Args: cobra.NoArgs,
+	}
+	db, domain, _ := zoneFlags(c, false)
+	nameservers := c.Flags().String("dns-nameservers", env("ARTNETD_DNS_NAMESERVERS", strings.Join(panel.DefaultNameservers, ",")), "name servers of every hosted zone (NS records), comma separated (env ARTNETD_DNS_NAMESERVERS)")
+	mbox := c.Flags().String("dns-soa-mbox", env("ARTNETD_DNS_SOA_MBOX", zonesync.DefaultSOA().RName), "SOA RNAME: the zones' responsible mailbox in DNS form (env ARTNETD_DNS_SOA_MBOX)")
+	return leafCommand(a, c, func(c *cobra.Command, _ []string) error {
+		if err := zoneArgs(*domain, nil); err != nil {
+			return err
+		}
+		return adminZoneExport(c.Context(), *db, *domain, *nameservers, *mbox, a.stdout)
+	})
+}
+
+func newZoneAllowCommand(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "allow [--db DSN] --customer ID --domain DOMAIN",
+		Short: "Let a customer add zones for a domain without a domain service",
+		Long: `Allows the customer to add zones for DOMAIN and its subdomains with
+/dns/add-primary and /dns/add-secoundary without holding a domain
+service for it.`,
+		Args: cobra.NoArgs,
+	}
+	db, domain, customer := zoneFlags(c, true)
+	return leafCommand(a, c, func(c *cobra.Command, _ []string) error {
+		if err := zoneArgs(*domain, customer); err != nil {
+			return err
+		}
+		return adminZoneAllow(c.Context(), *db, *domain, *customer, a.stdout)
+	})
+}
+
+func adminZoneImport(ctx context.Context, db, domain string, customer int64, file string, stdout io.Writer) error {
 	var in io.Reader
 	if file == "-" {
 		in, file = os.Stdin, "standard input"
@@ -86,12 +135,12 @@ func adminZoneImport(ctx context.Context, args []string, stdout, stderr io.Write
 		defer f.Close()
 		in = f
 	}
-	st, err := openStore(ctx, *db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	res, err := importZone(ctx, st, time.Now(), *customer, *domain, file, in)
+	res, err := importZone(ctx, st, time.Now(), customer, domain, file, in)
 	if err != nil {
 		return err
 	}
@@ -170,23 +219,16 @@ func importZone(ctx context.Context, st store.Store, now time.Time, customerID i
 	return res, nil
 }
 
-func adminZoneExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, db, domain, _ := zoneFlags("admin zone export", stderr, false)
-	nameservers := fs.String("dns-nameservers", env("ARTNETD_DNS_NAMESERVERS", strings.Join(panel.DefaultNameservers, ",")), "name servers of every hosted zone (NS records), comma separated")
-	mbox := fs.String("dns-soa-mbox", env("ARTNETD_DNS_SOA_MBOX", zonesync.DefaultSOA().RName), "SOA RNAME: the zones' responsible mailbox in DNS form")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || *domain == "" {
-		fmt.Fprint(stderr, zoneUsage)
-		return errUsage
-	}
-	d, err := panel.NormalizeDomain(*domain)
+func adminZoneExport(ctx context.Context, db, domain, nameservers, mbox string, stdout io.Writer) error {
+	d, err := panel.NormalizeDomain(domain)
 	if err != nil {
 		return fmt.Errorf("--domain: %w", err)
 	}
-	ns := splitList(*nameservers)
+	ns := splitList(nameservers)
 	if len(ns) == 0 {
 		return errors.New("--dns-nameservers: at least one name server")
 	}
-	st, err := openStore(ctx, *db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -211,7 +253,7 @@ func adminZoneExport(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	// The SOA as artnetd serve --dns makes it (serve.go, zonesync).
 	soa := zonesync.DefaultSOA()
-	soa.RName = *mbox
+	soa.RName = mbox
 	soa.MName = ns[0]
 	return zonefile.Write(stdout, zonefile.Zone{
 		Domain: z.Domain, Serial: z.Serial, Nameservers: ns, Records: recs,
@@ -220,27 +262,22 @@ func adminZoneExport(ctx context.Context, args []string, stdout, stderr io.Write
 	})
 }
 
-func adminZoneAllow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, db, domain, customer := zoneFlags("admin zone allow", stderr, true)
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || *domain == "" || *customer <= 0 {
-		fmt.Fprint(stderr, zoneUsage)
-		return errUsage
-	}
-	d, err := panel.NormalizeDomain(*domain)
+func adminZoneAllow(ctx context.Context, db, domain string, customer int64, stdout io.Writer) error {
+	d, err := panel.NormalizeDomain(domain)
 	if err != nil {
 		return fmt.Errorf("--domain: %w", err)
 	}
-	st, err := openStore(ctx, *db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := panel.New(st).AllowDomain(ctx, *customer, d); err != nil {
+	if err := panel.New(st).AllowDomain(ctx, customer, d); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("customer %d does not exist", *customer)
+			return fmt.Errorf("customer %d does not exist", customer)
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "customer %d may add zones for %s and its subdomains\n", *customer, d)
+	fmt.Fprintf(stdout, "customer %d may add zones for %s and its subdomains\n", customer, d)
 	return nil
 }
