@@ -99,4 +99,3 @@ func kvmBackend(sysModule, procModules string) error {
 	slices.Sort(kvm)
 	return fmt.Errorf("no hardware virtualisation module (%s) is loaded, only %s", strings.Join(kvmBackends, " or "), strings.Join(kvm, ", "))
 }
-
