@@ -171,9 +171,9 @@ func (d *probeDev) State(ctx context.Context) (power.State, error) {
 	}
 	return power.On, nil
 }
-func (d *probeDev) On(ctx context.Context) error                   { return d.op(ctx) }
-func (d *probeDev) Off(ctx context.Context) error                  { return d.op(ctx) }
-func (d *probeDev) Cycle(ctx context.Context) error                { return d.op(ctx) }
+func (d *probeDev) On(ctx context.Context) error    { return d.op(ctx) }
+func (d *probeDev) Off(ctx context.Context) error   { return d.op(ctx) }
+func (d *probeDev) Cycle(ctx context.Context) error { return d.op(ctx) }
 
 func TestPowerSerialisedAndRetried(t *testing.T) {
 	e := newEnv(t)
