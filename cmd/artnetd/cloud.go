@@ -13,6 +13,7 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/driver/hvsim"
 	"github.com/artnet-panel/artnet-panel/internal/driver/qemu"
 	"github.com/artnet-panel/artnet-panel/internal/hypervisor"
+	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 )
 
@@ -86,7 +87,8 @@ func (m *Main) startCloud(p *panel.Panel) error {
 	if key == nil && h != nil {
 		m.Logger.Warn("hypervisor: no --cloud-secret-key: cloud instances cannot be started (their console passwords stay sealed)")
 	}
-	p.Cloud = &panel.Cloud{Hypervisor: h, SecretKey: key, ShutdownWait: c.ShutdownWait, ImagesDir: c.ImagesDir}
+	p.Cloud = &panel.Cloud{Hypervisor: h, SecretKey: key, ShutdownWait: c.ShutdownWait, ImagesDir: c.ImagesDir,
+		Restarted: func(string) { metrics.MachineRestarts.Inc() }}
 	if h == nil {
 		return nil
 	}

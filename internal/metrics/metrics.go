@@ -66,11 +66,18 @@ var (
 		Name: "artnet_driver_errors_total",
 		Help: "Device driver errors by driver kind.",
 	}, []string{"kind"})
+	// MachineRestarts counts the machines the hypervisor's reconciler
+	// started because they were meant to run and had no process (the
+	// machine died, or the host rebooted).
+	MachineRestarts = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "artnet_hypervisor_machine_restarts_total",
+		Help: "Machines the hypervisor reconciler started because they were meant to run and had no process.",
+	})
 )
 
 func init() {
 	Registry.MustRegister(Requests, RequestDuration, FailedLogins, LoginBlocks, BlockedRequests,
-		ChangeFeedLag, DriverErrors,
+		ChangeFeedLag, DriverErrors, MachineRestarts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 
