@@ -405,6 +405,13 @@ func (d *Driver) launch(ctx context.Context, dir string, spec hypervisor.Spec) e
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
+		// QEMU may have made its monitor socket (and forked) before it
+		// failed, e.g. on a VNC port another process holds: end what is
+		// left and remove the socket, so the machine reads as stopped
+		// rather than as a monitor that resets the connection.
+		d.kill(ctx, spec.Name)
+		os.Remove(d.QMPPath(spec.Name))
+		os.Remove(d.pidPath(spec.Name))
 		return fmt.Errorf("start %s: %w: %s", spec.Name, err, bytes.TrimSpace(out))
 	}
 	// The machine is paused (-S): set the console password before the
