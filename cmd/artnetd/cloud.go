@@ -92,16 +92,16 @@ func (m *Main) startCloud(p *panel.Panel) error {
 	if h == nil {
 		return nil
 	}
-	started := false
+	started, retry := false, false
 	r := &driver.Reconciler{
 		Kind: "hypervisor",
 		Reconcile: func(ctx context.Context) error {
 			err := p.CloudReconcile(ctx)
 			if err != nil && !started {
 				// A machine that cannot start must not keep the API
-				// down: the loop retries it.
+				// down: the loop retries it (with backoff).
 				m.Logger.Error("hypervisor: first reconcile", "err", err)
-				err = nil
+				err, retry = nil, true
 			}
 			started = true
 			return err
@@ -116,6 +116,9 @@ func (m *Main) startCloud(p *panel.Panel) error {
 	if err != nil {
 		cancel()
 		return fmt.Errorf("hypervisor: %w", err)
+	}
+	if retry {
+		r.Kick()
 	}
 	c.stop, c.done = cancel, done
 	m.Logger.Info("hypervisor", "driver", c.Hypervisor, "state_dir", c.StateDir)
