@@ -82,7 +82,8 @@ func TestCloudFailedCommandRollsBack(t *testing.T) {
 	sim.FailCalls(nil, hvsim.CallStart)
 	after := storedInstance(t, e)
 	if after.CPU != before.CPU || after.BootStatus != before.BootStatus || after.BootImage != before.BootImage || !after.PowerOn {
-		t.Fatalf("failed changes were stored: before %+v, after %+v", before, after)
+		t.Fatalf("failed changes were stored: cpu %d → %d, boot %s %q → %s %q, power on %v → %v",
+			before.CPU, after.CPU, before.BootStatus, before.BootImage, after.BootStatus, after.BootImage, before.PowerOn, after.PowerOn)
 	}
 	reconcile()
 	if m := simState(t, sim); m.State != hypervisor.Running || int64(m.Spec.CPUs) != before.CPU || m.Spec.BootImage != "" {
