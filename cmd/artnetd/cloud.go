@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"flag"
@@ -12,6 +13,7 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/driver/hvsim"
 	"github.com/artnet-panel/artnet-panel/internal/driver/qemu"
 	"github.com/artnet-panel/artnet-panel/internal/hypervisor"
+	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 )
 
@@ -27,6 +29,10 @@ type CloudConfig struct {
 	VNCAddr string
 	// Network ("none" or "tap") and Bridge: the machines' NIC (qemu.Driver).
 	Network, Bridge string
+	// Accel is the machines' accelerator: "auto" (or empty: KVM where it
+	// runs a guest, else TCG), "kvm" (the node does not start where KVM
+	// cannot run a guest) or "tcg" (qemu.ChooseAccel).
+	Accel string
 	// SecretKey seals the instances' console passwords (32 bytes).
 	SecretKey []byte
 	// ImagesDir is where relative installation image files are found.
@@ -67,7 +73,12 @@ func (m *Main) startCloud(p *panel.Panel) error {
 		if c.StateDir == "" {
 			return fmt.Errorf("--hypervisor qemu needs --qemu-state-dir")
 		}
-		c.qemu = &qemu.Driver{StateDir: c.StateDir, VNCAddr: c.VNCAddr, Network: c.Network, Bridge: c.Bridge, Logger: m.Logger}
+		accel, why, err := qemu.ChooseAccel(c.Accel)
+		if err != nil {
+			return fmt.Errorf("--qemu-accel: %w", err)
+		}
+		m.Logger.Info("hypervisor: qemu accelerator", "accel", accel, "mode", cmp.Or(c.Accel, "auto"), "why", why)
+		c.qemu = &qemu.Driver{StateDir: c.StateDir, VNCAddr: c.VNCAddr, Network: c.Network, Bridge: c.Bridge, Accel: accel, Logger: m.Logger}
 		h = c.qemu
 	case "none":
 	default:
@@ -76,20 +87,21 @@ func (m *Main) startCloud(p *panel.Panel) error {
 	if key == nil && h != nil {
 		m.Logger.Warn("hypervisor: no --cloud-secret-key: cloud instances cannot be started (their console passwords stay sealed)")
 	}
-	p.Cloud = &panel.Cloud{Hypervisor: h, SecretKey: key, ShutdownWait: c.ShutdownWait, ImagesDir: c.ImagesDir}
+	p.Cloud = &panel.Cloud{Hypervisor: h, SecretKey: key, ShutdownWait: c.ShutdownWait, ImagesDir: c.ImagesDir,
+		Restarted: func(string) { metrics.MachineRestarts.Inc() }}
 	if h == nil {
 		return nil
 	}
-	started := false
+	started, retry := false, false
 	r := &driver.Reconciler{
 		Kind: "hypervisor",
 		Reconcile: func(ctx context.Context) error {
 			err := p.CloudReconcile(ctx)
 			if err != nil && !started {
 				// A machine that cannot start must not keep the API
-				// down: the loop retries it.
+				// down: the loop retries it (with backoff).
 				m.Logger.Error("hypervisor: first reconcile", "err", err)
-				err = nil
+				err, retry = nil, true
 			}
 			started = true
 			return err
@@ -104,6 +116,9 @@ func (m *Main) startCloud(p *panel.Panel) error {
 	if err != nil {
 		cancel()
 		return fmt.Errorf("hypervisor: %w", err)
+	}
+	if retry {
+		r.Kick()
 	}
 	c.stop, c.done = cancel, done
 	m.Logger.Info("hypervisor", "driver", c.Hypervisor, "state_dir", c.StateDir)
@@ -127,12 +142,16 @@ func cloudFlags(fs *flag.FlagSet, c *CloudConfig) func() error {
 	fs.StringVar(&c.VNCAddr, "qemu-vnc-addr", env("ARTNETD_QEMU_VNC_ADDR", "127.0.0.1"), "address the machines' VNC consoles listen on")
 	fs.StringVar(&c.Network, "qemu-network", env("ARTNETD_QEMU_NETWORK", "none"), "the machines' network: none, or tap (a virtio NIC on a tap shaped to the instance's bandwidth with tc)")
 	fs.StringVar(&c.Bridge, "qemu-bridge", env("ARTNETD_QEMU_BRIDGE", ""), "with --qemu-network tap: the bridge the taps join (empty: none)")
+	fs.StringVar(&c.Accel, "qemu-accel", env("ARTNETD_QEMU_ACCEL", "auto"), "the machines' accelerator: auto (KVM where it can run a guest, else TCG), kvm (refuse to start without a working KVM) or tcg")
 	fs.StringVar(&c.ImagesDir, "cloud-images-dir", env("ARTNETD_CLOUD_IMAGES_DIR", "/var/lib/artnetd/images"), "directory of installation images given by relative file names")
 	key := fs.String("cloud-secret-key", env("ARTNETD_CLOUD_SECRET_KEY", ""), "64 hex digits: AES-256 key sealing the instances' console passwords (prefer the environment variable)")
 	wait := fs.String("cloud-shutdown-wait", env("ARTNETD_CLOUD_SHUTDOWN_WAIT", "30s"), "how long a guest gets to shut down after an ACPI power-down")
 	reconcile := fs.String("hypervisor-reconcile", env("ARTNETD_HYPERVISOR_RECONCILE", "30s"), "period of the full reconcile of the machines' power")
 	return func() error {
 		var err error
+		if c.Accel != "auto" && c.Accel != "kvm" && c.Accel != "tcg" {
+			return fmt.Errorf("--qemu-accel %q: want auto, kvm or tcg", c.Accel)
+		}
 		if c.SecretKey, err = parseCloudKey(*key); err != nil {
 			return err
 		}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -207,4 +210,41 @@ func machineResources(t *testing.T, d *qemu.Driver, name string) (int, int64) {
 		t.Fatal(err)
 	}
 	return cpus, mem
+}
+
+// --qemu-accel: auto takes KVM only where it runs a guest (TCG on a host
+// with /dev/kvm but only kvm_pvm, such as this CI machine) and logs the
+// choice; kvm forced where KVM cannot run a guest stops the node at start
+// with the reason; tcg is taken as asked.
+func TestQEMUAccel(t *testing.T) {
+	usable := qemu.KVMUsable()
+	want := "tcg"
+	if usable == nil {
+		want = "kvm"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, c := range []struct{ mode, accel string }{{"auto", want}, {"kvm", "kvm"}, {"tcg", "tcg"}} {
+		var log bytes.Buffer
+		m := &Main{DB: sqliteDSN(t), HTTPAddr: "127.0.0.1:0", Stdout: io.Discard, Logger: slog.New(slog.NewTextHandler(&log, nil)),
+			Cloud: CloudConfig{Hypervisor: "qemu", StateDir: t.TempDir(), Accel: c.mode}}
+		err := m.Run(ctx)
+		if c.mode == "kvm" && usable != nil {
+			if err == nil || !strings.Contains(err.Error(), "--qemu-accel") || !strings.Contains(err.Error(), usable.Error()) {
+				m.Close()
+				t.Fatalf("--qemu-accel kvm on a host where KVM cannot run a guest (%v): Run = %v, want a start error saying why", usable, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("--qemu-accel %s: %v", c.mode, err)
+		}
+		m.Close()
+		if got := m.QEMU().Accelerator(); got != c.accel {
+			t.Errorf("--qemu-accel %s: driver accelerator %s, want %s", c.mode, got, c.accel)
+		}
+		if !strings.Contains(log.String(), "accel="+c.accel) {
+			t.Errorf("--qemu-accel %s: the start log does not name the accelerator %s:\n%s", c.mode, c.accel, log.String())
+		}
+	}
 }

@@ -43,7 +43,15 @@ type Reconciler struct {
 	// before it and its error (nil: applied); nodes without a device wait
 	// for these (store.DriverAckSet).
 	Ack func(ctx context.Context, gen int64, err error)
-	// Logger records failures; nil discards them.
+	// RetryMin and RetryMax bound the retries after a failed reconcile:
+	// the first comes RetryMin (default 1s) after the failure, each
+	// further one twice as long after the last, at most RetryMax (default
+	// 30s, or Interval when that is shorter). A change of the generation,
+	// a Kick and the periodic reconcile still run at once.
+	RetryMin, RetryMax time.Duration
+	// Logger records failures: once per change of the error (a failure
+	// repeated by the retries is logged once, with the next retry's
+	// delay), and the recovery; nil discards them.
 	Logger *slog.Logger
 
 	kick chan struct{}
@@ -104,16 +112,29 @@ func (r *Reconciler) loop(ctx context.Context, gen int64) {
 	if interval <= 0 {
 		interval = 30 * time.Second
 	}
+	retryMin, retryMax := r.RetryMin, r.RetryMax
+	if retryMin <= 0 {
+		retryMin = time.Second
+	}
+	if retryMax <= 0 {
+		retryMax = min(30*time.Second, interval)
+	}
+	retryMax = max(retryMax, retryMin)
 	tick := time.NewTicker(follow)
 	defer tick.Stop()
 	deadlines := time.NewTicker(every)
 	defer deadlines.Stop()
 	full := time.NewTicker(interval)
 	defer full.Stop()
-	failed := false
-	var lastRun time.Time
+	// After a failure: the error last logged, the delay before the next
+	// retry and when it is due.
+	var (
+		lastErr string
+		delay   time.Duration
+		retryAt time.Time
+	)
+	failed := func() bool { return lastErr != "" }
 	run := func(why string) {
-		lastRun = time.Now()
 		if r.Generation != nil {
 			if g, err := r.Generation(ctx); err == nil {
 				gen = g
@@ -122,16 +143,27 @@ func (r *Reconciler) loop(ctx context.Context, gen int64) {
 		err := r.Reconcile(ctx)
 		r.ack(ctx, gen, err)
 		if err != nil {
-			if ctx.Err() == nil {
-				log.Error("reconcile failed", "kind", r.Kind, "why", why, "err", err)
+			if ctx.Err() != nil {
+				return
 			}
-			failed = true
+			if delay == 0 {
+				delay = retryMin
+			} else {
+				delay = min(2*delay, retryMax)
+			}
+			retryAt = time.Now().Add(delay)
+			if msg := err.Error(); msg != lastErr {
+				log.Error("reconcile failed", "kind", r.Kind, "why", why, "err", err, "retry_in", delay)
+				lastErr = msg
+			} else {
+				log.Debug("reconcile failed again", "kind", r.Kind, "why", why, "retry_in", delay)
+			}
 			return
 		}
-		if failed {
+		if failed() {
 			log.Info("reconcile succeeded again", "kind", r.Kind, "why", why)
 		}
-		failed = false
+		lastErr, delay = "", 0
 	}
 	for {
 		select {
@@ -167,7 +199,7 @@ func (r *Reconciler) loop(ctx context.Context, gen int64) {
 			switch {
 			case changed:
 				run("changed")
-			case failed && time.Since(lastRun) >= time.Second:
+			case failed() && !time.Now().Before(retryAt):
 				run("retry")
 			}
 		}

@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -98,4 +99,87 @@ func TestReconcilerStartFails(t *testing.T) {
 	if _, err := r.Start(context.Background()); err == nil {
 		t.Fatal("Start succeeded though the first reconcile failed")
 	}
+}
+
+// logCounter counts the records of each level and message.
+type logCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *logCounter) Enabled(context.Context, slog.Level) bool { return true }
+func (c *logCounter) Handle(_ context.Context, rec slog.Record) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	c.n[rec.Level.String()+" "+rec.Message]++
+	return nil
+}
+func (c *logCounter) WithAttrs([]slog.Attr) slog.Handler { return c }
+func (c *logCounter) WithGroup(string) slog.Handler      { return c }
+func (c *logCounter) count(key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[key]
+}
+
+// A device that keeps failing is retried with exponentially growing
+// delays (10ms, 20ms, … capped at 160ms here): over about a second that
+// is some ten tries, where retrying at the first delay would be about a
+// hundred. The failure is logged once per distinct error, not per retry,
+// and the recovery once.
+func TestReconcilerBacksOffAndLogsOncePerError(t *testing.T) {
+	var runs atomic.Int64
+	var errText atomic.Value
+	errText.Store("port 5901 in use")
+	logs := &logCounter{}
+	r := &Reconciler{
+		Kind: "test",
+		Reconcile: func(context.Context) error {
+			if runs.Add(1) == 1 {
+				return nil // the start succeeds
+			}
+			if s := errText.Load().(string); s != "" {
+				return errors.New(s)
+			}
+			return nil
+		},
+		Follow:   time.Millisecond,
+		Interval: time.Hour,
+		RetryMin: 10 * time.Millisecond,
+		RetryMax: 160 * time.Millisecond,
+		Logger:   slog.New(logs),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done, err := r.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Kick()
+	// The first failure, then its retries for about a second.
+	waitFor(t, "the first failure", func() bool { return runs.Load() >= 2 })
+	time.Sleep(time.Second)
+	n := runs.Load() - 2
+	t.Logf("%d retries in about a second", n)
+	if n < 3 || n > 30 {
+		t.Errorf("%d retries in about a second against a failing device, want a handful (backing off to 160ms)", n)
+	}
+	if got := logs.count("ERROR reconcile failed"); got != 1 {
+		t.Errorf("one repeated failure logged %d times, want once", got)
+	}
+	// Another error is logged once more; the recovery once.
+	errText.Store("qemu exited")
+	m := runs.Load()
+	waitFor(t, "a retry with the new error", func() bool { return logs.count("ERROR reconcile failed") == 2 })
+	waitFor(t, "more retries", func() bool { return runs.Load() >= m+3 })
+	if got := logs.count("ERROR reconcile failed"); got != 2 {
+		t.Errorf("two distinct failures logged %d times, want twice", got)
+	}
+	errText.Store("")
+	waitFor(t, "the recovery", func() bool { return logs.count("INFO reconcile succeeded again") == 1 })
+	cancel()
+	<-done
 }

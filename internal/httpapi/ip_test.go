@@ -105,6 +105,11 @@ func TestIPBlackholing(t *testing.T) {
 	mustFail(t, e.asA("ip-blackholing/enable", "ip", "123.123.124.6"), "internal-blackholing-ip-error")
 	sim.Fail(nil)
 	mustOK(t, e.asA("ip-blackholing/enable", "ip", "123.123.124.6"))
+	// A disable the speaker refused leaves the blackhole stored.
+	sim.Fail(errors.New("session down"))
+	mustFail(t, e.asA("ip-blackholing/disable", "ip", "123.123.124.6"), "internal-blackholing-ip-error")
+	sim.Fail(nil)
+	mustFail(t, e.asA("ip-blackholing/enable", "ip", "123.123.124.6"), "ip-already-blackholed")
 }
 
 func TestFailOverIPSwitch(t *testing.T) {

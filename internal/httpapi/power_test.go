@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -158,10 +159,21 @@ func (d *probeDev) op(ctx context.Context) error {
 	return nil
 }
 
-func (d *probeDev) State(ctx context.Context) (power.State, error) { return power.On, d.op(ctx) }
-func (d *probeDev) On(ctx context.Context) error                   { return d.op(ctx) }
-func (d *probeDev) Off(ctx context.Context) error                  { return d.op(ctx) }
-func (d *probeDev) Cycle(ctx context.Context) error                { return d.op(ctx) }
+// State is a read: reads may overlap switches (power-details does not
+// wait for the power line), so they only count as operations.
+func (d *probeDev) State(ctx context.Context) (power.State, error) {
+	d.p.mu.Lock()
+	d.p.ops++
+	n := d.p.ops
+	d.p.mu.Unlock()
+	if n <= d.p.failUntilOp {
+		return power.Unknown, fmt.Errorf("probe: failing op %d", n)
+	}
+	return power.On, nil
+}
+func (d *probeDev) On(ctx context.Context) error    { return d.op(ctx) }
+func (d *probeDev) Off(ctx context.Context) error   { return d.op(ctx) }
+func (d *probeDev) Cycle(ctx context.Context) error { return d.op(ctx) }
 
 func TestPowerSerialisedAndRetried(t *testing.T) {
 	e := newEnv(t)
@@ -464,5 +476,71 @@ func TestPowerDetailsCached(t *testing.T) {
 	e.powerState("dedicated", dedA)
 	if pr.ops != 3 {
 		t.Errorf("after a switch power-details did not read the device again (%d operations, want 3)", pr.ops)
+	}
+}
+
+// stuckPower is a power driver whose switches hang until released (or the
+// budget ends) while its state answers at once, as a BMC that is slow to
+// switch but still reports.
+type stuckPower struct {
+	entered chan struct{} // a switch has started
+	release chan struct{} // closed: switches return
+	ended   atomic.Bool   // a switch has returned
+}
+
+func (s *stuckPower) Open(power.Target) (power.Device, error) { return s, nil }
+func (s *stuckPower) State(context.Context) (power.State, error) {
+	return power.Off, nil
+}
+func (s *stuckPower) On(ctx context.Context) error {
+	select {
+	case s.entered <- struct{}{}:
+	default:
+	}
+	select {
+	case <-s.release:
+		s.ended.Store(true)
+		return nil
+	case <-ctx.Done():
+		s.ended.Store(true)
+		return ctx.Err()
+	}
+}
+func (s *stuckPower) Off(ctx context.Context) error   { return s.On(ctx) }
+func (s *stuckPower) Cycle(ctx context.Context) error { return s.On(ctx) }
+
+// power-details during a switch that hangs answers from the device without
+// waiting for the switch's power line: it returns while the switch is
+// still running (before, it waited for the switch's whole budget and then
+// spent its own).
+func TestPowerDetailsDoesNotWaitForSwitch(t *testing.T) {
+	e := newEnv(t)
+	reg := withPower(e)
+	stuck := &stuckPower{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	reg.Register("stuck", stuck)
+	if err := e.store.PowerSet(context.Background(), store.Power{ServiceID: 12345, CustomerID: idA, Driver: "stuck", Config: []byte(`{"driver":"stuck"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	e.api.Panel.PowerTimeout = 5 * time.Second
+	e.api.Panel.PowerTries = 1
+	switched := make(chan answer, 1)
+	go func() { switched <- e.asA("dedicated/power-on", "service_id", dedA, "confirm", "confirm") }()
+	<-stuck.entered
+	read := make(chan answer, 1)
+	go func() { read <- e.asA("dedicated/power-details", "service_id", dedA) }()
+	select {
+	case a := <-read:
+		if stuck.ended.Load() {
+			t.Fatal("power-details returned only after the switch had ended")
+		}
+		if !a.success() || a.get("power_details", "state") != "off" {
+			t.Errorf("power-details during a switch: %s", a.raw)
+		}
+	case a := <-switched:
+		t.Fatalf("power-details waited for the switch to end (%s)", a.raw)
+	}
+	close(stuck.release)
+	if a := <-switched; !a.success() {
+		t.Fatalf("power-on: %s", a.raw)
 	}
 }

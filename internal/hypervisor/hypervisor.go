@@ -18,6 +18,9 @@
 // a host reboot or a crash) and stops one that should be off; a guest that
 // powered itself off keeps its (stopped) process and stays off until
 // somebody powers it on: it is the guest's own choice, not a failure.
+// A command whose call on the machine fails puts the desired state back as
+// it was (the rule of every driver behind internal/driver), so the
+// reconciler never carries out a command the caller was told failed.
 package hypervisor
 
 import (

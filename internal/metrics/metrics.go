@@ -85,11 +85,18 @@ var (
 		Name: "artnet_firewall_hand_edits_total",
 		Help: "Hand edits of the firewall's nftables table undone by the driver.",
 	})
+	// MachineRestarts counts the machines the hypervisor's reconciler
+	// started because they were meant to run and had no process (the
+	// machine died, or the host rebooted).
+	MachineRestarts = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "artnet_hypervisor_machine_restarts_total",
+		Help: "Machines the hypervisor reconciler started because they were meant to run and had no process.",
+	})
 )
 
 func init() {
 	Registry.MustRegister(Requests, RequestDuration, FailedLogins, LoginBlocks, BlockedRequests,
-		ChangeFeedLag, DriverErrors, DNSZonesFailed, DNSLoadFailures, FirewallHandEdits,
+		ChangeFeedLag, DriverErrors, DNSZonesFailed, DNSLoadFailures, FirewallHandEdits, MachineRestarts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	DNSLoadFailures.WithLabelValues("zone")
 	DNSLoadFailures.WithLabelValues("all")

@@ -29,7 +29,10 @@ import (
 // Power: power-on starts the machine (or resets and resumes a guest that
 // switched itself off), power-off cuts its power (QMP quit), power-restart
 // does both; each records the desired power state, which the reconciler
-// (CloudReconcile) restores after a host reboot. shutdown presses the
+// (CloudReconcile) restores after a host reboot. A command whose machine
+// step fails puts the desired state back as it was (the rule of the
+// driver seam): the customer is told it failed, so nothing carries it out
+// later. shutdown presses the
 // ACPI power button and returns (the guest decides; the desired state is
 // not changed). reboot is an ACPI reboot: power button, up to ShutdownWait
 // for the guest to switch itself off, then reset and resume; a guest that
@@ -66,6 +69,11 @@ type Cloud struct {
 	ShutdownWait time.Duration
 	// ImagesDir is where relative installation image files are found.
 	ImagesDir string
+	// Restarted, when set, is called for every machine the reconciler
+	// starts because it is meant to run and has no process (it died, or
+	// the host rebooted); artnetd counts these
+	// (artnet_hypervisor_machine_restarts_total).
+	Restarted func(machine string)
 
 	// mu is held shared by every change of one machine (which also holds
 	// that machine's lock) and exclusively by the reconciler.
@@ -341,6 +349,7 @@ func (p *Panel) CloudPower(ctx context.Context, customerID, id int64, password, 
 	case CloudPowerOff:
 		want = false
 	}
+	was := i
 	if want != i.PowerOn {
 		i.PowerOn = want
 		if err := p.Store.CloudInstanceUpdate(ctx, i); err != nil {
@@ -364,10 +373,24 @@ func (p *Panel) CloudPower(ctx context.Context, customerID, id int64, password, 
 		err = fmt.Errorf("unknown power action %q", action)
 	}
 	if err != nil {
-		// The desired state stays as stored: the reconciler retries it.
+		// The customer is told it failed: the desired state goes back to
+		// what it was, so the reconciler does not carry the command out
+		// later.
+		if was.PowerOn != i.PowerOn {
+			p.restoreInstance(ctx, was)
+		}
 		return fail(err)
 	}
 	return nil
+}
+
+// restoreInstance stores i again after a failed change (the command's
+// answer is its failure whatever happens here; a failed restore is
+// logged).
+func (p *Panel) restoreInstance(ctx context.Context, i store.CloudInstance) {
+	if err := p.Store.CloudInstanceUpdate(context.WithoutCancel(ctx), i); err != nil {
+		p.logger().Error("restore the instance after a failed change", "instance", i.ID, "machine", i.Name, "err", err)
+	}
 }
 
 // CloudRanges answers /cloud-instance/resources-allowed-ranges.
@@ -475,8 +498,10 @@ func (p *Panel) CloudNegotiate(ctx context.Context, customerID int64, in CloudNe
 // the machine is shut down (soft: ACPI and the shutdown wait, else
 // instance-unable-shutdown with nothing changed) or cut off, the disk
 // grown, the change stored, and the machine started again when it is
-// meant to be on. Failures of the hypervisor answer code. The caller holds
-// the cloud lock.
+// meant to be on. Failures of the hypervisor answer code with the stored
+// instance as it was (a start that fails with the change puts the old
+// row back and starts the old machine); only a grown disk stays grown, as
+// disks never shrink. The caller holds the cloud lock.
 func (p *Panel) cloudRestart(ctx context.Context, i store.CloudInstance, soft bool, code string, change func(*store.CloudInstance)) error {
 	c := p.cloud()
 	h, err := p.hv()
@@ -512,7 +537,8 @@ func (p *Panel) cloudRestart(ctx context.Context, i store.CloudInstance, soft bo
 		err = h.Start(ctx, spec)
 	}
 	if err != nil {
-		return apperr.Internal(code, err)
+		p.restoreInstance(ctx, i)
+		return p.cloudRestartFailed(ctx, h, i, code, err)
 	}
 	return nil
 }
@@ -708,20 +734,29 @@ func (p *Panel) CloudReconcile(ctx context.Context) error {
 			note(err)
 			continue
 		}
-		note(reconcileMachine(ctx, h, spec, i.PowerOn))
+		note(p.reconcileMachine(ctx, h, spec, i.PowerOn))
 	}
 	note(p.vpsReconcile(ctx, h))
 	return first
 }
 
-func reconcileMachine(ctx context.Context, h hypervisor.Hypervisor, spec hypervisor.Spec, on bool) error {
+// reconcileMachine brings one machine to its desired power state. A
+// machine meant to run without a process is started, logged and counted
+// (Cloud.Restarted): it died, or the host rebooted.
+func (p *Panel) reconcileMachine(ctx context.Context, h hypervisor.Hypervisor, spec hypervisor.Spec, on bool) error {
 	st, err := h.State(ctx, spec.Name)
 	if err != nil {
 		return err
 	}
 	switch {
 	case on && st == hypervisor.Stopped:
-		return h.Start(ctx, spec)
+		if err := h.Start(ctx, spec); err != nil {
+			return fmt.Errorf("start %s, meant to run: %w", spec.Name, err)
+		}
+		p.logger().Warn("hypervisor: machine meant to run had no process: restarted", "machine", spec.Name)
+		if f := p.cloud().Restarted; f != nil {
+			f(spec.Name)
+		}
 	case !on && st.HasProcess():
 		return h.Stop(ctx, spec.Name)
 	}

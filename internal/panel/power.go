@@ -38,7 +38,11 @@ import (
 // power-details reads the state from the device, cached per service for
 // PowerCacheTTL (default 5 s) so that a loop of calls does not hammer the
 // BMC; every switch drops the cached state. A device that does not answer
-// shows state "unknown" (the command documents no device error).
+// shows state "unknown" (the command documents no device error). Reads
+// never wait for the power line: a read during a switch asks the device
+// for its state directly (reads of one service share one device read in
+// this process), so it takes at most one budget, not the switch's budget
+// and then its own; a state read while a switch ran is not cached.
 //
 // Switching commands on one service run one after the other, never
 // interleaved (a restart is never cut by an off): in this process under a
@@ -72,8 +76,10 @@ type PowerSettings struct {
 	PowerNode string
 
 	powerMu    sync.Mutex
-	powerLocks map[int64]*powerLock
+	powerLocks map[int64]*powerLock // switches, per service
+	powerReads map[int64]*powerLock // power-details device reads, per service
 	powerCache map[int64]cachedPower
+	powerGen   map[int64]uint64 // raised when a switch ends (dropPower)
 }
 
 type powerLock struct {
@@ -106,11 +112,13 @@ func (p *Panel) PowerDetails(ctx context.Context, customerID, serviceID int64, s
 	if st, ok := p.cachedPower(serviceID); ok {
 		return artnet.PowerDetails{Manageable: true, State: string(st)}, nil
 	}
-	unlock := p.lockPower(serviceID)
+	// Not the switches' lock: a read must not wait for a switch.
+	unlock := lockService(&p.powerMu, &p.powerReads, serviceID)
 	defer unlock()
 	if st, ok := p.cachedPower(serviceID); ok {
 		return artnet.PowerDetails{Manageable: true, State: string(st)}, nil
 	}
+	gen := p.powerGeneration(serviceID)
 	st := power.Unknown
 	err = p.powerDo(ctx, row, "state", func(ctx context.Context, d power.Device) error {
 		s, err := d.State(ctx)
@@ -121,7 +129,7 @@ func (p *Panel) PowerDetails(ctx context.Context, customerID, serviceID int64, s
 		st = power.Unknown
 		p.logger().Warn("power state unknown", "service_id", serviceID, "customer_id", customerID, "error", err.Error())
 	}
-	p.cachePower(serviceID, st)
+	p.cachePower(serviceID, st, gen)
 	return artnet.PowerDetails{Manageable: true, State: string(st)}, nil
 }
 
@@ -293,26 +301,39 @@ func (p *Panel) powerNode() string {
 
 // lockPower serialises the power commands of one service in this process.
 func (p *Panel) lockPower(serviceID int64) (unlock func()) {
-	p.powerMu.Lock()
-	if p.powerLocks == nil {
-		p.powerLocks = map[int64]*powerLock{}
+	return lockService(&p.powerMu, &p.powerLocks, serviceID)
+}
+
+// lockService locks serviceID's entry of *locks (guarded by mu), made on
+// first use and removed when nobody holds or waits for it.
+func lockService(mu *sync.Mutex, locks *map[int64]*powerLock, serviceID int64) (unlock func()) {
+	mu.Lock()
+	if *locks == nil {
+		*locks = map[int64]*powerLock{}
 	}
-	l := p.powerLocks[serviceID]
+	l := (*locks)[serviceID]
 	if l == nil {
 		l = &powerLock{}
-		p.powerLocks[serviceID] = l
+		(*locks)[serviceID] = l
 	}
 	l.refs++
-	p.powerMu.Unlock()
+	mu.Unlock()
 	l.mu.Lock()
 	return func() {
 		l.mu.Unlock()
-		p.powerMu.Lock()
+		mu.Lock()
 		if l.refs--; l.refs == 0 {
-			delete(p.powerLocks, serviceID)
+			delete(*locks, serviceID)
 		}
-		p.powerMu.Unlock()
+		mu.Unlock()
 	}
+}
+
+// powerGeneration returns how many switches of serviceID have ended.
+func (p *Panel) powerGeneration(serviceID int64) uint64 {
+	p.powerMu.Lock()
+	defer p.powerMu.Unlock()
+	return p.powerGen[serviceID]
 }
 
 func (p *Panel) cachedPower(serviceID int64) (power.State, bool) {
@@ -329,9 +350,14 @@ func (p *Panel) cachedPower(serviceID int64) (power.State, bool) {
 	return c.state, true
 }
 
-func (p *Panel) cachePower(serviceID int64, st power.State) {
+// cachePower caches st unless a switch of the service ended since gen was
+// read (the state may be from before or during it).
+func (p *Panel) cachePower(serviceID int64, st power.State, gen uint64) {
 	p.powerMu.Lock()
 	defer p.powerMu.Unlock()
+	if p.powerGen[serviceID] != gen {
+		return
+	}
 	if p.powerCache == nil {
 		p.powerCache = map[int64]cachedPower{}
 	}
@@ -347,4 +373,8 @@ func (p *Panel) dropPower(serviceID int64) {
 	p.powerMu.Lock()
 	defer p.powerMu.Unlock()
 	delete(p.powerCache, serviceID)
+	if p.powerGen == nil {
+		p.powerGen = map[int64]uint64{}
+	}
+	p.powerGen[serviceID]++
 }

@@ -23,7 +23,8 @@ import (
 // invalid-service-type (not a VPS), service-suspended (not active),
 // unsupported-feature (not manageable), unconfirmed (confirm is not
 // "confirm"), internal-operation-error (the hypervisor failed; the desired
-// state stays recorded and the reconciler retries it).
+// state goes back to what it was, so nothing carries the failed command
+// out later).
 //
 // power_state is "on" or "off" (the machine's live state for qemu, the
 // stored one for sim) and "unknown" for a VPS that is not manageable or
@@ -150,6 +151,11 @@ func (p *Panel) VPSPower(ctx context.Context, customerID, serviceID int64, confi
 		}
 	}
 	if err != nil {
+		if row.PowerOn != on {
+			if rerr := p.Store.VPSPowerSetOn(context.WithoutCancel(ctx), customerID, serviceID, row.PowerOn); rerr != nil {
+				p.logger().Error("restore the VPS power state after a failed command", "service_id", serviceID, "err", rerr)
+			}
+		}
 		return apperr.Internal(apperr.CodeInternalOperationError, err)
 	}
 	return nil
@@ -203,7 +209,7 @@ func (p *Panel) vpsReconcile(ctx context.Context, h hypervisor.Hypervisor) error
 	for _, r := range rows {
 		cfg, err := ParseVPSPowerConfig(r.Config)
 		if err == nil && cfg.Driver == VPSPowerQEMU {
-			err = reconcileMachine(ctx, h, cfg.spec(), r.PowerOn)
+			err = p.reconcileMachine(ctx, h, cfg.spec(), r.PowerOn)
 		}
 		if err != nil && first == nil {
 			first = fmt.Errorf("vps %d: %w", r.ServiceID, err)

@@ -30,6 +30,7 @@ type Simulator struct {
 	machines map[string]*Machine
 	ignore   map[string]bool
 	fail     error
+	failOnly map[string]error
 }
 
 var _ hypervisor.Hypervisor = (*Simulator)(nil)
@@ -46,12 +47,15 @@ func (s *Simulator) machine(name string) *Machine {
 	return m
 }
 
-func (s *Simulator) check(ctx context.Context, name string) error {
+func (s *Simulator) check(ctx context.Context, name, call string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if !hypervisor.ValidName(name) {
 		return fmt.Errorf("invalid machine name %q", name)
+	}
+	if err := s.failOnly[call]; err != nil {
+		return err
 	}
 	return s.fail
 }
@@ -72,6 +76,32 @@ func (s *Simulator) Fail(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fail = err
+}
+
+// Calls of the simulator, for FailCalls.
+const (
+	CallState          = "state"
+	CallStart          = "start"
+	CallStop           = "stop"
+	CallShutdown       = "shutdown"
+	CallReboot         = "reboot"
+	CallGrowDisk       = "grow-disk"
+	CallSetVNCPassword = "set-vnc-password"
+	CallDelete         = "delete"
+)
+
+// FailCalls makes the named calls return err (nil: succeed again) while
+// the others keep working, as a real hypervisor fails one step: QEMU
+// cannot start a machine whose VNC port is taken, yet answers its state.
+func (s *Simulator) FailCalls(err error, calls ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failOnly == nil {
+		s.failOnly = map[string]error{}
+	}
+	for _, c := range calls {
+		s.failOnly[c] = err
+	}
 }
 
 // IgnoreACPI makes the guest of name ignore (true) or obey ACPI.
@@ -95,7 +125,7 @@ func (s *Simulator) Crash(name string) {
 func (s *Simulator) State(ctx context.Context, name string) (hypervisor.State, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(ctx, name); err != nil {
+	if err := s.check(ctx, name, CallState); err != nil {
 		return "", err
 	}
 	if m, ok := s.machines[name]; ok {
@@ -108,7 +138,7 @@ func (s *Simulator) State(ctx context.Context, name string) (hypervisor.State, e
 func (s *Simulator) Start(ctx context.Context, spec hypervisor.Spec) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(ctx, spec.Name); err != nil {
+	if err := s.check(ctx, spec.Name, CallStart); err != nil {
 		return err
 	}
 	m := s.machine(spec.Name)
@@ -140,7 +170,7 @@ func (m *Machine) powerOn(spec hypervisor.Spec) error {
 func (s *Simulator) Stop(ctx context.Context, name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(ctx, name); err != nil {
+	if err := s.check(ctx, name, CallStop); err != nil {
 		return err
 	}
 	s.machine(name).State = hypervisor.Stopped
@@ -152,7 +182,7 @@ func (s *Simulator) Stop(ctx context.Context, name string) error {
 func (s *Simulator) Shutdown(ctx context.Context, name string, wait time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(ctx, name); err != nil {
+	if err := s.check(ctx, name, CallShutdown); err != nil {
 		return err
 	}
 	m := s.machine(name)
@@ -180,7 +210,7 @@ func (s *Simulator) Shutdown(ctx context.Context, name string, wait time.Duratio
 func (s *Simulator) Reboot(ctx context.Context, spec hypervisor.Spec, wait time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(ctx, spec.Name); err != nil {
+	if err := s.check(ctx, spec.Name, CallReboot); err != nil {
 		return err
 	}
 	m := s.machine(spec.Name)
@@ -194,7 +224,7 @@ func (s *Simulator) Reboot(ctx context.Context, spec hypervisor.Spec, wait time.
 func (s *Simulator) GrowDisk(ctx context.Context, name string, gb int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(ctx, name); err != nil {
+	if err := s.check(ctx, name, CallGrowDisk); err != nil {
 		return err
 	}
 	m := s.machine(name)
@@ -211,7 +241,7 @@ func (s *Simulator) GrowDisk(ctx context.Context, name string, gb int64) error {
 func (s *Simulator) SetVNCPassword(ctx context.Context, name, password string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(ctx, name); err != nil {
+	if err := s.check(ctx, name, CallSetVNCPassword); err != nil {
 		return err
 	}
 	if m := s.machine(name); m.State.HasProcess() {
@@ -224,7 +254,7 @@ func (s *Simulator) SetVNCPassword(ctx context.Context, name, password string) e
 func (s *Simulator) Delete(ctx context.Context, name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(ctx, name); err != nil {
+	if err := s.check(ctx, name, CallDelete); err != nil {
 		return err
 	}
 	delete(s.machines, name)

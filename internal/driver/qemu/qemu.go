@@ -15,8 +15,9 @@
 //
 // QEMU runs with -no-shutdown: when the guest switches itself off the
 // process stays, with the machine in the "shutdown" run state (GuestOff);
-// power-on then resets and resumes it. KVM is used when /dev/kvm can be
-// opened, else QEMU's TCG emulator (slow but complete).
+// power-on then resets and resumes it. KVM is used where it can run an
+// ordinary guest (ChooseAccel, KVMUsable), else QEMU's TCG emulator (slow
+// but complete).
 //
 // The VNC console listens on VNCAddr at the machine's port with VNC
 // password authentication; the password is set over QMP (set_password)
@@ -60,7 +61,8 @@ type Driver struct {
 	System, Img string
 	// VNCAddr is the address VNC consoles listen on (default 127.0.0.1).
 	VNCAddr string
-	// Accel is "kvm" or "tcg"; empty: kvm when /dev/kvm is usable.
+	// Accel is "kvm" or "tcg"; empty or "auto": chosen once by
+	// ChooseAccel("auto") (kvm where KVM runs a guest, else tcg).
 	Accel string
 	// Timeout bounds one QMP exchange and process start (default 10s).
 	Timeout time.Duration
@@ -72,6 +74,9 @@ type Driver struct {
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
+
+	autoOnce  sync.Once
+	autoAccel string
 }
 
 var _ hypervisor.Hypervisor = (*Driver)(nil)
@@ -125,14 +130,17 @@ func (d *Driver) pidPath(name string) string { return filepath.Join(d.StateDir, 
 
 // Accelerator returns the accelerator machines are started with.
 func (d *Driver) Accelerator() string {
-	if d.Accel != "" {
+	if d.Accel != "" && d.Accel != "auto" {
 		return d.Accel
 	}
-	if f, err := os.OpenFile("/dev/kvm", os.O_RDWR, 0); err == nil {
-		f.Close()
-		return "kvm"
-	}
-	return "tcg"
+	d.autoOnce.Do(func() {
+		accel, why, _ := ChooseAccel("auto")
+		d.autoAccel = accel
+		if d.Logger != nil {
+			d.Logger.Info("qemu: accelerator", "accel", accel, "why", why)
+		}
+	})
+	return d.autoAccel
 }
 
 func (d *Driver) tool(bin, def string) string {
@@ -397,6 +405,13 @@ func (d *Driver) launch(ctx context.Context, dir string, spec hypervisor.Spec) e
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
+		// QEMU may have made its monitor socket (and forked) before it
+		// failed, e.g. on a VNC port another process holds: end what is
+		// left and remove the socket, so the machine reads as stopped
+		// rather than as a monitor that resets the connection.
+		d.kill(ctx, spec.Name)
+		os.Remove(d.QMPPath(spec.Name))
+		os.Remove(d.pidPath(spec.Name))
 		return fmt.Errorf("start %s: %w: %s", spec.Name, err, bytes.TrimSpace(out))
 	}
 	// The machine is paused (-S): set the console password before the
