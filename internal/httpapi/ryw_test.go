@@ -73,10 +73,19 @@ func wantField(a answer, v any, keys ...string) string {
 	if !a.success() {
 		return "an error: " + string(a.raw)
 	}
-	if got := a.get(keys...); fmt.Sprint(got) != fmt.Sprint(v) {
+	if got := a.get(keys...); printed(got) != printed(v) {
 		return fmt.Sprintf("%s = %v, want %v", strings.Join(keys, "."), got, v)
 	}
 	return ""
+}
+
+// printed is v as compared: numbers without exponents (JSON numbers
+// decode to float64), the rest as fmt prints it.
+func printed(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }
 
 // wantCode wants the error code of a to be code.
@@ -92,7 +101,7 @@ func wantCode(a answer, code string) string {
 func listed(a answer, field string, value any, keys ...string) bool {
 	l, _ := a.get(keys...).([]any)
 	for _, it := range l {
-		if m, ok := it.(map[string]any); ok && fmt.Sprint(m[field]) == fmt.Sprint(value) {
+		if m, ok := it.(map[string]any); ok && printed(m[field]) == printed(value) {
 			return true
 		}
 	}
