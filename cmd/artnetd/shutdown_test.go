@@ -37,6 +37,7 @@ func TestCloseUnderLoad(t *testing.T) {
 }
 
 func closeUnderLoad(t *testing.T, dsn string) {
+	before := goroutineIDs() // other tests' leftovers are not this node's
 	// A secondary that swallows NOTIFYs: each sender waits for an answer.
 	sink, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
@@ -150,7 +151,7 @@ func closeUnderLoad(t *testing.T, dsn string) {
 	closed = true
 	t.Logf("Close took %v", time.Since(began))
 	// What is left now was not waited for by Close.
-	leftover := ourGoroutines()
+	leftover := ourGoroutines(before)
 	stop.Store(true)
 	wg.Wait()
 	if leftover != "" {
@@ -162,18 +163,38 @@ func closeUnderLoad(t *testing.T, dsn string) {
 	t.Logf("%d successful writes before Close", ok.Load())
 }
 
-// ourGoroutines returns the stacks of the running goroutines that have a
-// frame of this module's packages other than this test's.
-func ourGoroutines() string {
-	buf := make([]byte, 1<<22)
-	buf = buf[:runtime.Stack(buf, true)]
+// ourGoroutines returns the stacks of the running goroutines, except
+// those in skip, that have a frame of this module's packages other than
+// this test's.
+func ourGoroutines(skip map[string]bool) string {
 	var found []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "artnet-panel/artnet-panel/internal/") || strings.Contains(g, "main.(*Main)") {
+	for id, g := range goroutines() {
+		if !skip[id] && (strings.Contains(g, "artnet-panel/artnet-panel/internal/") || strings.Contains(g, "main.(*Main)")) {
 			found = append(found, g)
 		}
 	}
 	return strings.Join(found, "\n\n")
+}
+
+// goroutineIDs returns the ids of the running goroutines.
+func goroutineIDs() map[string]bool {
+	ids := make(map[string]bool)
+	for id := range goroutines() {
+		ids[id] = true
+	}
+	return ids
+}
+
+// goroutines returns the stacks of the running goroutines by id.
+func goroutines() map[string]string {
+	buf := make([]byte, 1<<22)
+	buf = buf[:runtime.Stack(buf, true)]
+	all := make(map[string]string)
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		id, _, _ := strings.Cut(strings.TrimPrefix(g, "goroutine "), " ")
+		all[id] = g
+	}
+	return all
 }
 
 type syncWriter struct {
