@@ -25,6 +25,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -216,6 +217,10 @@ func Create(prefix string) (*Lab, error) {
 			return nil, fmt.Errorf("netlab: ip %s: %v: %s", strings.Join(st, " "), err, strings.TrimSpace(string(out)))
 		}
 	}
+	if err := l.staticNeighbours(); err != nil {
+		l.Close()
+		return nil, err
+	}
 	err := l.Do(g, func() error {
 		if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1\n"), 0); err != nil {
 			return err
@@ -227,6 +232,54 @@ func Create(prefix string) (*Lab, error) {
 		return nil, fmt.Errorf("netlab: ip_forward: %w", err)
 	}
 	return l, nil
+}
+
+// staticNeighbours makes every neighbour entry on the three links
+// permanent. Probes start many connections at once to addresses nobody
+// has talked to: while ARP or neighbour discovery resolves one, the kernel
+// queues only a few packets and drops the rest, and a dropped SYN is sent
+// again only after a second, so on a loaded machine a probe that the
+// firewall passes could time out. With static entries every packet is
+// sent at once.
+func (l *Lab) staticNeighbours() error {
+	c, g, s := l.ClientNS, l.GatewayNS, l.ServerNS
+	links := []struct {
+		ns, dev, peerNS, peerDev string
+		peerAddrs                []netip.Addr
+	}{
+		{c, "cg", g, "gc", []netip.Addr{GatewayC, GatewayC6}},
+		{g, "gc", c, "cg", []netip.Addr{ClientAddr, Client2Addr, Client6Addr, Client26Addr}},
+		{g, "gs", s, "sg", []netip.Addr{ServerAddr, Server2Addr, ILOAddr, AdditionalAddr, Server6Addr, Server26Addr}},
+		{s, "sg", g, "gs", []netip.Addr{GatewayS, GatewayS6}},
+	}
+	for _, k := range links {
+		mac, err := l.macOf(k.peerNS, k.peerDev)
+		if err != nil {
+			return err
+		}
+		for _, a := range k.peerAddrs {
+			args := []string{"-n", k.ns, "neigh", "replace", a.String(), "lladdr", mac, "dev", k.dev, "nud", "permanent"}
+			if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+				return fmt.Errorf("netlab: ip %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+			}
+		}
+	}
+	return nil
+}
+
+// macOf returns the link-layer address of dev in ns.
+func (l *Lab) macOf(ns, dev string) (string, error) {
+	out, err := exec.Command("ip", "-n", ns, "-j", "link", "show", "dev", dev).Output()
+	if err != nil {
+		return "", fmt.Errorf("netlab: ip -n %s link show %s: %w", ns, dev, err)
+	}
+	var links []struct {
+		Address string `json:"address"`
+	}
+	if err := json.Unmarshal(out, &links); err != nil || len(links) != 1 || links[0].Address == "" {
+		return "", fmt.Errorf("netlab: the link-layer address of %s in %s: %s", dev, ns, out)
+	}
+	return links[0].Address, nil
 }
 
 // Close closes the lab's listeners and deletes its namespaces. It returns
