@@ -59,10 +59,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -514,22 +516,34 @@ func build(c *nftables.Conn, t *nftables.Table, s firewall.State) (msgs int) {
 			if len(list) == 0 {
 				continue
 			}
-			m := &nftables.Set{Table: t, Name: "dispatch" + f.suffix + "_" + dir, IsMap: true, Interval: true,
-				KeyType: f.keyType, DataType: nftables.TypeVerdict}
-			var elems []nftables.SetElement
+			// One hash map per prefix length (no interval map: an
+			// rbtree lookup racing a commit was seen to miss, and a
+			// miss lets the packet through). The prefixes are disjoint,
+			// so at most one map holds a packet's address.
+			jump := fmt.Sprintf("rs%%d_%s", dir)
+			byLen := map[int][]nftables.SetElement{}
 			for _, sg := range list {
-				elems = append(elems, nftables.SetElement{Key: sg.lo.AsSlice(), Comment: comment(s.Rulesets[sg.n].ID),
-					VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: fmt.Sprintf("rs%d_%s", sg.n, dir)}})
-				if end := sg.hi.Next(); end.IsValid() {
-					elems = append(elems, nftables.SetElement{Key: end.AsSlice(), IntervalEnd: true})
+				for _, p := range cidrs(sg.lo, sg.hi) {
+					byLen[p.Bits()] = append(byLen[p.Bits()], nftables.SetElement{Key: p.Addr().AsSlice(),
+						Comment:     comment(s.Rulesets[sg.n].ID),
+						VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: fmt.Sprintf(jump, sg.n)}})
 				}
 			}
-			msgs += addSet(c, m, elems)
+			lens := slices.Sorted(maps.Keys(byLen))
+			slices.Reverse(lens) // the servers' own addresses first
 			off := f.src
 			if dir == "in" {
 				off = f.dst
 			}
-			add(fwd, nil, concat(f.match(), lookup(f, off, m, true))...)
+			for _, bits := range lens {
+				name := "dispatch" + f.suffix + "_" + dir
+				if bits != int(f.len)*8 {
+					name += "_" + strconv.Itoa(bits)
+				}
+				m := &nftables.Set{Table: t, Name: name, IsMap: true, KeyType: f.keyType, DataType: nftables.TypeVerdict}
+				msgs += addSet(c, m, byLen[bits])
+				add(fwd, nil, concat(f.match(), maskedLookup(f, off, bits, m))...)
+			}
 		}
 	}
 	return msgs + chains
@@ -641,6 +655,40 @@ func lookup(f family, off uint32, s *nftables.Set, vmap bool) []expr.Any {
 		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: f.len},
 		&expr.Lookup{SourceRegister: 1, SetName: s.Name, SetID: s.ID, DestRegister: 0, IsDestRegSet: vmap},
 	}
+}
+
+// maskedLookup is lookup of the address's first bits bits in the verdict
+// map s.
+func maskedLookup(f family, off uint32, bits int, s *nftables.Set) []expr.Any {
+	e := []expr.Any{&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: f.len}}
+	if bits < int(f.len)*8 {
+		mask := make([]byte, f.len)
+		for i := 0; i < bits; i++ {
+			mask[i/8] |= 0x80 >> (i % 8)
+		}
+		e = append(e, &expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: f.len, Mask: mask, Xor: make([]byte, f.len)})
+	}
+	return append(e, &expr.Lookup{SourceRegister: 1, SetName: s.Name, SetID: s.ID, IsDestRegSet: true})
+}
+
+// cidrs returns the fewest prefixes that cover exactly the addresses from
+// lo to hi, in address order.
+func cidrs(lo, hi netip.Addr) []netip.Prefix {
+	var out []netip.Prefix
+	for lo.IsValid() && lo.Compare(hi) <= 0 {
+		bits := lo.BitLen()
+		for bits > 0 {
+			p := netip.PrefixFrom(lo, bits-1)
+			if p.Masked().Addr() != lo || lastAddr(p.Masked()).Compare(hi) > 0 {
+				break
+			}
+			bits--
+		}
+		p := netip.PrefixFrom(lo, bits)
+		out = append(out, p)
+		lo = lastAddr(p).Next() // invalid past the last address
+	}
+	return out
 }
 
 // ctEstablished matches packets of connections already seen both ways
