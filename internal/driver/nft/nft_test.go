@@ -861,3 +861,24 @@ func TestOwners(t *testing.T) {
 		}
 	}
 }
+
+// TestCIDRs: a range becomes the fewest prefixes covering exactly it.
+func TestCIDRs(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi string
+		want   string
+	}{
+		{"10.0.0.0", "10.0.0.255", "[10.0.0.0/24]"},
+		{"10.0.0.1", "10.0.0.6", "[10.0.0.1/32 10.0.0.2/31 10.0.0.4/31 10.0.0.6/32]"},
+		{"10.0.0.7", "10.0.0.7", "[10.0.0.7/32]"},
+		{"0.0.0.0", "255.255.255.255", "[0.0.0.0/0]"},
+		{"203.0.113.47", "203.0.113.56", "[203.0.113.47/32 203.0.113.48/29 203.0.113.56/32]"},
+		{"::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "[::/0]"},
+		{"2001:db8::", "2001:db8::1:ffff", "[2001:db8::/111]"},
+	} {
+		got := fmt.Sprint(cidrs(netip.MustParseAddr(c.lo), netip.MustParseAddr(c.hi)))
+		if got != c.want {
+			t.Errorf("cidrs(%s, %s) = %s, want %s", c.lo, c.hi, got, c.want)
+		}
+	}
+}
