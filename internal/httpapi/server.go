@@ -24,6 +24,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/artnet-panel/artnet-panel/internal/accesslog"
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
@@ -126,7 +127,7 @@ func New(p *panel.Panel, logger *slog.Logger) *Server {
 // ServeHTTP implements http.Handler. Every response carries X-Request-Id:
 // the client's, when it sent a short safe one, or a new random id.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Request-Id", requestID(r))
+	w.Header()["X-Request-Id"] = requestIDValue(r)
 	if path, ok := commandPath(r); ok {
 		s.serveCommandPath(w, r, path)
 		return
@@ -233,9 +234,18 @@ type exchange struct {
 	status     int
 	code       string // error code answered, "" on success
 	customerID int64
+	remote     string      // the client's address, once known
 	metrics    *cmdMetrics // nil: the unknown command's
 	// audit is the pending audit entry of a journaled command (audit.go).
 	audit *store.PendingAudit
+}
+
+// clientAddr returns s.clientAddr(r), found once.
+func (x *exchange) clientAddr(s *Server, r *http.Request) string {
+	if x.remote == "" {
+		x.remote = s.clientAddr(r)
+	}
+	return x.remote
 }
 
 func (s *Server) serveUnknown(w http.ResponseWriter, r *http.Request) {
@@ -284,6 +294,7 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 		return
 	}
 	addr := s.clientAddr(r)
+	x.remote = addr
 	if wait := s.Guard.Blocked(addr); wait > 0 {
 		s.tooManyFailures(w, x, wait)
 		return
@@ -478,7 +489,7 @@ func (s *Server) logAccess(r *http.Request, x *exchange, start time.Time) {
 	m.record(x.code, now.Sub(start))
 	if s.AccessLog != nil {
 		s.AccessLog.Log(accesslog.Entry{Time: now, RequestID: x.requestID, Method: r.Method, Path: r.URL.Path,
-			Status: x.status, Code: x.code, CustomerID: x.customerID, Remote: s.clientAddr(r), Duration: now.Sub(start)})
+			Status: x.status, Code: x.code, CustomerID: x.customerID, Remote: x.clientAddr(s, r), Duration: now.Sub(start)})
 		return
 	}
 	s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
@@ -488,20 +499,33 @@ func (s *Server) logAccess(r *http.Request, x *exchange, start time.Time) {
 		slog.Int("status", x.status),
 		slog.String("code", x.code),
 		slog.Int64("customer_id", x.customerID),
-		slog.String("remote", s.clientAddr(r)),
+		slog.String("remote", x.clientAddr(s, r)),
 		slog.Duration("duration", now.Sub(start)),
 	)
 }
 
 // requestID returns the client's X-Request-Id when it is short and safe, or
 // a new random id.
-func requestID(r *http.Request) string {
+func requestID(r *http.Request) string { return requestIDValue(r)[0] }
+
+// newID is a new request id and the header value holding it, in one
+// allocation.
+type newID struct {
+	value [1]string
+	text  [16]byte
+}
+
+// requestIDValue returns the X-Request-Id header value of requestID.
+func requestIDValue(r *http.Request) []string {
 	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && safeID(id) {
-		return id
+		return []string{id}
 	}
 	var b [8]byte
 	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	n := new(newID)
+	hex.Encode(n.text[:], b[:])
+	n.value[0] = unsafe.String(&n.text[0], len(n.text)) // text is never written again
+	return n.value[:]
 }
 
 func safeID(s string) bool {
