@@ -12,9 +12,13 @@
 // (-artnetd uses a given binary instead), starts artnetd with --demo on a
 // fresh SQLite file (or the given empty PostgreSQL database) and
 // --access-log FILE (with -stderr-log: its stderr goes to the file instead,
-// for binaries without the flag), and prints req/s, p50/p99 of each and the
-// ratio artnetd/bare. With -cpuprofile it also fetches a 5s CPU profile of
-// artnetd under load from --metrics with --pprof.
+// for binaries without the flag), and prints req/s, p50/p99 of each, the
+// ratios artnetd/bare of the rates and of the p99s (over all rounds, and
+// the median of the rounds' ratios) and each server's CPU time per request
+// (/proc/PID/stat: on a machine shared with other work the rates move with
+// that work, the CPU time per request much less). With -cpuprofile it also
+// fetches a 5s CPU profile of artnetd under load from --metrics with
+// --pprof.
 //
 // -command and -params measure another command than services/details (a
 // mutating one, customer/change-language with language=pl, shows what a
