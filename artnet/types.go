@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +48,9 @@ type Money int64
 
 // String formats m as a decimal ("648.21", "527", "-0.5").
 func (m Money) String() string {
+	if m != math.MinInt64 {
+		return string(m.appendTo(make([]byte, 0, 24)))
+	}
 	v := int64(m)
 	sign := ""
 	if v < 0 {
@@ -64,7 +68,12 @@ func (m Money) String() string {
 }
 
 // MarshalJSON writes m as a JSON number.
-func (m Money) MarshalJSON() ([]byte, error) { return []byte(m.String()), nil }
+func (m Money) MarshalJSON() ([]byte, error) {
+	if m != math.MinInt64 {
+		return m.appendTo(make([]byte, 0, 24)), nil
+	}
+	return []byte(m.String()), nil
+}
 
 // UnmarshalJSON reads a JSON number or a string holding a decimal with at
 // most two fractional digits.

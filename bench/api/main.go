@@ -12,9 +12,13 @@
 // (-artnetd uses a given binary instead), starts artnetd with --demo on a
 // fresh SQLite file (or the given empty PostgreSQL database) and
 // --access-log FILE (with -stderr-log: its stderr goes to the file instead,
-// for binaries without the flag), and prints req/s, p50/p99 of each and the
-// ratio artnetd/bare. With -cpuprofile it also fetches a 5s CPU profile of
-// artnetd under load from --metrics with --pprof.
+// for binaries without the flag), and prints req/s, p50/p99 of each, the
+// ratios artnetd/bare of the rates and of the p99s (over all rounds, and
+// the median of the rounds' ratios) and each server's CPU time per request
+// (/proc/PID/stat: on a machine shared with other work the rates move with
+// that work, the CPU time per request much less). With -cpuprofile it also
+// fetches a 5s CPU profile of artnetd under load from --metrics with
+// --pprof.
 //
 // -command and -params measure another command than services/details (a
 // mutating one, customer/change-language with language=pl, shows what a
@@ -35,6 +39,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -120,26 +126,95 @@ func main() {
 	fmt.Printf("%d conns, %s per measurement, %d rounds, %s, access log to a file\n", *conns, *duration, *rounds, dbName(*db))
 	fmt.Printf("%s (answer %d bytes)\n", path, len(sample))
 	var rb, ro []loadgen.Result
+	var cpuB, cpuO time.Duration // the servers' CPU time during their measurements
 	for i := 0; i < *rounds; i++ {
+		c0 := cpuTime(bare.cmd.Process.Pid)
 		rb = append(rb, loadgen.Run(bare.url+path, body, *conns, *duration))
+		cpuB += cpuTime(bare.cmd.Process.Pid) - c0
 		rb[i].Print("bare net/http")
 		if i == 0 && *cpuprofile != "" {
 			go profile(ours.metrics, *cpuprofile, *duration)
 		}
+		c0 = cpuTime(ours.cmd.Process.Pid)
 		ro = append(ro, loadgen.Run(ours.url+path, body, *conns, *duration))
+		cpuO += cpuTime(ours.cmd.Process.Pid) - c0
 		ro[i].Print("artnetd")
 	}
 	b, o := loadgen.Merge(rb), loadgen.Merge(ro)
 	fmt.Println("total:")
 	b.Print("bare net/http")
 	o.Print("artnetd")
-	fmt.Printf("  ratio artnetd/bare: %.2f (target >= 0.70)\n", o.Rate/b.Rate)
+	if cpuB > 0 && cpuO > 0 && b.N > 0 && o.N > 0 {
+		// CPU time per request depends much less on the other load of the
+		// machine than the rates do.
+		pb, po := cpuB/time.Duration(b.N), cpuO/time.Duration(o.N)
+		fmt.Printf("  server CPU per request: bare %s, artnetd %s (%.2fx)\n", pb, po, float64(po)/float64(pb))
+	}
+	fmt.Printf("  ratio artnetd/bare: %.2f (target >= 0.90), p99 ratio %.2f (target <= 1.20)\n",
+		o.Rate/b.Rate, float64(o.P99)/float64(b.P99))
+	if *rounds > 1 {
+		// Other load on the machine changes from one measurement to the
+		// next: the median of the rounds' ratios is less sensitive to one
+		// disturbed measurement than the totals.
+		var rates, p99s []float64
+		for i := range rb {
+			rates = append(rates, ro[i].Rate/rb[i].Rate)
+			p99s = append(p99s, float64(ro[i].P99)/float64(rb[i].P99))
+		}
+		fmt.Printf("  rounds' ratios: %s, median %.2f; p99 ratios: %s, median %.2f\n",
+			fmtRatios(rates), median(rates), fmtRatios(p99s), median(p99s))
+	}
 	ours.stop()
 	if n := countLines(accessLog); n < o.N {
 		fmt.Printf("  ACCESS LOG LOST LINES: %d lines for %d requests\n", n, o.N)
 	} else {
 		fmt.Printf("  access log: %d lines for %d measured requests (and the warm-up)\n", n, o.N)
 	}
+}
+
+// cpuTime returns the user and system CPU time of process pid so far
+// (/proc/PID/stat; 0 where there is no /proc).
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat times: 100 on every
+// Linux architecture Go supports.
+const clockTicks = 100
+
+func fmtRatios(rs []float64) string {
+	var parts []string
+	for _, r := range rs {
+		parts = append(parts, fmt.Sprintf("%.2f", r))
+	}
+	return strings.Join(parts, " ")
+}
+
+func median(rs []float64) float64 {
+	s := slices.Sorted(slices.Values(rs))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 func dbName(s string) string {

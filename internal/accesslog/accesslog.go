@@ -14,6 +14,7 @@ import (
 	"io"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -133,7 +134,7 @@ func (w *Writer) Close() error {
 // appendEntry appends e as slog's JSON handler would write it.
 func appendEntry(b []byte, e Entry) []byte {
 	b = append(b, `{"time":"`...)
-	b = e.Time.AppendFormat(b, time.RFC3339Nano)
+	b = appendTime(b, e.Time)
 	b = append(b, `","level":"INFO","msg":"request","request_id":`...)
 	b = appendString(b, e.RequestID)
 	b = append(b, `,"method":`...)
@@ -151,6 +152,45 @@ func appendEntry(b []byte, e Entry) []byte {
 	b = append(b, `,"duration":`...)
 	b = strconv.AppendInt(b, int64(e.Duration), 10)
 	return append(b, "}\n"...)
+}
+
+// stamp is the text of one second in one location: t.AppendFormat with
+// time.RFC3339Nano is head, the fraction (if any) and zone.
+type stamp struct {
+	sec  int64
+	loc  *time.Location
+	head []byte // "2006-01-02T15:04:05"
+	zone []byte // "Z" or "-07:00"
+}
+
+// lastStamp is the second of the latest line, formatted once for the many
+// lines of that second.
+var lastStamp atomic.Pointer[stamp]
+
+// appendTime appends t as t.AppendFormat(b, time.RFC3339Nano) does.
+func appendTime(b []byte, t time.Time) []byte {
+	sec, loc := t.Unix(), t.Location()
+	st := lastStamp.Load()
+	if st == nil || st.sec != sec || st.loc != loc {
+		st = &stamp{sec: sec, loc: loc, head: t.AppendFormat(nil, "2006-01-02T15:04:05"), zone: t.AppendFormat(nil, "Z07:00")}
+		lastStamp.Store(st)
+	}
+	b = append(b, st.head...)
+	if ns := t.Nanosecond(); ns != 0 {
+		// Nine digits without the trailing zeros, as ".999999999" writes.
+		var d [10]byte
+		d[0] = '.'
+		for i := 9; i >= 1; i-- {
+			d[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for d[n-1] == '0' {
+			n--
+		}
+		b = append(b, d[:n]...)
+	}
+	return append(b, st.zone...)
 }
 
 const hex = "0123456789abcdef"

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of TestAppendTime
 )
 
 // slogLine is what the slog JSON handler writes for e.
@@ -147,3 +149,39 @@ func BenchmarkLog(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestAppendTime: the time of a line is what AppendFormat with
+// RFC3339Nano writes, for times of the same second and of others, in
+// every kind of zone (DST changes included), for any year.
+func TestAppendTime(t *testing.T) {
+	warsaw, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	locs := []*time.Location{time.UTC, time.Local, warsaw, newYork, time.FixedZone("X", -(3*3600 + 30*60)),
+		time.FixedZone("S", 3600+17), time.FixedZone("Z", 0)}
+	r := rand.New(rand.NewPCG(5, 6))
+	// Around the DST change of 2026-03-29 01:00 UTC in Warsaw.
+	dst := time.Date(2026, 3, 29, 0, 59, 58, 0, time.UTC).Unix()
+	for i := range 200000 {
+		var tm time.Time
+		switch i % 4 {
+		case 0: // runs of the same second
+			tm = time.Unix(1_780_000_000+int64(i/400), int64(r.IntN(1e9)))
+		case 1:
+			tm = time.Unix(dst+int64(r.IntN(5)), int64(r.IntN(3))*int64(r.IntN(1e9)))
+		case 2:
+			tm = time.Unix(r.Int64N(1<<40)-1<<39, int64(r.IntN(1e9)))
+		default:
+			tm = time.Unix(1_780_000_000, int64(r.IntN(1e9))/int64([]int{1, 10, 1000, 1e6, 1e9}[r.IntN(5)]))
+		}
+		tm = tm.In(locs[r.IntN(len(locs))])
+		if got, want := string(appendTime([]byte("x"), tm)), "x"+tm.Format(time.RFC3339Nano); got != want {
+			t.Fatalf("%v: got %s, want %s", tm, got, want)
+		}
+	}
+}

@@ -287,6 +287,24 @@ func escape(b *strings.Builder, s string) {
 // newRoot returns an empty map with room for n children (n is the number
 // of pairs: an upper bound, exact for the usual flat bodies).
 func newRoot(n int) *Value {
+	// A small map is allocated with its children in one object.
+	switch {
+	case n <= 0:
+	case n <= 4:
+		r := new(struct {
+			v    Value
+			kids [4]child
+		})
+		r.v = Value{isMap: true, kids: r.kids[:0:n]}
+		return &r.v
+	case n <= 8:
+		r := new(struct {
+			v    Value
+			kids [8]child
+		})
+		r.v = Value{isMap: true, kids: r.kids[:0:n]}
+		return &r.v
+	}
 	return &Value{isMap: true, kids: make([]child, 0, min(n, 32))}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // ParseURLEncoded parses an application/x-www-form-urlencoded body.
@@ -311,7 +312,9 @@ func parseBody(r *http.Request, lim Limits, maxParams int) (*Value, error) {
 			return nil, nil
 		}
 		v := newRoot(n)
-		if err := parseInto(v, string(data), lim); err != nil {
+		// data is ours and never written again: the values share it
+		// instead of a copy.
+		if err := parseInto(v, unsafe.String(unsafe.SliceData(data), len(data)), lim); err != nil {
 			return nil, err
 		}
 		return v, nil

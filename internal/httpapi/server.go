@@ -20,9 +20,11 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/artnet-panel/artnet-panel/internal/accesslog"
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
@@ -51,8 +53,18 @@ type Server struct {
 
 	handlers map[string]handlerFunc // by "module/command"
 	mux      *http.ServeMux
-	metrics  map[string]*cmdMetrics // by "module/command"
+	commands map[string]*command // by "module/command"
 	unknown  *cmdMetrics
+}
+
+// command is what a request of one catalogued command needs, resolved
+// once: its catalogue entry, its metrics and its handler (nil: not
+// implemented or disabled).
+type command struct {
+	cmd     spec.Command
+	path    string
+	metrics *cmdMetrics
+	handler handlerFunc
 }
 
 // cmdMetrics are one command's Prometheus series, resolved once so that a
@@ -94,9 +106,10 @@ func New(p *panel.Panel, logger *slog.Logger) *Server {
 		Guard:  NewLoginGuard(),
 	}
 	s.handlers = s.routes()
-	s.metrics = make(map[string]*cmdMetrics)
+	s.commands = make(map[string]*command)
 	for _, c := range spec.All() {
-		s.metrics[c.Path()] = newCmdMetrics(c.Path())
+		path := c.Path()
+		s.commands[path] = &command{cmd: c, path: path, metrics: newCmdMetrics(path), handler: s.handlers[path]}
 	}
 	s.unknown = newCmdMetrics("unknown")
 	s.mux = http.NewServeMux()
@@ -114,9 +127,53 @@ func New(p *panel.Panel, logger *slog.Logger) *Server {
 // ServeHTTP implements http.Handler. Every response carries X-Request-Id:
 // the client's, when it sent a short safe one, or a new random id.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Request-Id", requestID(r))
+	w.Header()["X-Request-Id"] = requestIDValue(r)
+	if path, ok := commandPath(r); ok {
+		s.serveCommandPath(w, r, path)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
+
+// commandPath returns "module/command" of a POST to /api/module/command or
+// /panel/api/module/command whose path the mux would route to serveCommand
+// as it is: plain characters only (nothing escaped, nothing to unescape),
+// two non-empty segments that are neither "." nor "..", so nothing to
+// clean or redirect. Such a request skips the mux (and the allocation of
+// its wildcard values); any other goes through it.
+func commandPath(r *http.Request) (string, bool) {
+	if r.Method != http.MethodPost || r.URL == nil || r.URL.RawPath != "" {
+		return "", false
+	}
+	p := r.URL.Path
+	switch {
+	case strings.HasPrefix(p, "/api/"):
+		p = p[len("/api/"):]
+	case strings.HasPrefix(p, "/panel/api/"):
+		p = p[len("/panel/api/"):]
+	default:
+		return "", false
+	}
+	slash := -1
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == '/':
+			if slash >= 0 {
+				return "", false
+			}
+			slash = i
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == '.':
+		default:
+			return "", false
+		}
+	}
+	if slash < 0 || !plainSegment(p[:slash]) || !plainSegment(p[slash+1:]) {
+		return "", false
+	}
+	return p, true
+}
+
+func plainSegment(s string) bool { return s != "" && s != "." && s != ".." }
 
 // responseID returns the request id ServeHTTP put on the response (or sets
 // one, for a handler called directly).
@@ -150,6 +207,7 @@ func (s *Server) Disable(names ...string) error {
 	}
 	for _, p := range paths {
 		delete(s.handlers, p)
+		s.commands[p].handler = nil
 	}
 	return nil
 }
@@ -176,9 +234,18 @@ type exchange struct {
 	status     int
 	code       string // error code answered, "" on success
 	customerID int64
+	remote     string      // the client's address, once known
 	metrics    *cmdMetrics // nil: the unknown command's
 	// audit is the pending audit entry of a journaled command (audit.go).
 	audit *store.PendingAudit
+}
+
+// clientAddr returns s.clientAddr(r), found once.
+func (x *exchange) clientAddr(s *Server, r *http.Request) string {
+	if x.remote == "" {
+		x.remote = s.clientAddr(r)
+	}
+	return x.remote
 }
 
 func (s *Server) serveUnknown(w http.ResponseWriter, r *http.Request) {
@@ -189,6 +256,13 @@ func (s *Server) serveUnknown(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
+	s.serveCommandPath(w, r, r.PathValue("module")+"/"+r.PathValue("command"))
+}
+
+// serveCommandPath answers the command at path ("module/command"; neither
+// part contains a slash once the path has been split, so a path with more
+// than one slash names no command).
+func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path string) {
 	start := time.Now()
 	x := &exchange{requestID: responseID(w, r), status: http.StatusOK}
 	defer s.logAccess(r, x, start)
@@ -206,12 +280,13 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
-	cmd, ok := spec.Lookup(r.PathValue("module"), r.PathValue("command"))
-	if !ok {
+	c := s.commands[path]
+	if c == nil {
 		s.writeError(w, x, apperr.New(apperr.CodeUnknownCommand))
 		return
 	}
-	x.metrics = s.metrics[cmd.Path()]
+	cmd := c.cmd
+	x.metrics = c.metrics
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		x.status = http.StatusMethodNotAllowed
@@ -219,6 +294,7 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	addr := s.clientAddr(r)
+	x.remote = addr
 	if wait := s.Guard.Blocked(addr); wait > 0 {
 		s.tooManyFailures(w, x, wait)
 		return
@@ -251,8 +327,8 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	x.customerID = customerID
-	h, ok := s.handlers[cmd.Path()]
-	if !ok {
+	h := c.handler
+	if h == nil {
 		s.writeError(w, x, apperr.New(apperr.CodeNotImplemented))
 		return
 	}
@@ -264,7 +340,7 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID})
 	s.finishAudit(x, err)
-	if apperr.Is(err, apperr.CodeInstancePasswordIncorrect) && s.Guard.Fail(addr) {
+	if err != nil && apperr.Is(err, apperr.CodeInstancePasswordIncorrect) && s.Guard.Fail(addr) {
 		// A wrong instance password counts as a failed login.
 		metrics.LoginBlocks.Inc()
 	}
@@ -297,24 +373,47 @@ func (s *Server) tooManyFailures(w http.ResponseWriter, x *exchange, wait time.D
 	s.writeError(w, x, apperr.New(apperr.CodeTooManyFailedLogins))
 }
 
+// successBody is the answer of a command that answers nothing else.
+var successBody = []byte(`{"success":true}`)
+
+// jsonAppender is an answer that encodes itself as json.Marshal would,
+// without reflection (artnet.ServiceDetailsResponse, ...).
+type jsonAppender interface {
+	AppendJSON(b []byte) ([]byte, error)
+}
+
+// bodyPool holds the buffers answers are encoded into; w.Write copies them.
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
 // writeSuccess writes {"success":true, ...resp}. resp must encode as a JSON
 // object (or be nil).
 func (s *Server) writeSuccess(w http.ResponseWriter, x *exchange, resp any) {
-	body := []byte(`{"success":true}`)
-	if resp != nil {
-		b, err := json.Marshal(resp)
-		if err != nil || len(b) < 2 || b[0] != '{' {
-			s.writeError(w, x, apperr.Internal(apperr.CodeInternal, errors.New("encode answer: not a JSON object")))
-			return
-		}
-		if len(b) == 2 { // {}
-			b = body
-		} else {
-			b = append(b[:len(b)-1], `,"success":true}`...)
-		}
-		body = b
+	if resp == nil {
+		writeJSON(w, x.status, successBody)
+		return
 	}
-	writeJSON(w, x.status, body)
+	var b []byte
+	var err error
+	var bp *[]byte
+	if a, ok := resp.(jsonAppender); ok {
+		bp = bodyPool.Get().(*[]byte)
+		b, err = a.AppendJSON((*bp)[:0])
+	} else {
+		b, err = json.Marshal(resp)
+	}
+	switch {
+	case err != nil || len(b) < 2 || b[0] != '{':
+		s.writeError(w, x, apperr.Internal(apperr.CodeInternal, errors.New("encode answer: not a JSON object")))
+	case len(b) == 2: // {}
+		writeJSON(w, x.status, successBody)
+	default:
+		b = append(b[:len(b)-1], `,"success":true}`...)
+		writeJSON(w, x.status, b)
+	}
+	if bp != nil && cap(b) <= 64<<10 {
+		*bp = b[:0]
+		bodyPool.Put(bp)
+	}
 }
 
 type errorEnvelope struct {
@@ -348,12 +447,34 @@ func (s *Server) writeError(w http.ResponseWriter, x *exchange, err error) {
 	writeJSON(w, x.status, body)
 }
 
+// contentTypeJSON is the Content-Type of every answer: one slice shared
+// by all responses (a header value is only read; net/http copies the
+// header before writing it, and appending to it reallocates).
+var contentTypeJSON = []string{"application/json; charset=utf-8"}
+
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Type"] = contentTypeJSON
+	h["Content-Length"] = contentLength(len(body))
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+// contentLengths caches the Content-Length values of the usual answer
+// sizes, filled as they are met.
+var contentLengths [4096]atomic.Pointer[[]string]
+
+// contentLength returns the header value of a body of n bytes.
+func contentLength(n int) []string {
+	if n >= len(contentLengths) {
+		return []string{strconv.Itoa(n)}
+	}
+	if v := contentLengths[n].Load(); v != nil {
+		return *v
+	}
+	v := []string{strconv.Itoa(n)}
+	contentLengths[n].Store(&v)
+	return v
 }
 
 // logAccess writes the structured access log line. It never contains
@@ -368,7 +489,7 @@ func (s *Server) logAccess(r *http.Request, x *exchange, start time.Time) {
 	m.record(x.code, now.Sub(start))
 	if s.AccessLog != nil {
 		s.AccessLog.Log(accesslog.Entry{Time: now, RequestID: x.requestID, Method: r.Method, Path: r.URL.Path,
-			Status: x.status, Code: x.code, CustomerID: x.customerID, Remote: s.clientAddr(r), Duration: now.Sub(start)})
+			Status: x.status, Code: x.code, CustomerID: x.customerID, Remote: x.clientAddr(s, r), Duration: now.Sub(start)})
 		return
 	}
 	s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
@@ -378,20 +499,33 @@ func (s *Server) logAccess(r *http.Request, x *exchange, start time.Time) {
 		slog.Int("status", x.status),
 		slog.String("code", x.code),
 		slog.Int64("customer_id", x.customerID),
-		slog.String("remote", s.clientAddr(r)),
+		slog.String("remote", x.clientAddr(s, r)),
 		slog.Duration("duration", now.Sub(start)),
 	)
 }
 
 // requestID returns the client's X-Request-Id when it is short and safe, or
 // a new random id.
-func requestID(r *http.Request) string {
+func requestID(r *http.Request) string { return requestIDValue(r)[0] }
+
+// newID is a new request id and the header value holding it, in one
+// allocation.
+type newID struct {
+	value [1]string
+	text  [16]byte
+}
+
+// requestIDValue returns the X-Request-Id header value of requestID.
+func requestIDValue(r *http.Request) []string {
 	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && safeID(id) {
-		return id
+		return []string{id}
 	}
 	var b [8]byte
 	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	n := new(newID)
+	hex.Encode(n.text[:], b[:])
+	n.value[0] = unsafe.String(&n.text[0], len(n.text)) // text is never written again
+	return n.value[:]
 }
 
 func safeID(s string) bool {
