@@ -1,16 +1,19 @@
 // Package registry holds the drivers of panel.Registry, the domain
 // registry through which the panel changes a domain's delegation (its DNS
-// servers). The Simulator stands in for a real registry (an EPP driver
-// comes later): it records the delegations it is given and can be told to
-// fail.
+// servers). EPP (epp.go) speaks EPP to a real registry; the Simulator
+// stands in for one (--demo, tests): it records the delegations it is
+// given and can be told to fail. Router sends each domain to the registry
+// of its TLD.
 package registry
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/artnet-panel/artnet-panel/internal/panel"
-	"slices"
-	"sync"
 )
 
 // Simulator is a Registry that keeps delegations in memory. The zero
@@ -50,6 +53,24 @@ func (s *Simulator) SetDelegation(ctx context.Context, domain string, servers []
 	return nil
 }
 
+// GetDelegation implements Registry: the servers last recorded, or an
+// error wrapping panel.ErrDelegationUnknown.
+func (s *Simulator) GetDelegation(ctx context.Context, domain string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail != nil {
+		return nil, s.fail
+	}
+	d, ok := s.delegations[domain]
+	if !ok {
+		return nil, fmt.Errorf("simulator: %s: %w", domain, panel.ErrDelegationUnknown)
+	}
+	return slices.Clone(d), nil
+}
+
 // Fail makes every following SetDelegation return err; nil makes them
 // succeed again.
 func (s *Simulator) Fail(err error) {
@@ -86,4 +107,64 @@ func (s *Simulator) Calls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls
+}
+
+// Router is a Registry that sends each domain to the registry of its
+// TLD (or longer suffix: "pl", "com.pl"); the longest suffix wins.
+type Router struct {
+	routes []route
+}
+
+type route struct {
+	suffix string
+	reg    panel.Registry
+}
+
+var _ panel.Registry = (*Router)(nil)
+
+// Add routes the domains under each suffix (without dots around) to reg;
+// "" or "*" makes reg the default.
+func (r *Router) Add(reg panel.Registry, suffixes ...string) {
+	for _, s := range suffixes {
+		s = strings.Trim(strings.ToLower(strings.TrimSpace(s)), ".")
+		if s == "*" {
+			s = ""
+		}
+		r.routes = append(r.routes, route{suffix: s, reg: reg})
+	}
+}
+
+// For returns the registry of domain, or nil.
+func (r *Router) For(domain string) panel.Registry {
+	var best *route
+	for i, rt := range r.routes {
+		if rt.suffix == "" || domain == rt.suffix || strings.HasSuffix(domain, "."+rt.suffix) {
+			if best == nil || len(rt.suffix) > len(best.suffix) {
+				best = &r.routes[i]
+			}
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return best.reg
+}
+
+// SetDelegation implements Registry.
+func (r *Router) SetDelegation(ctx context.Context, domain string, servers []string) error {
+	reg := r.For(domain)
+	if reg == nil {
+		return fmt.Errorf("no registry is configured for %s", domain)
+	}
+	return reg.SetDelegation(ctx, domain, servers)
+}
+
+// GetDelegation implements Registry; a domain no registry is configured
+// for is unknown.
+func (r *Router) GetDelegation(ctx context.Context, domain string) ([]string, error) {
+	reg := r.For(domain)
+	if reg == nil {
+		return nil, fmt.Errorf("no registry is configured for %s: %w", domain, panel.ErrDelegationUnknown)
+	}
+	return reg.GetDelegation(ctx, domain)
 }
