@@ -565,6 +565,10 @@ func (e *EPP) ensureHosts(ctx context.Context, s *eppSession, names []string, gl
 		body := `<create><host:create xmlns:host="` + NSHost + `"><host:name>` + esc(n) + `</host:name>` +
 			addrElems("host:addr", glue[n]) + `</host:create></create>`
 		if _, err := e.command(ctx, s, "host:create", body); err != nil {
+			var ee *EPPError
+			if errors.As(err, &ee) && ee.Code == 2302 {
+				continue // created meanwhile (another session, another node)
+			}
 			return err
 		}
 	}
