@@ -59,7 +59,8 @@ func registryCheck(ctx context.Context, db string, rc *RegistryConfig, domain st
 	}
 	defer st.Close()
 	m := &Main{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
-	reg, epps, err := newRegistry(rc, m)
+	p := panel.New(st)
+	reg, epps, err := newRegistry(rc, m, p)
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,6 @@ func registryCheck(ctx context.Context, db string, rc *RegistryConfig, domain st
 			e.Close()
 		}
 	}()
-	p := panel.New(st)
 	p.Registry = reg
 	rd, err := p.RegistryCheck(ctx, domain)
 	if err != nil {

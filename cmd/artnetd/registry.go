@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -170,7 +171,15 @@ func (r EPPRegistry) tlsConfig() (*tls.Config, error) {
 
 // newRegistry returns the panel.Registry of rc's EPP registries (a Router
 // by TLD) and the drivers to close.
-func newRegistry(rc *RegistryConfig, m *Main) (panel.Registry, []*registry.EPP, error) {
+func newRegistry(rc *RegistryConfig, m *Main, p *panel.Panel) (panel.Registry, []*registry.EPP, error) {
+	// Glue of a name server inside its domain: from the zone we host,
+	// else from DNS.
+	glue := func(ctx context.Context, host string) ([]netip.Addr, error) {
+		if addrs, err := p.GlueAddresses(ctx, host); err != nil || len(addrs) > 0 {
+			return addrs, err
+		}
+		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	}
 	router := &registry.Router{}
 	var epps []*registry.EPP
 	for _, r := range rc.EPP {
@@ -183,7 +192,7 @@ func newRegistry(rc *RegistryConfig, m *Main) (panel.Registry, []*registry.EPP, 
 		}
 		e := registry.NewEPP(registry.EPPConfig{
 			Addr: net.JoinHostPort(r.Host, strconv.Itoa(r.Port)), ClientID: r.ClientID, Password: r.Password,
-			TLS: tc, Sessions: r.Sessions, KeepAlive: r.KeepAlive, Timeout: r.Timeout, Logger: m.Logger,
+			TLS: tc, Sessions: r.Sessions, KeepAlive: r.KeepAlive, Timeout: r.Timeout, Logger: m.Logger, Glue: glue,
 		})
 		epps = append(epps, e)
 		tlds := r.TLDs
@@ -220,7 +229,7 @@ func (m *Main) startRegistry(p *panel.Panel) error {
 		rc.notes = map[string]string{"domain/edit-dns-servers": "no domain registry is configured on this server " +
 			"(`artnetd serve --registry none`): the delegation cannot be changed, and this command answers `edit-dns-error`."}
 	case "epp":
-		reg, epps, err := newRegistry(rc, m)
+		reg, epps, err := newRegistry(rc, m, p)
 		if err != nil {
 			return fmt.Errorf("registry: %w", err)
 		}

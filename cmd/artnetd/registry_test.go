@@ -34,7 +34,11 @@ func registryInventory(t *testing.T, dsn string) {
 	  "services": [{"service": {"id": 70, "type": "domain", "name": "acme.test", "expiration_time": 1893456000,
 	      "payment_details": {"price": 1, "price_brutto": 1.23, "currency": "PLN", "payment_period": 12},
 	      "parent_service_id": 0, "ip": "", "custom_description": null},
-	    "details": {"domain_name": "acme.test", "manageable": true, "dns_servers": ["ns1.artnet.pl", "ns2.artnet.pl"]}}]}]}`, regKey)
+	    "details": {"domain_name": "acme.test", "manageable": true, "dns_servers": ["ns1.artnet.pl", "ns2.artnet.pl"]}}],
+	  "dns_zones": [{"id": 1, "domain": "acme.test", "type": "primary", "serial": 2025010101,
+	    "records": [{"name": "ns1", "ttl": 3600, "type": "A", "data1": "192.0.2.53"},
+	                {"name": "www", "ttl": 3600, "type": "A", "data1": "192.0.2.80"},
+	                {"name": "ns1.acme.test.", "ttl": 3600, "type": "AAAA", "data1": "2001:db8::53"}]}]}]}`, regKey)
 	file := filepath.Join(t.TempDir(), "inv.json")
 	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
@@ -142,6 +146,18 @@ func TestRegistryEPPEndToEnd(t *testing.T) {
 	}
 	if got := storedNS(t, addr); !slices.Equal(got, []string{"ns1.example.net", "ns2.example.net"}) {
 		t.Fatalf("details show %v", got)
+	}
+
+	// A name server inside the domain: its host object is created with
+	// the glue of the zone we host.
+	if b := editDNS(t, addr, "ns1.acme.test", "ns2.example.net"); b["success"] != true {
+		t.Fatalf("in-bailiwick name server: %v", b)
+	}
+	if a, ok := reg.Host("ns1.acme.test"); !ok || !slices.Equal(a, []string{"192.0.2.53", "2001:db8::53"}) {
+		t.Errorf("host ns1.acme.test: %v %v, want the zone's addresses as glue", a, ok)
+	}
+	if b := editDNS(t, addr, "ns1.example.net", "ns2.example.net"); b["success"] != true {
+		t.Fatalf("edit-dns-servers: %v", b)
 	}
 
 	// Too few servers: no registry command at all.

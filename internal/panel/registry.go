@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -178,4 +179,47 @@ func (p *Panel) reconcileDomain(ctx context.Context, customerID, serviceID int64
 	p.logger().Warn("registry: the stored delegation differed from the registry's; the registry's is stored",
 		"domain", domain, "service", serviceID, "stored", d.DNSServers, "registry", got)
 	return 1, nil
+}
+
+// GlueAddresses returns the A and AAAA addresses of host in the zone we
+// host that contains it (the nearest enclosing zone), for the glue of a
+// name server inside the domain it serves: the registry needs them before
+// the delegation makes the name resolvable. None found: nil, nil.
+func (p *Panel) GlueAddresses(ctx context.Context, host string) ([]netip.Addr, error) {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	for d := host; d != ""; {
+		z, err := p.Store.ZoneByDomain(ctx, d)
+		if err == nil {
+			recs, err := p.Store.ZoneRecords(ctx, z.CustomerID, z.ID)
+			if err != nil {
+				return nil, err
+			}
+			var out []netip.Addr
+			owner := z.Domain
+			for _, r := range recs {
+				if r.Name != "" {
+					if o, err := ownerName(z.Domain, r.Name); err == nil {
+						owner = o
+					} else {
+						owner = ""
+					}
+				}
+				if owner != host || (r.Type != "A" && r.Type != "AAAA") {
+					continue
+				}
+				if a, err := netip.ParseAddr(r.Data1); err == nil {
+					out = append(out, a)
+				}
+			}
+			return out, nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		_, rest, ok := strings.Cut(d, ".")
+		if !ok {
+			break
+		}
+		d = rest
+	}
+	return nil, nil
 }
