@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/driver/registry"
@@ -32,6 +33,7 @@ type RegistryConfig struct {
 	Reconcile time.Duration
 
 	notes  map[string]string // for /api/docs
+	passes atomic.Int64      // reconcile passes done
 	sim    *registry.Simulator
 	epps   []*registry.EPP
 	panel  *panel.Panel
@@ -265,6 +267,7 @@ func (m *Main) reconcileRegistry(ctx context.Context) {
 		} else if n > 0 {
 			m.Logger.Info("registry: reconcile stored the registry's delegation", "domains", n)
 		}
+		rc.passes.Add(1)
 		select {
 		case <-ctx.Done():
 			return
@@ -273,6 +276,9 @@ func (m *Main) reconcileRegistry(ctx context.Context) {
 		}
 	}
 }
+
+// RegistryReconciles returns how many reconcile passes have ended.
+func (m *Main) RegistryReconciles() int64 { return m.Registry.passes.Load() }
 
 // KickRegistryReconcile runs the delegation reconcile now (tests).
 func (m *Main) KickRegistryReconcile() {

@@ -137,6 +137,9 @@ func TestRegistryEPPEndToEnd(t *testing.T) {
 	}
 	defer m.Close()
 	addr := m.Addr()
+	// The start-up reconcile (nothing to change) is over before the test
+	// injects failures, which it would otherwise meet.
+	waitFor(t, "the start-up reconcile", func() bool { return m.RegistryReconciles() >= 1 })
 
 	if b := editDNS(t, addr, "ns1.example.net", "ns2.example.net"); b["success"] != true {
 		t.Fatalf("edit-dns-servers: %v", b)
@@ -251,7 +254,9 @@ func TestRegistryEPPEndToEnd(t *testing.T) {
 		!strings.Contains(out.String(), "registry  ns7.example.net ns8.example.net") {
 		t.Errorf("admin registry check before the reconcile: %v\n%s%s", err, out.String(), errb.String())
 	}
+	passes := m.RegistryReconciles()
 	m.KickRegistryReconcile()
+	waitFor(t, "a reconcile pass", func() bool { return m.RegistryReconciles() > passes })
 	waitFor(t, "the reconcile stores the registry's delegation", func() bool {
 		return slices.Equal(sortedNS(storedNS(t, addr)), []string{"ns7.example.net", "ns8.example.net"})
 	})
