@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/artnet-panel/artnet-panel/internal/driver/registry"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 )
 
@@ -25,14 +26,15 @@ func newRegistryCommand(a *app) *cobra.Command {
 		Short: "Compare the domains' delegations at the registry with the stored ones",
 	})
 	c := &cobra.Command{
-		Use:   "check [--db DSN] [--registry epp --epp-host HOST ...] DOMAIN",
+		Use:   "check [--db DSN] --registry epp|sim [--epp-host HOST ...] DOMAIN",
 		Short: "Print what the registry holds for a domain next to what we hold",
 		Long: `Reads the domain's delegation at the registry (EPP domain:info) and prints
 it next to the DNS servers stored in the domain service's details. Exit
 status 0 when they hold the same servers, 1 when they differ or the
 registry cannot be read. The registry is configured as for artnetd serve
 (the same flags and ARTNETD_* variables; the password from
-ARTNETD_EPP_PASSWORD only).`,
+ARTNETD_EPP_PASSWORD only); --registry sim reads the simulator's
+delegations in the database.`,
 		Args: cobra.ExactArgs(1),
 	}
 	db := dbFlag(c)
@@ -50,8 +52,8 @@ ARTNETD_EPP_PASSWORD only).`,
 }
 
 func registryCheck(ctx context.Context, db string, rc *RegistryConfig, domain string, stdout, stderr io.Writer) error {
-	if rc.Kind != "epp" {
-		return usageErrorf("admin registry check needs --registry epp and its settings (the simulator lives in a server's memory)")
+	if rc.Kind != "epp" && rc.Kind != "sim" {
+		return usageErrorf("admin registry check needs --registry epp (and its settings) or sim")
 	}
 	st, err := openStore(ctx, db)
 	if err != nil {
@@ -60,16 +62,20 @@ func registryCheck(ctx context.Context, db string, rc *RegistryConfig, domain st
 	defer st.Close()
 	m := &Main{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	p := panel.New(st)
-	reg, epps, err := newRegistry(rc, m, p)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		for _, e := range epps {
-			e.Close()
+	if rc.Kind == "sim" {
+		p.Registry = &registry.Simulator{Store: st}
+	} else {
+		reg, epps, err := newRegistry(rc, m, p)
+		if err != nil {
+			return err
 		}
-	}()
-	p.Registry = reg
+		defer func() {
+			for _, e := range epps {
+				e.Close()
+			}
+		}()
+		p.Registry = reg
+	}
 	rd, err := p.RegistryCheck(ctx, domain)
 	if err != nil {
 		return err

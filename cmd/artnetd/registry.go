@@ -21,7 +21,8 @@ import (
 
 // RegistryConfig chooses the domain registry of /domain/edit-dns-servers.
 type RegistryConfig struct {
-	// Kind: "sim" (the in-memory simulator), "epp" (EPP registries) or
+	// Kind: "sim" (the simulator, its delegations in the database), "epp"
+	// (EPP registries) or
 	// "none" (edit-dns-servers answers edit-dns-error); "" is sim with
 	// --demo or --simulate, else none.
 	Kind string
@@ -223,7 +224,7 @@ func (m *Main) startRegistry(p *panel.Panel) error {
 	rc := &m.Registry
 	switch kind := m.registryKind(); kind {
 	case "sim":
-		rc.sim = registry.NewSimulator()
+		rc.sim = &registry.Simulator{Store: m.store}
 		p.Registry = rc.sim
 		m.Logger.Info("registry", "driver", "sim")
 	case "none":

@@ -359,11 +359,17 @@ func TestRegistryNone(t *testing.T) {
 		t.Errorf("stored %v without a registry", got)
 	}
 
-	for _, mod := range []func(*Main){func(m *Main) { m.Demo = true }, func(m *Main) { m.Simulate = true }} {
+	// --demo and --simulate run the simulator, whose delegations are in
+	// the database: the second node (--simulate) sees what the first
+	// (--demo) set, and so does admin registry check --registry sim.
+	for i, mod := range []func(*Main){func(m *Main) { m.Demo = true }, func(m *Main) { m.Simulate = true }} {
 		m2 := &Main{DB: dsn, HTTPAddr: "127.0.0.1:0", Logger: discardLogger(), Stdout: io.Discard}
 		mod(m2)
 		if err := m2.Run(context.Background()); err != nil {
 			t.Fatal(err)
+		}
+		if _, ok := m2.RegistrySimulator().Delegation("acme.test"); ok != (i == 1) {
+			t.Errorf("node %d: the simulator holds a delegation before any edit: %v", i, ok)
 		}
 		if b := editDNS(t, m2.Addr(), "ns1.example.net", "ns2.example.net"); b["success"] != true {
 			t.Errorf("with the simulator: %v", b)
@@ -372,6 +378,11 @@ func TestRegistryNone(t *testing.T) {
 			t.Errorf("the simulator holds %v", d)
 		}
 		m2.Close()
+	}
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"admin", "registry", "check", "--db", dsn, "--registry", "sim", "acme.test"}, &out, &errb); err != nil ||
+		!strings.Contains(out.String(), "in sync   yes") {
+		t.Errorf("admin registry check --registry sim: %v\n%s%s", err, out.String(), errb.String())
 	}
 }
 

@@ -8,17 +8,26 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
-// Simulator is a Registry that keeps delegations in memory. The zero
-// value is ready to use; it is safe for concurrent use.
+// Simulator is a Registry that keeps delegations in memory, or with Store
+// set in the panel's database (panel_settings rows "registry-sim/DOMAIN",
+// so every node and `artnetd admin registry check` see the same
+// registry). The zero value is ready to use; it is safe for concurrent
+// use.
 type Simulator struct {
+	// Store, when set, holds the delegations (artnetd sets it).
+	Store Settings
+
 	mu          sync.Mutex
 	delegations map[string][]string
 	calls       int
@@ -30,6 +39,35 @@ var _ panel.Registry = (*Simulator)(nil)
 
 // NewSimulator returns an empty simulator.
 func NewSimulator() *Simulator { return &Simulator{} }
+
+// Settings is the part of store.Store a database-backed Simulator uses.
+type Settings interface {
+	SettingGet(ctx context.Context, key string) (string, error)
+	SettingPut(ctx context.Context, key, value string) error
+}
+
+// SimSettingPrefix prefixes the panel_settings keys of the simulator's
+// delegations.
+const SimSettingPrefix = "registry-sim/"
+
+func (s *Simulator) load(ctx context.Context, domain string) ([]string, bool, error) {
+	if s.Store == nil {
+		d, ok := s.delegations[domain]
+		return slices.Clone(d), ok, nil
+	}
+	v, err := s.Store.SettingGet(ctx, SimSettingPrefix+domain)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	var d []string
+	if err := json.Unmarshal([]byte(v), &d); err != nil {
+		return nil, false, fmt.Errorf("simulator: stored delegation of %s: %w", domain, err)
+	}
+	return d, true, nil
+}
 
 // SetDelegation implements Registry: it records the delegation, or
 // returns the error set with Fail or FailDomain (and records nothing).
@@ -45,6 +83,13 @@ func (s *Simulator) SetDelegation(ctx context.Context, domain string, servers []
 	}
 	if s.fail != nil {
 		return s.fail
+	}
+	if s.Store != nil {
+		raw, err := json.Marshal(servers)
+		if err != nil {
+			return err
+		}
+		return s.Store.SettingPut(ctx, SimSettingPrefix+domain, string(raw))
 	}
 	if s.delegations == nil {
 		s.delegations = make(map[string][]string)
@@ -64,11 +109,14 @@ func (s *Simulator) GetDelegation(ctx context.Context, domain string) ([]string,
 	if s.fail != nil {
 		return nil, s.fail
 	}
-	d, ok := s.delegations[domain]
+	d, ok, err := s.load(ctx, domain)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, fmt.Errorf("simulator: %s: %w", domain, panel.ErrDelegationUnknown)
 	}
-	return slices.Clone(d), nil
+	return d, nil
 }
 
 // Fail makes every following SetDelegation return err; nil makes them
@@ -93,12 +141,13 @@ func (s *Simulator) FailDomain(domain string, err error) {
 	s.failDomains[domain] = err
 }
 
-// Delegation returns the servers last recorded for domain.
+// Delegation returns the servers last recorded for domain (none, also
+// when the database cannot be read).
 func (s *Simulator) Delegation(domain string) ([]string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d, ok := s.delegations[domain]
-	return slices.Clone(d), ok
+	d, ok, err := s.load(context.Background(), domain)
+	return d, ok && err == nil
 }
 
 // Calls returns the number of SetDelegation calls so far, failed ones
