@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/driver/registry"
+	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 )
 
@@ -237,7 +239,7 @@ func (m *Main) startRegistry(p *panel.Panel) error {
 			return fmt.Errorf("registry: %w", err)
 		}
 		rc.epps = epps
-		p.Registry = reg
+		p.Registry = countedRegistry{reg}
 		for _, r := range rc.EPP {
 			m.Logger.Info("registry", "driver", "epp", "host", r.Host, "port", r.Port, "client_id", r.ClientID, "tlds", r.TLDs)
 		}
@@ -301,4 +303,29 @@ func (m *Main) stopRegistry() {
 		e.Close()
 	}
 	rc.epps = nil
+}
+
+// countedRegistry counts every failed registry call in
+// artnet_driver_errors_total{kind="registry"} (but a reconcile's read of
+// a domain the registry does not know).
+type countedRegistry struct{ panel.Registry }
+
+func countRegistryErr(err error) error {
+	if err != nil && !errors.Is(err, panel.ErrDelegationUnknown) {
+		metrics.DriverErrors.WithLabelValues("registry").Inc()
+	}
+	return err
+}
+
+func (c countedRegistry) SetDelegation(ctx context.Context, domain string, servers []string) error {
+	err := c.Registry.SetDelegation(ctx, domain, servers)
+	if err != nil {
+		metrics.DriverErrors.WithLabelValues("registry").Inc()
+	}
+	return err
+}
+
+func (c countedRegistry) GetDelegation(ctx context.Context, domain string) ([]string, error) {
+	d, err := c.Registry.GetDelegation(ctx, domain)
+	return d, countRegistryErr(err)
 }

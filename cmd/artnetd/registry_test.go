@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/testpeer"
 	"github.com/artnet-panel/artnet-panel/internal/testpeer/eppreg"
 )
@@ -174,6 +175,7 @@ func TestRegistryEPPEndToEnd(t *testing.T) {
 
 	// Every registry failure: edit-dns-error, the message in the log only,
 	// neither side changed.
+	errorsBefore := registryErrors()
 	failures := []struct {
 		cmd    string
 		action eppreg.Action
@@ -216,6 +218,10 @@ func TestRegistryEPPEndToEnd(t *testing.T) {
 		if got := storedNS(t, addr); !slices.Equal(got, []string{"ns1.example.net", "ns2.example.net"}) {
 			t.Errorf("%s %+v changed the details: %v", f.cmd, f.action, got)
 		}
+	}
+
+	if n := registryErrors() - errorsBefore; n < float64(len(failures)) {
+		t.Errorf("artnet_driver_errors_total{kind=\"registry\"} rose by %v for %d failures", n, len(failures))
 	}
 
 	// Concurrent edits of one domain (two EPP sessions): each is carried
@@ -428,4 +434,22 @@ func TestRegistryFlags(t *testing.T) {
 	if m.registryKind() != "sim" {
 		t.Errorf("--demo kind %q, want sim", m.registryKind())
 	}
+}
+
+// registryErrors reads artnet_driver_errors_total{kind="registry"}.
+func registryErrors() float64 {
+	mfs, _ := metrics.Registry.Gather()
+	for _, mf := range mfs {
+		if mf.GetName() != "artnet_driver_errors_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "kind" && l.GetValue() == "registry" {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
