@@ -184,6 +184,7 @@ func NewEPP(cfg EPPConfig) *EPP {
 // is taken from the pool).
 type eppSession struct {
 	conn        net.Conn
+	fresh       bool // opened by this take: no command has used it yet
 	hostObjects bool // the greeting offers the host mapping
 	lastUsed    time.Time
 }
@@ -215,6 +216,7 @@ func (e *EPP) take(ctx context.Context) (*eppSession, error) {
 	case <-e.stop:
 		return nil, errors.New("epp: the driver is closed")
 	}
+	s.fresh = s.conn == nil
 	if s.conn != nil {
 		return s, nil
 	}
@@ -223,6 +225,23 @@ func (e *EPP) take(ctx context.Context) (*eppSession, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// infoRetry is info, tried once more on a new session when a session
+// kept from earlier calls failed at the transport (the registry may have
+// closed it meanwhile). domain:info changes nothing, so it may be sent
+// twice.
+func (e *EPP) infoRetry(ctx context.Context, s *eppSession, domain string) ([]string, error) {
+	cur, err := e.info(ctx, s, domain)
+	var ee *EPPError
+	if err == nil || s.fresh || s.conn != nil || errors.As(err, &ee) || ctx.Err() != nil {
+		return cur, err
+	}
+	e.cfg.Logger.Info("epp: a kept session failed; reconnecting", "registry", e.cfg.Addr, "err", err)
+	if cerr := e.connect(ctx, s); cerr != nil {
+		return nil, errors.Join(err, cerr)
+	}
+	return e.info(ctx, s, domain)
 }
 
 func (e *EPP) give(s *eppSession) { e.pool <- s }
@@ -383,8 +402,16 @@ func (e *EPP) command(ctx context.Context, s *eppSession, name, body string) (*e
 		dl = d
 	}
 	s.conn.SetDeadline(dl)
-	stopWatch := context.AfterFunc(ctx, func() { s.conn.SetDeadline(time.Unix(1, 0)) })
-	defer stopWatch()
+	// A cancelled context ends the wait at once. If the cancel races with
+	// the end of the command, the connection's deadline is unknown: the
+	// session is closed (the answer, if read, still counts).
+	conn := s.conn
+	stopWatch := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer func() {
+		if !stopWatch() && s.conn == conn {
+			e.drop(s)
+		}
+	}()
 	if err := writeFrame(s.conn, []byte(frame)); err != nil {
 		e.drop(s)
 		return nil, fmt.Errorf("epp %s: send: %w", name, err)
@@ -438,7 +465,7 @@ func (e *EPP) GetDelegation(ctx context.Context, domain string) ([]string, error
 		return nil, err
 	}
 	defer e.give(s)
-	return e.info(ctx, s, domain)
+	return e.infoRetry(ctx, s, domain)
 }
 
 func (e *EPP) info(ctx context.Context, s *eppSession, domain string) ([]string, error) {
@@ -476,7 +503,7 @@ func (e *EPP) SetDelegation(ctx context.Context, domain string, servers []string
 		return err
 	}
 	defer e.give(s)
-	cur, err := e.info(ctx, s, domain)
+	cur, err := e.infoRetry(ctx, s, domain)
 	if err != nil {
 		return err
 	}

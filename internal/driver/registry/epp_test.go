@@ -189,6 +189,18 @@ func TestEPPConnectionFailures(t *testing.T) {
 	if err := e.SetDelegation(ctx, "example.pl", []string{"ns.a.net", "ns.c.net"}); err != nil {
 		t.Fatalf("after reconnecting: %v", err)
 	}
+	// A kept session that the registry closed: domain:info (which changes
+	// nothing) is sent again on a new session, and the change goes
+	// through; when the new session fails too, the call fails.
+	r.Inject("domain:info", eppreg.Action{Drop: true})
+	if err := e.SetDelegation(ctx, "example.pl", want); err != nil {
+		t.Errorf("after a dropped kept session: %v", err)
+	}
+	r.Inject("domain:info", eppreg.Action{Drop: true})
+	r.Inject("domain:info", eppreg.Action{Drop: true})
+	if _, err := e.GetDelegation(ctx, "example.pl"); err == nil {
+		t.Error("two dropped sessions: no error")
+	}
 	// A cancelled context ends a stalled call.
 	r.Inject("domain:info", eppreg.Action{Stall: true})
 	cctx, cancel := context.WithCancel(ctx)
