@@ -123,7 +123,7 @@ func TestRegistryEPPEndToEnd(t *testing.T) {
 
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	m, finish := serveFlags(fs, io.Discard)
-	args := append([]string{"--db", dsn, "--http", "127.0.0.1:0", "--epp-sessions", "2", "--epp-timeout", "2s",
+	args := append([]string{"--db", dsn, "--http", "127.0.0.1:0", "--epp-sessions", "2", "--epp-timeout", "5s",
 		"--access-log", filepath.Join(t.TempDir(), "access.log")}, eppArgs(reg)...)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)

@@ -164,7 +164,7 @@ func TestEPPResultCodes(t *testing.T) {
 func TestEPPConnectionFailures(t *testing.T) {
 	r := eppreg.Start(t, eppreg.Options{})
 	r.AddDomain("example.pl", "ns1.old.net", "ns2.old.net")
-	e := newEPP(t, r, func(c *registry.EPPConfig) { c.Timeout = 500 * time.Millisecond })
+	e := newEPP(t, r, func(c *registry.EPPConfig) { c.Timeout = 3 * time.Second })
 	ctx := context.Background()
 	want := []string{"ns.a.net", "ns.b.net"}
 
