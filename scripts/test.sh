@@ -35,6 +35,8 @@ command -v qemu-img >/dev/null || need+=(qemu-utils)
 [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || need+=(busybox-static)
 # The invoice PDF tests read the PDF with pdftotext (poppler-utils).
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+# The EPP test registry validates every frame with xmllint (libxml2-utils).
+command -v xmllint >/dev/null || need+=(libxml2-utils)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,11 +23,13 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/driver/gobgp"
 	"github.com/artnet-panel/artnet-panel/internal/driver/nft"
 	"github.com/artnet-panel/artnet-panel/internal/driver/powersim"
+	"github.com/artnet-panel/artnet-panel/internal/driver/registry"
 	"github.com/artnet-panel/artnet-panel/internal/httpapi"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/power"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
+	"github.com/artnet-panel/artnet-panel/internal/testpeer/eppreg"
 	"github.com/artnet-panel/artnet-panel/internal/testpeer/netlab"
 )
 
@@ -49,11 +52,17 @@ func TestMain(m *testing.M) {
 // gets its own artnetd (httptest, SQLite, the demo inventory imported) and
 // ARTNET_ENDPOINT, ARTNET_ID and ARTNET_API_KEY pointing at it.
 func TestScripts(t *testing.T) {
+	// One EPP test registry (TLS, every frame validated against the RFC
+	// schemas) for every script's server; only domain.txtar changes it.
+	reg := eppreg.Start(t, eppreg.Options{})
+	reg.AddDomain("acme.test", "ns1.artnet.pl", "ns2.artnet.pl")
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		Setup:               setupServer,
+		Setup:               func(env *testscript.Env) error { return setupServer(env, reg) },
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"eppns":    cmdEPPNS,
+			"eppfail":  cmdEPPFail,
 			"jsonget":  cmdJSONGet,
 			"bgproute": cmdBGPRoute,
 			"nftrules": cmdNFTRules,
@@ -64,7 +73,7 @@ func TestScripts(t *testing.T) {
 
 // setupServer starts an artnetd over a fresh database holding the imported
 // demo inventory and points the script's environment at it.
-func setupServer(env *testscript.Env) error {
+func setupServer(env *testscript.Env, reg *eppreg.Server) error {
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(env.WorkDir, ".artnetd.db"))
 	if err != nil {
@@ -106,6 +115,18 @@ func setupServer(env *testscript.Env) error {
 	p.Power.Register("sim", powersim.New(st)) // the demo servers' power
 	env.Values[panelKey{}] = p
 	p.Cloud = scriptCloud(env)
+	// The EPP driver, on the shared test registry; ns1.acme.test has glue.
+	epp := registry.NewEPP(registry.EPPConfig{Addr: reg.Addr, ClientID: reg.ClientID, Password: reg.Password,
+		TLS: reg.ClientTLS, Logger: slog.New(slog.DiscardHandler),
+		Glue: func(_ context.Context, host string) ([]netip.Addr, error) {
+			if host == "ns1.acme.test" {
+				return []netip.Addr{netip.MustParseAddr("192.0.2.53")}, nil
+			}
+			return nil, fmt.Errorf("%s: no address", host)
+		}})
+	env.Defer(func() { epp.Close() })
+	p.Registry = epp
+	env.Values[eppKey{}] = reg
 	if err := p.BGPReconcile(ctx); err != nil {
 		return err
 	}
@@ -162,6 +183,47 @@ var scriptPools = []inventory.IPPool{{ID: 1, Network: "198.51.100.128/26",
 var warsaw, _ = time.LoadLocation("Europe/Warsaw")
 
 type collectorKey struct{}
+
+type eppKey struct{}
+
+// cmdEPPNS checks the test registry's delegation of a domain (any order):
+//
+//	eppns DOMAIN NS...
+func cmdEPPNS(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: eppns DOMAIN NS...")
+	}
+	reg := ts.Value(eppKey{}).(*eppreg.Server)
+	got, _ := reg.Delegation(args[0])
+	got, want := slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(args[1:]))
+	if slices.Equal(got, want) == neg {
+		ts.Fatalf("the registry's delegation of %s is %v, want %s%v", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// cmdEPPFail makes the test registry answer the next command CMD
+// (domain:update, domain:info, host:create...) with CODE, or stall, or
+// drop the connection:
+//
+//	eppfail CMD CODE|stall|drop
+func cmdEPPFail(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 || neg {
+		ts.Fatalf("usage: eppfail CMD CODE|stall|drop")
+	}
+	reg := ts.Value(eppKey{}).(*eppreg.Server)
+	switch args[1] {
+	case "stall":
+		reg.Inject(args[0], eppreg.Action{Stall: true})
+	case "drop":
+		reg.Inject(args[0], eppreg.Action{Drop: true})
+	default:
+		code, err := strconv.Atoi(args[1])
+		if err != nil {
+			ts.Fatalf("eppfail: %q is no result code", args[1])
+		}
+		reg.Inject(args[0], eppreg.Action{Code: code, Msg: "refused by the test registry"})
+	}
+}
 
 type labKey struct{}
 

@@ -38,6 +38,7 @@ services). A running server applies what they change within a second
 		newMailCommand(a),
 		newBackupCommand(a),
 		newRestoreCommand(a),
+		newRegistryCommand(a),
 	)
 	return admin
 }

@@ -45,8 +45,12 @@ type Main struct {
 	BGP      BGPConfig
 	Power    PowerConfig // power.go
 	Cloud    CloudConfig
-	Mail     MailConfig // mail.go
+	Mail     MailConfig     // mail.go
+	Registry RegistryConfig // registry.go
 	Demo     bool
+	// Simulate runs the simulator of every device kind whose driver is not
+	// chosen, as Demo does (--simulate).
+	Simulate bool
 	// Follow is how often the change log is read for changes made through
 	// other nodes on the same database (changefeed.Feed.Poll): 0 is
 	// changefeed.DefaultPoll (1s), negative turns the polling off. With
@@ -175,6 +179,10 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Close()
 		return err
 	}
+	if err := m.startRegistry(p); err != nil {
+		m.Close()
+		return err
+	}
 	m.bg, m.stop = context.WithCancel(context.Background())
 	m.feed = &changefeed.Feed{Store: st, Poll: m.Follow, Logger: m.Logger,
 		Observe: func(kind string, lag time.Duration) {
@@ -221,6 +229,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.api.AccessLog = m.access
 	m.api.Guard = m.guard
 	m.api.TrustedProxies = m.TrustedProxies
+	m.api.Notes = m.Registry.notes
 	if err := m.api.Disable(m.DisabledCommands...); err != nil {
 		m.Close()
 		return fmt.Errorf("--disable-commands: %w", err)
@@ -428,6 +437,7 @@ func (m *Main) close() error {
 	}
 	m.stopBGP()
 	m.stopCloud()
+	m.stopRegistry()
 	m.stopQueue()
 	if m.store != nil {
 		if err := m.store.Close(); err != nil {
@@ -544,8 +554,13 @@ func serveFlags(fs *flag.FlagSet, stdout io.Writer) (m *Main, finish func() erro
 	disabled := fs.String("disable-commands", env("ARTNETD_DISABLE_COMMANDS", ""), "modules or commands (module/command), comma separated, that answer not-implemented (products you do not sell)")
 	trusted := fs.String("trusted-proxies", env("ARTNETD_TRUSTED_PROXIES", ""), "reverse proxies (addresses or prefixes, comma separated) whose X-Forwarded-For names the client")
 	cloudParsed := cloudFlags(fs, &m.Cloud)
+	registryParsed := registryFlags(fs, &m.Registry)
+	simulateFlag(fs, &m.Simulate)
 	return m, func() error {
 		if err := cloudParsed(); err != nil {
+			return err
+		}
+		if err := registryParsed(); err != nil {
 			return err
 		}
 		m.DisabledCommands = splitList(*disabled)

@@ -30,13 +30,19 @@ type docsBuild struct {
 var docsBuilds sync.Map // string → *docsBuild
 
 // docsKey returns the implemented set of s as one byte per catalogued
-// command ('1' implemented, '0' not), in catalogue order.
+// command ('1' implemented, '0' not), in catalogue order, followed by
+// the notes.
 func (s *Server) docsKey(cmds []spec.Command) string {
 	key := make([]byte, len(cmds))
 	for i, c := range cmds {
 		key[i] = '0'
 		if s.Implemented(c.Path()) {
 			key[i] = '1'
+		}
+	}
+	for _, c := range cmds {
+		if n := s.Notes[c.Path()]; n != "" {
+			key = append(key, "\x00"+c.Path()+"\x00"+n...)
 		}
 	}
 	return string(key)
@@ -49,12 +55,12 @@ func (s *Server) docs() *docsBuild {
 	v, _ := docsBuilds.LoadOrStore(s.docsKey(cmds), &docsBuild{})
 	b := v.(*docsBuild)
 	b.once.Do(func() {
-		doc, err := openapi.Document(cmds, s.Implemented)
+		doc, err := openapi.DocumentNotes(cmds, s.Implemented, s.Notes)
 		if err != nil {
 			b.err = err
 			return
 		}
-		page, err := openapi.DocsHTML(cmds, s.Implemented)
+		page, err := openapi.DocsHTMLNotes(cmds, s.Implemented, s.Notes)
 		if err != nil {
 			b.err = err
 			return

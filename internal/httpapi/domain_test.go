@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -182,15 +184,42 @@ func TestDomainEditDNSErrors(t *testing.T) {
 	}
 }
 
-// TestDomainEditDNSWithoutRegistry: a panel without a registry driver only
-// records the new DNS servers.
+// TestDomainEditDNSWithoutRegistry: a node without a registry driver
+// (artnetd serve --registry none) answers edit-dns-error, says why in the
+// log and in /api/docs, and stores nothing: never a success that did
+// nothing. Parameters are still checked first.
 func TestDomainEditDNSWithoutRegistry(t *testing.T) {
 	e := newEnv(t)
-	mustOK(t, e.editDNS("12348", "ns1.example.net", "ns2.example.net"))
-	if got := dnsServersOf(t, e, idA, keyA, domainA); !slices.Equal(got, []string{"ns1.example.net", "ns2.example.net"}) {
-		t.Errorf("details %v", got)
+	e.api.Notes = map[string]string{"domain/edit-dns-servers": "no domain registry is configured on this server"}
+	f := mustFail(t, e.editDNS("12348", "ns1.example.net", "ns2.example.net"), "edit-dns-error")
+	if strings.Contains(string(f.raw), "registry") {
+		t.Errorf("the cause reached the customer: %s", f.raw)
 	}
-	// A domain without dns_servers in its details gets them.
+	if log := e.logBuf.String(); !strings.Contains(log, "no domain registry is configured") {
+		t.Errorf("the log does not say why:\n%s", log)
+	}
+	if got := dnsServersOf(t, e, idA, keyA, domainA); !slices.Equal(got, []string{"ns1.artnet.pl", "ns2.artnet.pl"}) {
+		t.Errorf("details changed without a registry: %v", got)
+	}
+	mustFail(t, e.editDNS("12348", "ns1.example.net"), "dns-servers-insufficient")
+	for _, path := range []string{"/api/docs", "/api/openapi.json"} {
+		resp, err := http.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), "no domain registry is configured on this server") {
+			t.Errorf("%s does not say why edit-dns-servers fails", path)
+		}
+	}
+}
+
+// TestDomainEditDNSFirstDelegation: a domain without dns_servers in its
+// details gets them.
+func TestDomainEditDNSFirstDelegation(t *testing.T) {
+	e := newEnv(t)
+	e.api.Panel.Registry = registry.NewSimulator()
 	mustOK(t, e.call("domain/edit-dns-servers", idB, keyB, "service_id", strconv.Itoa(domainB),
 		"dns_servers[]", "ns1.beta.test", "dns_servers[]", "ns2.beta.test"))
 	if got := dnsServersOf(t, e, idB, keyB, domainB); !slices.Equal(got, []string{"ns1.beta.test", "ns2.beta.test"}) {

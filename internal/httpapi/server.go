@@ -50,6 +50,10 @@ type Server struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed (clientaddr.go); empty: the header is ignored.
 	TrustedProxies []netip.Prefix
+	// Notes are the operator's word on how this node answers commands
+	// ("module/command" → text), shown in /api/docs and
+	// /api/openapi.json (x-server-note). Set before serving.
+	Notes map[string]string
 
 	handlers map[string]handlerFunc // by "module/command"
 	mux      *http.ServeMux

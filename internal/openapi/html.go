@@ -15,6 +15,11 @@ import (
 // English and an example curl call. It has no scripts and no external
 // assets (the style is inline). implemented is as for Document.
 func DocsHTML(cmds []spec.Command, implemented func(path string) bool) ([]byte, error) {
+	return DocsHTMLNotes(cmds, implemented, nil)
+}
+
+// DocsHTMLNotes is DocsHTML with the notes of DocumentNotes.
+func DocsHTMLNotes(cmds []spec.Command, implemented func(path string) bool, notes map[string]string) ([]byte, error) {
 	if implemented == nil {
 		implemented = func(string) bool { return true }
 	}
@@ -45,6 +50,7 @@ func DocsHTML(cmds []spec.Command, implemented func(path string) bool) ([]byte, 
 		if err != nil {
 			return nil, err
 		}
+		dc.Note = notes[c.Path()]
 		byModule[c.Module].Commands = append(byModule[c.Module].Commands, dc)
 		page.Count++
 		if !dc.Implemented {
@@ -83,10 +89,12 @@ type docsCommand struct {
 	Implemented, ReadOnly, Destructive bool
 	// Extension: added by artnetd, not in the original documentation.
 	Extension bool
-	Params    []docsParam
-	Response  []docsField
-	Codes     []errorCode
-	Curl      string
+	// Note is the operator's word on how this server answers the command.
+	Note     string
+	Params   []docsParam
+	Response []docsField
+	Codes    []errorCode
+	Curl     string
 }
 
 type docsParam struct {
@@ -345,6 +353,7 @@ Transport failures carry the same envelope with HTTP 400, 405, 413, 429 or 500. 
 <h3><code class="path">POST /api/{{.Path}}</code>{{if .Extension}}<span class="badge ext">extension</span>{{end}}{{if not .Implemented}}<span class="badge ni">not implemented yet</span>{{end}}{{if .ReadOnly}}<span class="badge ro">read-only</span>{{end}}{{if .Destructive}}<span class="badge de">destructive</span>{{end}}</h3>
 <p><strong>{{.Summary}}</strong>. {{.Doc}}{{if .ListOf}} The same as <code>services/list</code> with <code>service_type={{.ListOf}}</code>.{{end}}</p>
 {{if .Extension}}<p>An extension of <code>artnetd</code>: not in the original Artnet API documentation.</p>
+{{end}}{{if .Note}}<p class="note"><strong>On this server:</strong> {{.Note}}</p>
 {{end}}
 <h4>Parameters</h4>
 <table>

@@ -66,6 +66,14 @@ const description = "The API of `artnetd`, a server compatible with the Artnet C
 // nil means every command is. Tags are the modules of spec.Modules, in that
 // order, restricted to those of cmds.
 func Document(cmds []spec.Command, implemented func(path string) bool) ([]byte, error) {
+	return DocumentNotes(cmds, implemented, nil)
+}
+
+// DocumentNotes is Document with notes: an operator's word on how this
+// server answers a command ("module/command" → text; "no domain registry
+// is configured: answers edit-dns-error"), added to its description and
+// as x-server-note.
+func DocumentNotes(cmds []spec.Command, implemented func(path string) bool, notes map[string]string) ([]byte, error) {
 	if implemented == nil {
 		implemented = func(string) bool { return true }
 	}
@@ -85,7 +93,7 @@ func Document(cmds []spec.Command, implemented func(path string) bool) ([]byte, 
 			return nil, fmt.Errorf("commands %s and %s have the same operationId %s", other, cmd.Path(), id)
 		}
 		opIDs[id] = cmd.Path()
-		op, err := operation(cmd, id, implemented(cmd.Path()), schemas)
+		op, err := operation(cmd, id, implemented(cmd.Path()), notes[cmd.Path()], schemas)
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +154,7 @@ func tags(cmds []spec.Command) []any {
 
 // operation returns the POST operation of cmd, adding the schema of its
 // request to schemas.
-func operation(cmd spec.Command, id string, implemented bool, schemas *object) (*object, error) {
+func operation(cmd spec.Command, id string, implemented bool, note string, schemas *object) (*object, error) {
 	codes, err := allCodes(cmd)
 	if err != nil {
 		return nil, err
@@ -178,7 +186,7 @@ func operation(cmd spec.Command, id string, implemented bool, schemas *object) (
 	op := obj(
 		"tags", []any{cmd.Module},
 		"summary", cmd.Summary,
-		"description", operationDescription(cmd, implemented),
+		"description", operationDescription(cmd, implemented, note),
 		"operationId", id,
 		"requestBody", body,
 		"responses", obj(
@@ -202,10 +210,13 @@ func operation(cmd spec.Command, id string, implemented bool, schemas *object) (
 		// Only on extensions: the documented operations stay as they were.
 		op.set("x-extension", true)
 	}
+	if note != "" {
+		op.set("x-server-note", note)
+	}
 	return op, nil
 }
 
-func operationDescription(cmd spec.Command, implemented bool) string {
+func operationDescription(cmd spec.Command, implemented bool, note string) string {
 	d := cmd.Doc
 	if cmd.ListOf != "" {
 		d += "\n\nThe same as `services/list` with `service_type=" + cmd.ListOf + "`."
@@ -221,6 +232,9 @@ func operationDescription(cmd spec.Command, implemented bool) string {
 	}
 	if !implemented {
 		d += "\n\n**Not implemented yet** on this server: answers `not-implemented`."
+	}
+	if note != "" {
+		d += "\n\n**On this server:** " + note
 	}
 	return d
 }

@@ -24,7 +24,19 @@ type Registry interface {
 	// the driver can tell. The error text is for the operator's log, not
 	// for the customer.
 	SetDelegation(ctx context.Context, domain string, servers []string) error
+	// GetDelegation returns the DNS servers the registry holds for domain
+	// (the same form, in the registry's order). A domain the registry does
+	// not know is an error wrapping ErrDelegationUnknown.
+	GetDelegation(ctx context.Context, domain string) ([]string, error)
 }
+
+// ErrDelegationUnknown: the registry holds no delegation of the domain
+// (not registered there, or, for the simulator, never set).
+var ErrDelegationUnknown = errors.New("the registry holds no delegation of this domain")
+
+// ErrNoRegistry is the cause logged when /domain/edit-dns-servers is called
+// on a node without a registry driver (artnetd serve --registry none).
+var ErrNoRegistry = errors.New("no domain registry is configured on this node (artnetd serve --registry none): delegations cannot be changed")
 
 // The domain module. /domain/list and /domain/details are the generic
 // service commands (services.go); this file changes a domain's delegation.
@@ -39,9 +51,11 @@ type Registry interface {
 // MaxDNSServers names; the description names the entry, dns_servers[N]),
 // dns-servers-insufficient (fewer than MinDNSServers names), edit-dns-error
 // (the domain's details say manageable: false, or the registry refused or
-// failed; the registry's reason is logged, not shown). The registry is
-// called first (Panel.Registry); only when it accepted the change is the
-// new list stored in the domain's details, which /domain/details shows.
+// failed, or the node has no registry driver; the reason is logged, not
+// shown). The registry is called first (Panel.Registry); only when it
+// accepted the change is the new list stored in the domain's details,
+// which /domain/details shows. A crash between the registry's acceptance
+// and the commit is healed by RegistryReconcile (registry.go).
 
 // Bounds of the DNS servers of a domain: registries require at least two,
 // and EPP registries accept at most 13.
@@ -135,12 +149,25 @@ func (p *Panel) DomainEditDNSServers(ctx context.Context, customerID, serviceID 
 	if err != nil {
 		return apperr.Internal(apperr.CodeEditDNSError, fmt.Errorf("service %d: domain name: %w", s.ID, err))
 	}
-	if p.Registry != nil {
-		if err := p.Registry.SetDelegation(ctx, domain, list); err != nil {
-			return apperr.Internal(apperr.CodeEditDNSError, fmt.Errorf("registry: delegation of %s (service %d): %w", domain, s.ID, err))
-		}
+	if p.Registry == nil {
+		// Never a success that did nothing.
+		return apperr.Internal(apperr.CodeEditDNSError, fmt.Errorf("delegation of %s (service %d): %w", domain, s.ID, ErrNoRegistry))
 	}
-	err = p.Store.InTx(ctx, func(tx store.Store) error {
+	if err := p.Registry.SetDelegation(ctx, domain, list); err != nil {
+		return apperr.Internal(apperr.CodeEditDNSError, fmt.Errorf("registry: delegation of %s (service %d): %w", domain, s.ID, err))
+	}
+	if err := p.storeDNSServers(ctx, customerID, serviceID, list); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = fmt.Errorf("service %d vanished after the registry accepted the delegation of %s: %w", serviceID, domain, err)
+		}
+		return apperr.Internal(apperr.CodeInternal, err)
+	}
+	return nil
+}
+
+// storeDNSServers writes list as the dns_servers of the domain service.
+func (p *Panel) storeDNSServers(ctx context.Context, customerID, serviceID int64, list []string) error {
+	return p.Store.InTx(ctx, func(tx store.Store) error {
 		s, err := tx.ServiceGet(ctx, customerID, serviceID)
 		if err != nil {
 			return err
@@ -157,13 +184,6 @@ func (p *Panel) DomainEditDNSServers(ctx context.Context, customerID, serviceID 
 		}
 		return tx.ServiceDetailsUpdate(ctx, customerID, serviceID, raw)
 	})
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			err = fmt.Errorf("service %d vanished after the registry accepted the delegation of %s: %w", serviceID, domain, err)
-		}
-		return apperr.Internal(apperr.CodeInternal, err)
-	}
-	return nil
 }
 
 // domainDetails decodes the stored details of a domain service.

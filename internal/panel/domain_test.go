@@ -86,6 +86,10 @@ func (r *checkingRegistry) SetDelegation(ctx context.Context, domain string, ser
 	return r.err
 }
 
+func (r *checkingRegistry) GetDelegation(context.Context, string) ([]string, error) {
+	return nil, panel.ErrDelegationUnknown
+}
+
 func newDomainFixture(t *testing.T) (*panel.Panel, store.Store, int64, int64) {
 	t.Helper()
 	ctx := context.Background()
@@ -169,5 +173,67 @@ func TestDomainEditDNSServersConcurrent(t *testing.T) {
 	atRegistry, _ := sim.Delegation("acme.test")
 	if got := storedDelegation(t, st, cust, svc); !slices.Equal(got, atRegistry) {
 		t.Errorf("stored %v, registry has %v", got, atRegistry)
+	}
+}
+
+// TestDomainEditDNSServersNoRegistry: a panel without a registry driver
+// answers edit-dns-error (the cause says why) and stores nothing.
+func TestDomainEditDNSServersNoRegistry(t *testing.T) {
+	p, st, cust, svc := newDomainFixture(t)
+	before := storedDelegation(t, st, cust, svc)
+	err := p.DomainEditDNSServers(context.Background(), cust, svc, []string{"ns1.example.net", "ns2.example.net"})
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Code != apperr.CodeEditDNSError || !errors.Is(err, panel.ErrNoRegistry) {
+		t.Fatalf("without a registry: %v, want edit-dns-error caused by ErrNoRegistry", err)
+	}
+	if got := storedDelegation(t, st, cust, svc); !slices.Equal(got, before) {
+		t.Errorf("stored %v without a registry, had %v", got, before)
+	}
+	// dns-servers-insufficient is still checked first.
+	err = p.DomainEditDNSServers(context.Background(), cust, svc, []string{"ns1.example.net"})
+	if !errors.As(err, &ae) || ae.Code != apperr.CodeDNSServersInsufficient {
+		t.Fatalf("one server without a registry: %v", err)
+	}
+}
+
+// TestRegistryReconcile: a registry ahead of the store (a crash after the
+// registry accepted a change) is stored by the reconcile; a domain the
+// registry does not know and a stored order of the same set are kept.
+func TestRegistryReconcile(t *testing.T) {
+	p, st, cust, svc := newDomainFixture(t)
+	sim := registry.NewSimulator()
+	p.Registry = sim
+	ctx := context.Background()
+	before := storedDelegation(t, st, cust, svc)
+	if n, err := p.RegistryReconcile(ctx); err != nil || n != 0 {
+		t.Fatalf("reconcile of a domain the registry does not hold: %d, %v", n, err)
+	}
+	if got := storedDelegation(t, st, cust, svc); !slices.Equal(got, before) {
+		t.Errorf("an unknown domain's delegation changed to %v", got)
+	}
+	// The registry accepted a change the store never committed.
+	sim.SetDelegation(ctx, "acme.test", []string{"ns9.example.net", "ns8.example.net"})
+	if n, err := p.RegistryReconcile(ctx); err != nil || n != 1 {
+		t.Fatalf("reconcile: %d, %v; want 1 change", n, err)
+	}
+	if got := storedDelegation(t, st, cust, svc); !slices.Equal(got, []string{"ns9.example.net", "ns8.example.net"}) {
+		t.Errorf("after reconcile stored %v", got)
+	}
+	rd, err := p.RegistryCheck(ctx, "ACME.test.")
+	if err != nil || !rd.InSync() || rd.ServiceID != svc {
+		t.Errorf("RegistryCheck = %+v, %v", rd, err)
+	}
+	// Same set, another order: kept as stored.
+	sim.SetDelegation(ctx, "acme.test", []string{"ns8.example.net", "ns9.example.net"})
+	if n, err := p.RegistryReconcile(ctx); err != nil || n != 0 {
+		t.Fatalf("reconcile of the same set: %d, %v", n, err)
+	}
+	// A registry that is down: an error, nothing changed.
+	sim.Fail(errors.New("down"))
+	if _, err := p.RegistryReconcile(ctx); err == nil {
+		t.Error("reconcile with the registry down: no error")
+	}
+	if got := storedDelegation(t, st, cust, svc); !slices.Equal(got, []string{"ns9.example.net", "ns8.example.net"}) {
+		t.Errorf("a failed reconcile changed the store: %v", got)
 	}
 }

@@ -116,8 +116,9 @@ type Panel struct {
 	// Orders configures express orders (offer.go).
 	Orders OrderConfig
 	// Registry changes domain delegations (/domain/edit-dns-servers). Nil:
-	// no registry is called; the new DNS servers are only recorded in the
-	// domain's details (what registry.Simulator does, without the memory).
+	// no registry is configured, and edit-dns-servers answers
+	// edit-dns-error (ErrNoRegistry, logged): never a success that did
+	// nothing.
 	Registry Registry
 	// Firewall is this node's firewall device: every firewall and iLO
 	// change is applied to it before the change commits. Nil: changes are

@@ -1,21 +1,33 @@
 // Package registry holds the drivers of panel.Registry, the domain
 // registry through which the panel changes a domain's delegation (its DNS
-// servers). The Simulator stands in for a real registry (an EPP driver
-// comes later): it records the delegations it is given and can be told to
-// fail.
+// servers). EPP (epp.go) speaks EPP to a real registry; the Simulator
+// stands in for one (--demo, tests): it records the delegations it is
+// given and can be told to fail. Router sends each domain to the registry
+// of its TLD.
 package registry
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/artnet-panel/artnet-panel/internal/panel"
-	"slices"
-	"sync"
+	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
-// Simulator is a Registry that keeps delegations in memory. The zero
-// value is ready to use; it is safe for concurrent use.
+// Simulator is a Registry that keeps delegations in memory, or with Store
+// set in the panel's database (panel_settings rows "registry-sim/DOMAIN",
+// so every node and `artnetd admin registry check` see the same
+// registry). The zero value is ready to use; it is safe for concurrent
+// use.
 type Simulator struct {
+	// Store, when set, holds the delegations (artnetd sets it).
+	Store Settings
+
 	mu          sync.Mutex
 	delegations map[string][]string
 	calls       int
@@ -27,6 +39,35 @@ var _ panel.Registry = (*Simulator)(nil)
 
 // NewSimulator returns an empty simulator.
 func NewSimulator() *Simulator { return &Simulator{} }
+
+// Settings is the part of store.Store a database-backed Simulator uses.
+type Settings interface {
+	SettingGet(ctx context.Context, key string) (string, error)
+	SettingPut(ctx context.Context, key, value string) error
+}
+
+// SimSettingPrefix prefixes the panel_settings keys of the simulator's
+// delegations.
+const SimSettingPrefix = "registry-sim/"
+
+func (s *Simulator) load(ctx context.Context, domain string) ([]string, bool, error) {
+	if s.Store == nil {
+		d, ok := s.delegations[domain]
+		return slices.Clone(d), ok, nil
+	}
+	v, err := s.Store.SettingGet(ctx, SimSettingPrefix+domain)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	var d []string
+	if err := json.Unmarshal([]byte(v), &d); err != nil {
+		return nil, false, fmt.Errorf("simulator: stored delegation of %s: %w", domain, err)
+	}
+	return d, true, nil
+}
 
 // SetDelegation implements Registry: it records the delegation, or
 // returns the error set with Fail or FailDomain (and records nothing).
@@ -43,11 +84,39 @@ func (s *Simulator) SetDelegation(ctx context.Context, domain string, servers []
 	if s.fail != nil {
 		return s.fail
 	}
+	if s.Store != nil {
+		raw, err := json.Marshal(servers)
+		if err != nil {
+			return err
+		}
+		return s.Store.SettingPut(ctx, SimSettingPrefix+domain, string(raw))
+	}
 	if s.delegations == nil {
 		s.delegations = make(map[string][]string)
 	}
 	s.delegations[domain] = slices.Clone(servers)
 	return nil
+}
+
+// GetDelegation implements Registry: the servers last recorded, or an
+// error wrapping panel.ErrDelegationUnknown.
+func (s *Simulator) GetDelegation(ctx context.Context, domain string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail != nil {
+		return nil, s.fail
+	}
+	d, ok, err := s.load(ctx, domain)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("simulator: %s: %w", domain, panel.ErrDelegationUnknown)
+	}
+	return d, nil
 }
 
 // Fail makes every following SetDelegation return err; nil makes them
@@ -72,12 +141,13 @@ func (s *Simulator) FailDomain(domain string, err error) {
 	s.failDomains[domain] = err
 }
 
-// Delegation returns the servers last recorded for domain.
+// Delegation returns the servers last recorded for domain (none, also
+// when the database cannot be read).
 func (s *Simulator) Delegation(domain string) ([]string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d, ok := s.delegations[domain]
-	return slices.Clone(d), ok
+	d, ok, err := s.load(context.Background(), domain)
+	return d, ok && err == nil
 }
 
 // Calls returns the number of SetDelegation calls so far, failed ones
@@ -86,4 +156,64 @@ func (s *Simulator) Calls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls
+}
+
+// Router is a Registry that sends each domain to the registry of its
+// TLD (or longer suffix: "pl", "com.pl"); the longest suffix wins.
+type Router struct {
+	routes []route
+}
+
+type route struct {
+	suffix string
+	reg    panel.Registry
+}
+
+var _ panel.Registry = (*Router)(nil)
+
+// Add routes the domains under each suffix (without dots around) to reg;
+// "" or "*" makes reg the default.
+func (r *Router) Add(reg panel.Registry, suffixes ...string) {
+	for _, s := range suffixes {
+		s = strings.Trim(strings.ToLower(strings.TrimSpace(s)), ".")
+		if s == "*" {
+			s = ""
+		}
+		r.routes = append(r.routes, route{suffix: s, reg: reg})
+	}
+}
+
+// For returns the registry of domain, or nil.
+func (r *Router) For(domain string) panel.Registry {
+	var best *route
+	for i, rt := range r.routes {
+		if rt.suffix == "" || domain == rt.suffix || strings.HasSuffix(domain, "."+rt.suffix) {
+			if best == nil || len(rt.suffix) > len(best.suffix) {
+				best = &r.routes[i]
+			}
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return best.reg
+}
+
+// SetDelegation implements Registry.
+func (r *Router) SetDelegation(ctx context.Context, domain string, servers []string) error {
+	reg := r.For(domain)
+	if reg == nil {
+		return fmt.Errorf("no registry is configured for %s", domain)
+	}
+	return reg.SetDelegation(ctx, domain, servers)
+}
+
+// GetDelegation implements Registry; a domain no registry is configured
+// for is unknown.
+func (r *Router) GetDelegation(ctx context.Context, domain string) ([]string, error) {
+	reg := r.For(domain)
+	if reg == nil {
+		return nil, fmt.Errorf("no registry is configured for %s: %w", domain, panel.ErrDelegationUnknown)
+	}
+	return reg.GetDelegation(ctx, domain)
 }

@@ -3,10 +3,13 @@ package registry_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/artnet-panel/artnet-panel/internal/driver/registry"
+	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 )
 
 func TestSimulator(t *testing.T) {
@@ -53,5 +56,36 @@ func TestSimulator(t *testing.T) {
 	cancel()
 	if err := s.SetDelegation(cancelled, "x.com", servers); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled context: %v", err)
+	}
+}
+
+// TestSimulatorInDatabase: simulators over one database (two nodes) see
+// the same delegations.
+func TestSimulatorInDatabase(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sim.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a, b := &registry.Simulator{Store: st}, &registry.Simulator{Store: st}
+	if _, err := b.GetDelegation(ctx, "example.pl"); !errors.Is(err, panel.ErrDelegationUnknown) {
+		t.Fatalf("never set: %v", err)
+	}
+	if err := a.SetDelegation(ctx, "example.pl", []string{"ns1.example.net", "ns2.example.net"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.GetDelegation(ctx, "example.pl"); err != nil || !slices.Equal(got, []string{"ns1.example.net", "ns2.example.net"}) {
+		t.Fatalf("the other node reads %v, %v", got, err)
+	}
+	if got, ok := b.Delegation("example.pl"); !ok || len(got) != 2 {
+		t.Fatalf("Delegation = %v, %v", got, ok)
+	}
+	a.Fail(errors.New("down"))
+	if err := a.SetDelegation(ctx, "example.pl", []string{"x.example", "y.example"}); err == nil {
+		t.Fatal("Fail ignored")
+	}
+	if got, _ := b.Delegation("example.pl"); got[0] != "ns1.example.net" {
+		t.Fatalf("a failed call was stored: %v", got)
 	}
 }
