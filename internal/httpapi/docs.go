@@ -6,6 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"slices"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,7 +33,8 @@ type docsBuild struct {
 var docsBuilds sync.Map // string → *docsBuild
 
 // docsKey returns the implemented set of s as one byte per catalogued
-// command ('1' implemented, '0' not), in catalogue order.
+// command ('1' implemented, '0' not), in catalogue order, followed by the
+// simulated device kinds.
 func (s *Server) docsKey(cmds []spec.Command) string {
 	key := make([]byte, len(cmds))
 	for i, c := range cmds {
@@ -39,7 +43,53 @@ func (s *Server) docsKey(cmds []spec.Command) string {
 			key[i] = '1'
 		}
 	}
-	return string(key)
+	return string(key) + "|" + strings.Join(s.simulatedKinds(), ",")
+}
+
+// ModuleDevices are the device kinds each module's commands change: a
+// module whose kind runs a simulator on this node is noted so in
+// GET /api/docs.
+var ModuleDevices = map[string][]string{
+	"firewall":       {"firewall"},
+	"dedicated":      {"power", "firewall"}, // power lines; iLO access on the firewall
+	"colocation":     {"power"},
+	"ip-blackholing": {"bgp"},
+	"fail-over-ip":   {"bgp"},
+	"cloud-instance": {"hypervisor"},
+	"vps":            {"hypervisor", "power"}, // qemu machines; simulated switches
+	"domain":         {"registry"},
+}
+
+// simulatedKinds returns the device kinds whose mode is "sim", sorted.
+func (s *Server) simulatedKinds() []string {
+	var kinds []string
+	for k, m := range s.DeviceModes {
+		if m == "sim" {
+			kinds = append(kinds, k)
+		}
+	}
+	sort.Strings(kinds)
+	return kinds
+}
+
+// moduleNotes returns, per module, what GET /api/docs says about its
+// devices on this node: which of them are simulated.
+func (s *Server) moduleNotes() map[string]string {
+	sim := s.simulatedKinds()
+	notes := make(map[string]string)
+	for module, kinds := range ModuleDevices {
+		var simulated []string
+		for _, k := range kinds {
+			if slices.Contains(sim, k) {
+				simulated = append(simulated, k)
+			}
+		}
+		if len(simulated) > 0 {
+			notes[module] = "This node runs simulated devices for this module (" + strings.Join(simulated, ", ") +
+				"): changes succeed and are shown as applied, but no real device is changed."
+		}
+	}
+	return notes
 }
 
 // docs returns the documents for the commands s implements, building them
@@ -54,7 +104,7 @@ func (s *Server) docs() *docsBuild {
 			b.err = err
 			return
 		}
-		page, err := openapi.DocsHTML(cmds, s.Implemented)
+		page, err := openapi.DocsHTMLNotes(cmds, s.Implemented, s.moduleNotes())
 		if err != nil {
 			b.err = err
 			return

@@ -48,6 +48,11 @@ type Server struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed (clientaddr.go); empty: the header is ignored.
 	TrustedProxies []netip.Prefix
+	// DeviceModes is the mode of each device kind on this node
+	// ("firewall": "real", "sim" or "none"); GET /api/docs notes, per
+	// module, the kinds this node simulates (ModuleDevices). Set before
+	// serving.
+	DeviceModes map[string]string
 
 	handlers map[string]handlerFunc // by "module/command"
 	mux      *http.ServeMux
