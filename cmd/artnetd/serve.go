@@ -468,7 +468,14 @@ SIGTERM or Ctrl-C: in-flight requests finish, the database is closed.
 
 Every flag has an environment equivalent, shown with it: ARTNETD_ and the
 flag's name in upper case with '_' for '-'; a flag given on the command
-line wins. GET /healthz answers 200 once the server is ready.`
+line wins. GET /healthz answers 200 once the server is ready.
+
+Devices (firewall, BGP, hypervisor, power, domain registry) are simulated
+only when asked: --demo, --simulate, or by name (--firewall sim, ...).
+Otherwise a kind without a real driver runs in honest mode: its changes
+answer the command's internal error unless a node with a real driver
+applies them within --edge-wait. The start-up log has one "device" line
+per kind.`
 
 // newServeCommand returns artnetd serve: serveFlags' flags, and a RunE
 // that checks them and runs Main until ctx is cancelled.
