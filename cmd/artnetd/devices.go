@@ -54,9 +54,12 @@ func (m *Main) deviceMode(kind, mode, driver string) {
 	case ModeSim:
 		m.Logger.Warn("device", "kind", kind, "mode", mode, "driver", driver,
 			"note", "simulator: changes succeed but reach no real "+kind)
-	default:
-		m.Logger.Info("device", "kind", kind, "mode", mode,
-			"note", "honest mode: changes answer an internal error unless a node with a real "+kind+" driver applies them")
+	case ModeNone:
+		note := "honest mode: no " + kind + " driver on this node; changes answer the command's internal error"
+		if kind == "firewall" || kind == "bgp" {
+			note = "honest mode: changes are answered once a node with a real " + kind + " driver applied them, else undone with the command's internal error"
+		}
+		m.Logger.Info("device", "kind", kind, "mode", mode, "note", note)
 	}
 }
 
