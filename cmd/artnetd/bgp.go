@@ -16,9 +16,14 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
-// BGPConfig configures this node's BGP speaker. With ASN 0 BGP is off and
-// the node announces to the in-memory simulator.
+// BGPConfig configures this node's BGP speaker.
 type BGPConfig struct {
+	// Mode: "gobgp" (the embedded speaker; needs ASN), "sim" (the
+	// in-memory simulator) or "none" (an API node: changes are stored and
+	// answered once a node with a speaker applied them). "": "gobgp" when
+	// ASN is set, else "sim" with Main.Demo or Main.Simulate, else "none"
+	// (honest mode).
+	Mode      string
 	ASN       uint32
 	RouterID  netip.Addr
 	Listen    string // "host:port"; "": do not listen
@@ -48,11 +53,29 @@ func (m *Main) BGPSimulator() *bgpsim.Simulator { return m.BGP.sim }
 // changes them, and every Reconcile period.
 func (m *Main) startBGP(p *panel.Panel) error {
 	p.BlackholeNextHop4, p.BlackholeNextHop6 = m.BGP.BlackholeNextHop4, m.BGP.BlackholeNextHop6
+	if err := checkBGPMode(&m.BGP); err != nil {
+		return err
+	}
+	if m.BGP.Mode == "" {
+		m.BGP.Mode = "none"
+		if m.BGP.ASN != 0 {
+			m.BGP.Mode = "gobgp"
+		} else if m.simulate() {
+			m.BGP.Mode = "sim"
+		}
+	}
 	var sp bgp.Speaker
-	if m.BGP.ASN == 0 {
+	ackKind := "bgp"
+	switch m.BGP.Mode {
+	case "none":
+		m.awaitEdges(p)
+		m.deviceMode("bgp", ModeNone, "")
+		return nil
+	case "sim":
 		m.BGP.sim = &bgpsim.Simulator{}
 		sp = m.BGP.sim
-	} else {
+		ackKind = panel.SimAckKind("bgp")
+	default:
 		rid := m.BGP.RouterID
 		s, err := gobgp.Start(context.Background(), gobgp.Config{
 			ASN: m.BGP.ASN, RouterID: rid, Listen: m.BGP.Listen, LocalAddr: m.BGP.LocalAddr,
@@ -78,7 +101,7 @@ func (m *Main) startBGP(p *panel.Panel) error {
 		Interval:   m.BGP.Reconcile,
 		Logger:     m.Logger,
 		Ack: func(ctx context.Context, gen int64, err error) {
-			a := store.DriverAck{Kind: "bgp", Node: node, Gen: gen, At: time.Now().Unix()}
+			a := store.DriverAck{Kind: ackKind, Node: node, Gen: gen, At: time.Now().Unix()}
 			if err != nil {
 				a.Error = err.Error()
 			}
@@ -102,9 +125,10 @@ func (m *Main) startBGP(p *panel.Panel) error {
 	for i, p := range m.BGP.Peers {
 		peers[i] = p.String()
 	}
-	if m.BGP.ASN == 0 {
-		m.Logger.Info("bgp", "driver", "sim")
+	if m.BGP.Mode == "sim" {
+		m.deviceMode("bgp", ModeSim, "sim")
 	} else {
+		m.deviceMode("bgp", ModeReal, "gobgp")
 		m.Logger.Info("bgp", "driver", "gobgp", "asn", m.BGP.ASN, "router_id", m.BGP.RouterID.String(), "listen", m.BGP.Listen, "peers", peers)
 	}
 	return nil
@@ -121,6 +145,24 @@ func (m *Main) stopBGP() {
 		m.BGP.speaker.Close()
 		m.BGP.speaker = nil
 	}
+}
+
+// checkBGPMode checks c.Mode against c.ASN.
+func checkBGPMode(c *BGPConfig) error {
+	switch c.Mode {
+	case "":
+	case "gobgp":
+		if c.ASN == 0 {
+			return fmt.Errorf("--bgp gobgp needs --bgp-asn")
+		}
+	case "sim", "none":
+		if c.ASN != 0 {
+			return fmt.Errorf("--bgp %s: --bgp-asn starts a speaker (want --bgp gobgp, or no --bgp)", c.Mode)
+		}
+	default:
+		return fmt.Errorf("--bgp %q: want gobgp, sim or none", c.Mode)
+	}
+	return nil
 }
 
 // parseBGPFlags fills c from the flag values.

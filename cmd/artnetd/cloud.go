@@ -20,8 +20,10 @@ import (
 // CloudConfig chooses this node's hypervisor (cloud instances and VPS
 // power).
 type CloudConfig struct {
-	// Hypervisor: "sim" (the in-memory simulator, the default), "qemu"
-	// (QEMU/KVM over QMP: this node runs the machines) or "none".
+	// Hypervisor: "qemu" (QEMU/KVM over QMP: this node runs the
+	// machines), "sim" (the in-memory simulator) or "none" (power changes
+	// answer their internal error and change nothing). "": "sim" with
+	// Main.Demo or Main.Simulate, else "none" (honest mode).
 	Hypervisor string
 	// StateDir holds the QEMU machines' disks, QMP sockets and pid files.
 	StateDir string
@@ -64,11 +66,18 @@ func (m *Main) startCloud(p *panel.Panel) error {
 	if key == nil && m.Demo {
 		key = demo.CloudSecretKey
 	}
+	if c.Hypervisor == "" {
+		c.Hypervisor = "none"
+		if m.simulate() {
+			c.Hypervisor = "sim"
+		}
+	}
 	var h hypervisor.Hypervisor
 	switch c.Hypervisor {
-	case "", "sim":
+	case "sim":
 		c.sim = &hvsim.Simulator{}
 		h = c.sim
+		m.deviceMode("hypervisor", ModeSim, "sim")
 	case "qemu":
 		if c.StateDir == "" {
 			return fmt.Errorf("--hypervisor qemu needs --qemu-state-dir")
@@ -80,7 +89,9 @@ func (m *Main) startCloud(p *panel.Panel) error {
 		m.Logger.Info("hypervisor: qemu accelerator", "accel", accel, "mode", cmp.Or(c.Accel, "auto"), "why", why)
 		c.qemu = &qemu.Driver{StateDir: c.StateDir, VNCAddr: c.VNCAddr, Network: c.Network, Bridge: c.Bridge, Accel: accel, Logger: m.Logger}
 		h = c.qemu
+		m.deviceMode("hypervisor", ModeReal, "qemu")
 	case "none":
+		m.deviceMode("hypervisor", ModeNone, "")
 	default:
 		return fmt.Errorf("--hypervisor %q: want sim, qemu or none", c.Hypervisor)
 	}
@@ -137,7 +148,7 @@ func (m *Main) stopCloud() {
 // cloudFlags declares the hypervisor's flags on fs; the returned function
 // checks and stores their values once fs is parsed.
 func cloudFlags(fs *flag.FlagSet, c *CloudConfig) func() error {
-	fs.StringVar(&c.Hypervisor, "hypervisor", env("ARTNETD_HYPERVISOR", "sim"), "hypervisor of cloud instances and VPS power: sim, qemu or none")
+	fs.StringVar(&c.Hypervisor, "hypervisor", env("ARTNETD_HYPERVISOR", ""), "hypervisor of cloud instances and VPS power: qemu, sim or none (empty: sim with --demo/--simulate, else none)")
 	fs.StringVar(&c.StateDir, "qemu-state-dir", env("ARTNETD_QEMU_STATE_DIR", "/var/lib/artnetd/qemu"), "with --hypervisor qemu: directory of the machines' disks, QMP sockets and pid files")
 	fs.StringVar(&c.VNCAddr, "qemu-vnc-addr", env("ARTNETD_QEMU_VNC_ADDR", "127.0.0.1"), "address the machines' VNC consoles listen on")
 	fs.StringVar(&c.Network, "qemu-network", env("ARTNETD_QEMU_NETWORK", "none"), "the machines' network: none, or tap (a virtio NIC on a tap shaped to the instance's bandwidth with tc)")

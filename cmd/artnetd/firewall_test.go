@@ -38,7 +38,9 @@ func errCode(a map[string]any) string {
 
 // An API node without a firewall (--firewall none) answers a change once
 // the edge node applied it; when the edge cannot, it undoes the change and
-// answers internal-firewall-error.
+// answers internal-firewall-error. The edge here runs the simulator, which
+// counts only for an API node of a simulated deployment (--simulate); an
+// API node that simulates nothing never takes a simulator's word for it.
 func TestFirewallAPINodeWaitsForEdge(t *testing.T) {
 	ctx := context.Background()
 	dsn := sqliteDSN(t)
@@ -50,12 +52,6 @@ func TestFirewallAPINodeWaitsForEdge(t *testing.T) {
 	}
 	defer edge.Close()
 	m := regexp.MustCompile(`id=(\d+) api_key=(\w+)`).FindStringSubmatch(out.String())
-	api := &Main{DB: dsn, HTTPAddr: "127.0.0.1:0", Logger: discardLogger(),
-		Firewall: FirewallConfig{Driver: "none", EdgeWait: 3 * time.Second}}
-	if err := api.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer api.Close()
 	sim := edge.FirewallSimulator()
 	smtp := firewall.Packet{Src: netip.MustParseAddr("192.0.2.2"), Dst: netip.MustParseAddr("123.123.123.123"), Protocol: 6, SrcPort: 4000, DstPort: 25}
 	if sim.Verdict(smtp) {
@@ -63,6 +59,30 @@ func TestFirewallAPINodeWaitsForEdge(t *testing.T) {
 	}
 	form := url.Values{"id": {m[1]}, "api_key": {m[2]}, "ruleset_id": {"fw-12345"},
 		"rules[in][0][policy]": {"ACCEPT"}, "rules[in][0][protocol]": {"6"}, "rules[in][0][destination][port][begin]": {"25"}}
+
+	honest := &Main{DB: dsn, HTTPAddr: "127.0.0.1:0", Logger: discardLogger(),
+		Firewall: FirewallConfig{Driver: "none", EdgeWait: 3 * time.Second}}
+	if err := honest.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer honest.Close()
+	if a := post(t, honest, "firewall/save", form); errCode(a) != "internal-firewall-error" {
+		t.Fatalf("save through an honest API node with only a simulated edge: %v", a)
+	}
+	// The simulated edge follows the undo.
+	for deadline := time.Now().Add(5 * time.Second); sim.Verdict(smtp) && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if sim.Verdict(smtp) {
+		t.Fatal("a change no real firewall applied stayed in force")
+	}
+
+	api := &Main{DB: dsn, HTTPAddr: "127.0.0.1:0", Logger: discardLogger(), Simulate: true,
+		Firewall: FirewallConfig{Driver: "none", EdgeWait: 3 * time.Second}}
+	if err := api.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer api.Close()
 	start := time.Now()
 	if a := post(t, api, "firewall/save", form); a["success"] != true {
 		t.Fatalf("save through the API node: %v", a)
@@ -100,7 +120,7 @@ func TestFirewallAPINodeWaitsForEdge(t *testing.T) {
 
 	// Without a live edge node, nothing is stored.
 	edge.Close()
-	api2 := &Main{DB: dsn, HTTPAddr: "127.0.0.1:0", Logger: discardLogger(),
+	api2 := &Main{DB: dsn, HTTPAddr: "127.0.0.1:0", Logger: discardLogger(), Simulate: true,
 		Firewall: FirewallConfig{Driver: "none", EdgeWait: 500 * time.Millisecond}}
 	if err := api2.Run(ctx); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/driver/ipmi"
@@ -18,7 +20,8 @@ import (
 
 // PowerConfig configures power management and the transfer-usage poller.
 type PowerConfig struct {
-	// Drivers are the power drivers this node has (nil: sim and ipmi).
+	// Drivers are the power drivers this node has (nil: ipmi, and sim
+	// with Main.Demo or Main.Simulate).
 	Drivers []string
 	// IPMITool is the ipmitool binary ("": from PATH).
 	IPMITool string
@@ -40,7 +43,10 @@ const DefaultSNMPPoll = 5 * time.Minute
 func (m *Main) startPower(p *panel.Panel) error {
 	names := m.Power.Drivers
 	if names == nil {
-		names = []string{"sim", "ipmi"}
+		names = []string{"ipmi"}
+		if m.simulate() {
+			names = []string{"sim", "ipmi"}
+		}
 	}
 	reg := &power.Registry{}
 	for _, n := range names {
@@ -54,6 +60,14 @@ func (m *Main) startPower(p *panel.Panel) error {
 		}
 	}
 	p.Power = reg
+	switch {
+	case slices.Contains(names, "sim"):
+		m.deviceMode("power", ModeSim, strings.Join(names, ","))
+	case len(names) > 0:
+		m.deviceMode("power", ModeReal, strings.Join(names, ","))
+	default:
+		m.deviceMode("power", ModeNone, "")
+	}
 	p.PowerTries, p.PowerTimeout, p.PowerCacheTTL = m.Power.Tries, m.Power.Timeout, m.Power.CacheTTL
 	p.PowerNode = m.nodeName()
 	return nil
@@ -101,7 +115,7 @@ func (m *Main) startTransferPoller(p *panel.Panel) {
 // addPowerFlags defines the power and transfer flags on fs; the returned
 // function checks them into m after fs.Parse.
 func addPowerFlags(fs *flag.FlagSet, m *Main) func() error {
-	drivers := fs.String("power-drivers", env("ARTNETD_POWER_DRIVERS", "sim,ipmi"), "power drivers of this node, comma separated: sim, ipmi")
+	drivers := fs.String("power-drivers", env("ARTNETD_POWER_DRIVERS", ""), "power drivers of this node, comma separated: ipmi, sim, or none (empty: ipmi, and sim with --demo/--simulate)")
 	fs.StringVar(&m.Power.IPMITool, "ipmitool", env("ARTNETD_IPMITOOL", ""), "ipmitool binary of the ipmi power driver (empty: from PATH)")
 	timeout := fs.String("power-timeout", env("ARTNETD_POWER_TIMEOUT", panel.DefaultPowerTimeout.String()), "time budget of one power operation on a device (its tries included)")
 	fs.IntVar(&m.Power.Tries, "power-tries", envInt("ARTNETD_POWER_TRIES", panel.DefaultPowerTries), "tries of one power operation within --power-timeout")
@@ -109,8 +123,8 @@ func addPowerFlags(fs *flag.FlagSet, m *Main) func() error {
 	poll := fs.String("snmp-poll", env("ARTNETD_SNMP_POLL", DefaultSNMPPoll.String()), "how often switch ports' traffic counters are read over SNMP (0: this node does not poll)")
 	snmpTimeout := fs.String("snmp-timeout", env("ARTNETD_SNMP_TIMEOUT", "10s"), "time budget of reading one switch port")
 	return func() error {
-		m.Power.Drivers = splitList(*drivers)
-		if m.Power.Drivers == nil {
+		m.Power.Drivers = splitList(*drivers) // nil: the default
+		if *drivers == "none" {
 			m.Power.Drivers = []string{}
 		}
 		var err error

@@ -68,12 +68,6 @@ type EPPRegistry struct {
 // RegistrySimulator returns the simulator when the node runs one.
 func (m *Main) RegistrySimulator() *registry.Simulator { return m.Registry.sim }
 
-// simulateFlag defines --simulate (every device kind without a driver
-// chosen runs its simulator).
-func simulateFlag(fs *flag.FlagSet, v *bool) {
-	fs.BoolVar(v, "simulate", envBool("ARTNETD_SIMULATE"), "run the simulator of every device kind whose driver is not chosen (as --demo does)")
-}
-
 // registryFlags defines the registry's flags on fs; the returned function
 // checks them into rc once they are parsed. The passwords are read from
 // the environment only (ARTNETD_EPP_PASSWORD, or each registry's
@@ -214,7 +208,7 @@ func (m *Main) registryKind() string {
 	if k := m.Registry.Kind; k != "" {
 		return k
 	}
-	if m.Demo || m.Simulate {
+	if m.simulate() {
 		return "sim"
 	}
 	return "none"
@@ -228,8 +222,9 @@ func (m *Main) startRegistry(p *panel.Panel) error {
 	case "sim":
 		rc.sim = &registry.Simulator{Store: m.store}
 		p.Registry = rc.sim
-		m.Logger.Info("registry", "driver", "sim")
+		m.deviceMode("registry", ModeSim, "sim")
 	case "none":
+		m.deviceMode("registry", ModeNone, "")
 		m.Logger.Warn("registry: none configured (--registry none): domain/edit-dns-servers answers edit-dns-error")
 		rc.notes = map[string]string{"domain/edit-dns-servers": "no domain registry is configured on this server " +
 			"(`artnetd serve --registry none`): the delegation cannot be changed, and this command answers `edit-dns-error`."}
@@ -240,6 +235,7 @@ func (m *Main) startRegistry(p *panel.Panel) error {
 		}
 		rc.epps = epps
 		p.Registry = countedRegistry{reg}
+		m.deviceMode("registry", ModeReal, "epp")
 		for _, r := range rc.EPP {
 			m.Logger.Info("registry", "driver", "epp", "host", r.Host, "port", r.Port, "client_id", r.ClientID, "tlds", r.TLDs)
 		}

@@ -48,8 +48,9 @@ type Main struct {
 	Mail     MailConfig     // mail.go
 	Registry RegistryConfig // registry.go
 	Demo     bool
-	// Simulate runs the simulator of every device kind whose driver is not
-	// chosen, as Demo does (--simulate).
+	// Simulate runs a simulator for every device kind without a
+	// configured real driver (--simulate; --demo implies it). Off, such a
+	// kind runs in honest mode (devices.go).
 	Simulate bool
 	// Follow is how often the change log is read for changes made through
 	// other nodes on the same database (changefeed.Feed.Poll): 0 is
@@ -110,6 +111,8 @@ type Main struct {
 	reconcilers map[string]*driver.Reconciler
 	guard       *httpapi.LoginGuard // counts failed logins in the database
 	queue       *mailq.Queue        // the job queue (mail.go)
+	// devices is the mode of each device kind (devices.go).
+	devices map[string]string
 }
 
 // Run opens the database (applying migrations), seeds the demo data when
@@ -230,6 +233,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.api.Guard = m.guard
 	m.api.TrustedProxies = m.TrustedProxies
 	m.api.Notes = m.Registry.notes
+	m.api.DeviceModes = m.DeviceModes()
 	if err := m.api.Disable(m.DisabledCommands...); err != nil {
 		m.Close()
 		return fmt.Errorf("--disable-commands: %w", err)
@@ -470,7 +474,14 @@ SIGTERM or Ctrl-C: in-flight requests finish, the database is closed.
 
 Every flag has an environment equivalent, shown with it: ARTNETD_ and the
 flag's name in upper case with '_' for '-'; a flag given on the command
-line wins. GET /healthz answers 200 once the server is ready.`
+line wins. GET /healthz answers 200 once the server is ready.
+
+Devices (firewall, BGP, hypervisor, power, domain registry) are simulated
+only when asked: --demo, --simulate, or by name (--firewall sim, ...).
+Otherwise a kind without a real driver runs in honest mode: its changes
+answer the command's internal error unless a node with a real driver
+applies them within --edge-wait. The start-up log has one "device" line
+per kind.`
 
 // newServeCommand returns artnetd serve: serveFlags' flags, and a RunE
 // that checks them and runs Main until ctx is cancelled.
@@ -486,15 +497,20 @@ func newServeCommand(a *app) *cobra.Command {
 		Args: cobra.NoArgs,
 	}
 	addGoFlags(c, fs)
-	// --dns-follow is the old name of --follow.
+	// --dns-follow is the old name of --follow, --firewall-edge-wait of
+	// --edge-wait.
 	c.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
-		if name == "dns-follow" {
+		switch name {
+		case "dns-follow":
 			name = "follow"
+		case "firewall-edge-wait":
+			name = "edge-wait"
 		}
 		return pflag.NormalizedName(name)
 	})
-	completeFixed(c, "firewall", "sim", "nft", "none")
-	completeFixed(c, "hypervisor", "sim", "qemu", "none")
+	completeFixed(c, "firewall", "nft", "sim", "none")
+	completeFixed(c, "bgp", "gobgp", "sim", "none")
+	completeFixed(c, "hypervisor", "qemu", "sim", "none")
 	completeFixed(c, "qemu-network", "none", "tap")
 	completeFixed(c, "smtp-tls", "starttls", "tls", "none")
 	completeFixed(c, "log-level", "debug", "info", "warn", "error")
@@ -527,15 +543,17 @@ func serveFlags(fs *flag.FlagSet, stdout io.Writer) (m *Main, finish func() erro
 	notify := fs.String("dns-notify", env("ARTNETD_DNS_NOTIFY", ""), "secondaries (host:port) sent NOTIFY after every change, comma separated")
 	dnsReconcile := fs.String("dns-reconcile", env("ARTNETD_DNS_RECONCILE", "30s"), "period of the full reload of every DNS zone from the database")
 	follow := fs.String("follow", env("ARTNETD_FOLLOW", env("ARTNETD_DNS_FOLLOW", "1s")), "how often the change log is read for changes made through other nodes (0: only on PostgreSQL NOTIFY)")
-	fs.BoolVar(&m.Demo, "demo", envBool("ARTNETD_DEMO"), "seed a demo customer into an empty database")
-	fs.StringVar(&m.Firewall.Driver, "firewall", env("ARTNETD_FIREWALL", "sim"), "firewall device of this node: sim, nft or none (changes only stored; edge nodes apply them)")
+	fs.BoolVar(&m.Demo, "demo", envBool("ARTNETD_DEMO"), "seed a demo customer into an empty database; simulators for every device kind not configured (as --simulate)")
+	fs.BoolVar(&m.Simulate, "simulate", envBool("ARTNETD_SIMULATE"), "simulators for every device kind without a configured real driver (off: such kinds answer an internal error unless a node with a real driver applies the change)")
+	fs.StringVar(&m.Firewall.Driver, "firewall", env("ARTNETD_FIREWALL", ""), "firewall device of this node: nft, sim or none (changes stored, answered once an edge node applied them); empty: sim with --demo/--simulate, else none")
 	fs.StringVar(&m.Firewall.Table, "firewall-table", env("ARTNETD_FIREWALL_TABLE", "artnet"), "nftables table of ours (family ip)")
 	fs.StringVar(&m.Firewall.NetNS, "firewall-netns", env("ARTNETD_FIREWALL_NETNS", ""), "network namespace (name or path) whose nftables we drive (empty: our own)")
 	iloTTL := fs.String("ilo-access-ttl", env("ARTNETD_ILO_ACCESS_TTL", "24h"), "how long an iLO / IPMI opening lasts")
-	edgeWait := fs.String("firewall-edge-wait", env("ARTNETD_FIREWALL_EDGE_WAIT", "5s"), "with --firewall none: how long a change waits for the edge nodes to apply it")
+	edgeWait := fs.String("edge-wait", env("ARTNETD_EDGE_WAIT", env("ARTNETD_FIREWALL_EDGE_WAIT", "5s")), "on a node without a firewall or BGP device: how long a change waits for the nodes with a real driver to apply it")
 	fs.StringVar(&m.Firewall.Node, "node-name", env("ARTNETD_NODE_NAME", ""), "this node's name in what edge nodes report (default: host name/HTTP address)")
 	reconcile := fs.String("firewall-reconcile", env("ARTNETD_FIREWALL_RECONCILE", "30s"), "period of the full firewall reconcile")
-	bgpASN := fs.String("bgp-asn", env("ARTNETD_BGP_ASN", ""), "local AS number of the BGP speaker (empty or 0: BGP off, announcements go to the simulator)")
+	fs.StringVar(&m.BGP.Mode, "bgp", env("ARTNETD_BGP", ""), "BGP device of this node: gobgp (needs --bgp-asn), sim or none (changes stored, answered once a node with a speaker applied them); empty: gobgp with --bgp-asn, else sim with --demo/--simulate, else none")
+	bgpASN := fs.String("bgp-asn", env("ARTNETD_BGP_ASN", ""), "local AS number of the BGP speaker (set: the embedded GoBGP speaker runs)")
 	bgpRouterID := fs.String("bgp-router-id", env("ARTNETD_BGP_ROUTER_ID", ""), "BGP router id (an IPv4 address; required with --bgp-asn)")
 	fs.StringVar(&m.BGP.Listen, "bgp-listen", env("ARTNETD_BGP_LISTEN", ""), "address (host:port) the BGP speaker accepts sessions on (empty: it only connects out)")
 	bgpLocal := fs.String("bgp-local-address", env("ARTNETD_BGP_LOCAL_ADDRESS", ""), "source address of the BGP sessions we open (empty: the kernel's choice)")
@@ -555,7 +573,6 @@ func serveFlags(fs *flag.FlagSet, stdout io.Writer) (m *Main, finish func() erro
 	trusted := fs.String("trusted-proxies", env("ARTNETD_TRUSTED_PROXIES", ""), "reverse proxies (addresses or prefixes, comma separated) whose X-Forwarded-For names the client")
 	cloudParsed := cloudFlags(fs, &m.Cloud)
 	registryParsed := registryFlags(fs, &m.Registry)
-	simulateFlag(fs, &m.Simulate)
 	return m, func() error {
 		if err := cloudParsed(); err != nil {
 			return err
@@ -576,6 +593,9 @@ func serveFlags(fs *flag.FlagSet, stdout io.Writer) (m *Main, finish func() erro
 		if err := parseBGPFlags(&m.BGP, *bgpASN, *bgpRouterID, *bgpLocal, *bgpPeers, *nh4, *nh6, *bgpReconcile); err != nil {
 			return err
 		}
+		if err := checkBGPMode(&m.BGP); err != nil {
+			return err
+		}
 		m.DNS.Nameservers = splitList(*nameservers)
 		m.DNS.SOA = zonesync.DefaultSOA()
 		m.DNS.SOA.RName = *mbox
@@ -594,7 +614,7 @@ func serveFlags(fs *flag.FlagSet, stdout io.Writer) (m *Main, finish func() erro
 			return fmt.Errorf("--ilo-access-ttl %q: want a positive duration such as 24h", *iloTTL)
 		}
 		if m.Firewall.EdgeWait, err = time.ParseDuration(*edgeWait); err != nil || m.Firewall.EdgeWait <= 0 {
-			return fmt.Errorf("--firewall-edge-wait %q: want a positive duration such as 5s", *edgeWait)
+			return fmt.Errorf("--edge-wait %q: want a positive duration such as 5s", *edgeWait)
 		}
 		if m.Firewall.Reconcile, err = time.ParseDuration(*reconcile); err != nil || m.Firewall.Reconcile <= 0 {
 			return fmt.Errorf("--firewall-reconcile %q: want a positive duration such as 30s", *reconcile)

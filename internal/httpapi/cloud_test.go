@@ -8,8 +8,10 @@ import (
 
 	"github.com/artnet-panel/artnet-panel/internal/demo"
 	"github.com/artnet-panel/artnet-panel/internal/driver/hvsim"
+	"github.com/artnet-panel/artnet-panel/internal/driver/powersim"
 	"github.com/artnet-panel/artnet-panel/internal/hypervisor"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/power"
 )
 
 // The demo's cloud instance 1 (customer A) on the hypervisor simulator.
@@ -254,6 +256,14 @@ func TestVPSPower(t *testing.T) {
 	state := func() any {
 		return mustOK(t, e.asA("vps/details", "service_id", "12347")).get("service_details", "power_state")
 	}
+	// The demo VPS is on a simulated switch: a node without the power
+	// simulator has no switch to show or to flip, and changes nothing.
+	if state() != "unknown" {
+		t.Fatalf("power_state %v without the power simulator, want unknown", state())
+	}
+	mustFail(t, e.asA("vps/power-off", "service_id", "12347", "confirm", "confirm"), "internal-operation-error")
+	e.api.Panel.Power = &power.Registry{}
+	e.api.Panel.Power.Register("sim", powersim.New(e.store))
 	if state() != "on" {
 		t.Fatalf("power_state %v, want on", state())
 	}

@@ -6,6 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"slices"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,8 +33,8 @@ type docsBuild struct {
 var docsBuilds sync.Map // string → *docsBuild
 
 // docsKey returns the implemented set of s as one byte per catalogued
-// command ('1' implemented, '0' not), in catalogue order, followed by
-// the notes.
+// command ('1' implemented, '0' not), in catalogue order, followed by the
+// simulated device kinds.
 func (s *Server) docsKey(cmds []spec.Command) string {
 	key := make([]byte, len(cmds))
 	for i, c := range cmds {
@@ -45,7 +48,57 @@ func (s *Server) docsKey(cmds []spec.Command) string {
 			key = append(key, "\x00"+c.Path()+"\x00"+n...)
 		}
 	}
-	return string(key)
+	return string(key) + "|" + strings.Join(s.simulatedKinds(), ",")
+}
+
+// ModuleDevices are the device kinds each module's commands change: a
+// module whose kind runs a simulator on this node is noted so in
+// GET /api/docs.
+var ModuleDevices = map[string][]string{
+	"firewall":       {"firewall"},
+	"dedicated":      {"power", "firewall"}, // power lines; iLO access on the firewall
+	"colocation":     {"power"},
+	"ip-blackholing": {"bgp"},
+	"fail-over-ip":   {"bgp"},
+	"cloud-instance": {"hypervisor"},
+	"vps":            {"hypervisor", "power"}, // qemu machines; simulated switches
+	"domain":         {"registry"},
+}
+
+// simulatedKinds returns the device kinds whose mode is "sim", sorted.
+func (s *Server) simulatedKinds() []string {
+	var kinds []string
+	for k, m := range s.DeviceModes {
+		if m == "sim" {
+			kinds = append(kinds, k)
+		}
+	}
+	sort.Strings(kinds)
+	return kinds
+}
+
+// docsNotes returns what GET /api/docs says about this node: the
+// commands' Notes (by "module/command") and, by module name, which of the
+// module's devices are simulated.
+func (s *Server) docsNotes() map[string]string {
+	sim := s.simulatedKinds()
+	notes := make(map[string]string, len(s.Notes)+len(ModuleDevices))
+	for k, v := range s.Notes {
+		notes[k] = v
+	}
+	for module, kinds := range ModuleDevices {
+		var simulated []string
+		for _, k := range kinds {
+			if slices.Contains(sim, k) {
+				simulated = append(simulated, k)
+			}
+		}
+		if len(simulated) > 0 {
+			notes[module] = "This node runs simulated devices for this module (" + strings.Join(simulated, ", ") +
+				"): changes succeed and are shown as applied, but no real device is changed."
+		}
+	}
+	return notes
 }
 
 // docs returns the documents for the commands s implements, building them
@@ -60,7 +113,7 @@ func (s *Server) docs() *docsBuild {
 			b.err = err
 			return
 		}
-		page, err := openapi.DocsHTMLNotes(cmds, s.Implemented, s.Notes)
+		page, err := openapi.DocsHTMLNotes(cmds, s.Implemented, s.docsNotes())
 		if err != nil {
 			b.err = err
 			return

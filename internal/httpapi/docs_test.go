@@ -445,3 +445,47 @@ func TestDocsConcurrent(t *testing.T) {
 		t.Fatalf("%d different bodies, want 2", len(seen))
 	}
 }
+
+// GET /api/docs notes, under each module whose devices this node
+// simulates, that they are simulated (issue 23); the modules named in
+// ModuleDevices are the catalogue's.
+func TestDocsNoteSimulatedDevices(t *testing.T) {
+	modules := map[string]bool{}
+	for _, m := range spec.Modules() {
+		modules[m.Name] = true
+	}
+	for m := range ModuleDevices {
+		if !modules[m] {
+			t.Errorf("ModuleDevices names %q, not a module of the catalogue", m)
+		}
+	}
+	page := func(modes map[string]string) string {
+		s := newDocsServer(t)
+		s.DeviceModes = modes
+		rec := httptest.NewRecorder()
+		s.serveDocs(rec, httptest.NewRequest(http.MethodGet, "/api/docs", nil))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		return rec.Body.String()
+	}
+	honest := page(map[string]string{"firewall": "none", "bgp": "real", "hypervisor": "none", "power": "real", "registry": "none"})
+	if strings.Contains(honest, `class="note"`) {
+		t.Error("a node that simulates nothing has module notes")
+	}
+	bgpSim := page(map[string]string{"firewall": "real", "bgp": "sim", "hypervisor": "real", "power": "real", "registry": "none"})
+	for _, m := range []string{"ip-blackholing", "fail-over-ip"} {
+		if !strings.Contains(bgpSim, `id="note-`+m+`">This node runs simulated devices for this module (bgp)`) {
+			t.Errorf("module %s: no note of the simulated BGP speaker", m)
+		}
+	}
+	for _, m := range []string{"firewall", "dedicated", "vps", "cloud-instance"} {
+		if strings.Contains(bgpSim, `id="note-`+m+`"`) {
+			t.Errorf("module %s noted as simulated with only BGP simulated", m)
+		}
+	}
+	// The cached page of one set of modes is not served for another.
+	if again := page(map[string]string{"firewall": "none"}); strings.Contains(again, `class="note"`) {
+		t.Error("the docs of another node's modes were served from the cache")
+	}
+}

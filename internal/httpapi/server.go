@@ -54,6 +54,11 @@ type Server struct {
 	// ("module/command" → text), shown in /api/docs and
 	// /api/openapi.json (x-server-note). Set before serving.
 	Notes map[string]string
+	// DeviceModes is the mode of each device kind on this node
+	// ("firewall": "real", "sim" or "none"); GET /api/docs notes, per
+	// module, the kinds this node simulates (ModuleDevices). Set before
+	// serving.
+	DeviceModes map[string]string
 
 	handlers map[string]handlerFunc // by "module/command"
 	mux      *http.ServeMux

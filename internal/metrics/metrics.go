@@ -92,11 +92,35 @@ var (
 		Name: "artnet_hypervisor_machine_restarts_total",
 		Help: "Machines the hypervisor reconciler started because they were meant to run and had no process.",
 	})
+	// DeviceMode is 1 for the mode this node runs each device kind in
+	// ("firewall", "bgp", "hypervisor", "power", "registry"), 0 for the
+	// other modes: "real" (a real driver), "sim" (a simulator: --demo,
+	// --simulate or asked for by name) or "none" (honest mode: changes
+	// wait for a node with a real driver, else answer an internal error).
+	// Set it with SetDeviceMode.
+	DeviceMode = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "artnet_device_mode",
+		Help: "1 for the mode this node runs each device kind in: real (a real driver), sim (a simulator) or none (honest mode: only nodes with a real driver apply changes).",
+	}, []string{"kind", "mode"})
 )
+
+// DeviceModes are the values of DeviceMode's mode label.
+var DeviceModes = []string{"real", "sim", "none"}
+
+// SetDeviceMode sets DeviceMode for kind: 1 for mode, 0 for the others.
+func SetDeviceMode(kind, mode string) {
+	for _, m := range DeviceModes {
+		v := 0.0
+		if m == mode {
+			v = 1
+		}
+		DeviceMode.WithLabelValues(kind, m).Set(v)
+	}
+}
 
 func init() {
 	Registry.MustRegister(Requests, RequestDuration, FailedLogins, LoginBlocks, BlockedRequests,
-		ChangeFeedLag, DriverErrors, DNSZonesFailed, DNSLoadFailures, FirewallHandEdits, MachineRestarts,
+		ChangeFeedLag, DriverErrors, DNSZonesFailed, DNSLoadFailures, FirewallHandEdits, MachineRestarts, DeviceMode,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	DNSLoadFailures.WithLabelValues("zone")
 	DNSLoadFailures.WithLabelValues("all")

@@ -18,7 +18,10 @@ func DocsHTML(cmds []spec.Command, implemented func(path string) bool) ([]byte, 
 	return DocsHTMLNotes(cmds, implemented, nil)
 }
 
-// DocsHTMLNotes is DocsHTML with the notes of DocumentNotes.
+// DocsHTMLNotes is DocsHTML with notes: what the serving node says about
+// a module (keyed by its name: the devices it simulates) or a command
+// (keyed by "module/command", as for DocumentNotes), shown under its
+// heading.
 func DocsHTMLNotes(cmds []spec.Command, implemented func(path string) bool, notes map[string]string) ([]byte, error) {
 	if implemented == nil {
 		implemented = func(string) bool { return true }
@@ -31,7 +34,10 @@ func DocsHTMLNotes(cmds []spec.Command, implemented func(path string) bool, note
 	byModule := make(map[string]*docsModule)
 	add := func(name, doc string) {
 		if byModule[name] == nil {
-			page.Modules = append(page.Modules, &docsModule{Name: name, Doc: doc})
+			page.Modules = append(page.Modules, &docsModule{Name: name, Doc: doc, Note: notes[name]})
+			if notes[name] != "" {
+				page.Notes++
+			}
 			byModule[name] = page.Modules[len(page.Modules)-1]
 		}
 	}
@@ -74,11 +80,14 @@ type docsPage struct {
 	Count          int
 	NotImplemented int
 	Extensions     int // extension commands (spec.Command.Extension)
+	Notes          int // modules with a Note
 }
 
 type docsModule struct {
 	Name, Doc string
-	Commands  []docsCommand
+	// Note is what the serving node says about the module ("" none).
+	Note     string
+	Commands []docsCommand
 }
 
 type docsCommand struct {
@@ -304,6 +313,8 @@ nav li li{font-size:.9em}
 .ro{background:#e6f4ea;color:#1e6b34;border:1px solid #b7dfc2}
 .de{background:#fff4e0;color:#8a4b00;border:1px solid #f3cf94}
 .ext{background:#ece8fd;color:#4b2a9b;border:1px solid #c9bdf3}
+.sim{background:#fff4e0;color:#8a4b00;border:1px solid #f3cf94}
+p.note{background:#fff4e0;border:1px solid #f3cf94;border-radius:4px;padding:.4rem .7rem}
 .type{color:#5b6675}
 .req{font-weight:600}
 .d1{padding-left:1.5rem}.d2{padding-left:3rem}.d3{padding-left:4.5rem}.d4{padding-left:6rem}
@@ -339,7 +350,7 @@ Transport failures carry the same envelope with HTTP 400, 405, 413, 429 or 500. 
 <nav>
 <h2 id="contents">Contents</h2>
 <ul>
-{{range .Modules}}<li><a href="#module-{{.Name}}">{{.Name}}</a>
+{{range .Modules}}<li><a href="#module-{{.Name}}">{{.Name}}</a>{{if .Note}} <span class="badge sim">simulated</span>{{end}}
 <ul>
 {{range .Commands}}<li><a href="#{{.Anchor}}">{{.Path}}</a>{{if .Extension}} <span class="badge ext">extension</span>{{end}}{{if not .Implemented}} <span class="badge ni">not implemented yet</span>{{end}}</li>
 {{end}}</ul></li>
@@ -347,7 +358,8 @@ Transport failures carry the same envelope with HTTP 400, 405, 413, 429 or 500. 
 </nav>
 
 {{range .Modules}}<section>
-<h2 id="module-{{.Name}}">{{.Name}}</h2>
+<h2 id="module-{{.Name}}">{{.Name}}{{if .Note}}<span class="badge sim">simulated</span>{{end}}</h2>
+{{if .Note}}<p class="note" id="note-{{.Name}}">{{.Note}}</p>{{end}}
 {{if .Doc}}<p>{{.Doc}}</p>{{end}}
 {{range .Commands}}<article class="cmd" id="{{.Anchor}}">
 <h3><code class="path">POST /api/{{.Path}}</code>{{if .Extension}}<span class="badge ext">extension</span>{{end}}{{if not .Implemented}}<span class="badge ni">not implemented yet</span>{{end}}{{if .ReadOnly}}<span class="badge ro">read-only</span>{{end}}{{if .Destructive}}<span class="badge de">destructive</span>{{end}}</h3>

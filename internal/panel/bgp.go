@@ -38,7 +38,10 @@ import (
 // Every change is applied to the speaker (Panel.BGP) inside the
 // transaction that stores it, like the firewall's: a speaker error
 // answers internal-blackholing-ip-error / internal-fail-over-ip-error and
-// nothing is stored.
+// nothing is stored. A node without a speaker and with EdgeWait set (an
+// API node) stores the change and waits for a node with a real speaker to
+// apply it; when none does in time the change is undone and the call
+// answers the same codes.
 
 // Default discard next hops of blackhole routes: TEST-NET-1's 192.0.2.1
 // (RFC 5737) and the IPv6 discard prefix's 100::1 (RFC 6666); operators
@@ -98,16 +101,27 @@ func (p *Panel) BGPState(ctx context.Context, st store.Store) (bgp.State, error)
 // bgpChange runs change in a transaction and applies the state it leaves
 // to the speaker before committing (see firewallChange). Changes are
 // serialised in this process so the speaker ends in commit order.
-func (p *Panel) bgpChange(ctx context.Context, deviceCode string, change func(tx store.Store) error) error {
+//
+// A node without a speaker (an API node) with EdgeWait set commits, then
+// waits until every live node with a real speaker applied the new bgp
+// generation (waitForEdges); when one fails or none does in time, the
+// undo change returned puts the previous state back and the call answers
+// deviceCode.
+func (p *Panel) bgpChange(ctx context.Context, deviceCode string, change func(tx store.Store) (undoFunc, error)) error {
 	p.bgpMu.Lock()
 	defer p.bgpMu.Unlock()
 	applied := false
+	var undo undoFunc
+	var gen int64
 	err := p.Store.InTx(ctx, func(tx store.Store) error {
-		if err := change(tx); err != nil {
+		u, err := change(tx)
+		if err != nil {
 			return err
 		}
+		undo = u
 		if p.BGP == nil {
-			return nil
+			gen, err = tx.DriverGeneration(ctx, "bgp")
+			return err
 		}
 		st, err := p.BGPState(ctx, tx)
 		if err != nil {
@@ -120,7 +134,17 @@ func (p *Panel) bgpChange(ctx context.Context, deviceCode string, change func(tx
 		return nil
 	})
 	if err == nil {
-		return nil
+		if p.BGP != nil || p.EdgeWait <= 0 || undo == nil {
+			return nil // undo nil: nothing changed
+		}
+		werr := p.waitForEdges(ctx, "bgp", gen)
+		if werr == nil {
+			return nil
+		}
+		if uerr := undo(context.WithoutCancel(ctx)); uerr != nil {
+			werr = errors.Join(werr, fmt.Errorf("undo: %w", uerr))
+		}
+		return apperr.Internal(deviceCode, werr)
 	}
 	if applied {
 		if rerr := p.applyBGPLocked(context.WithoutCancel(ctx)); rerr != nil {
@@ -259,19 +283,20 @@ func (p *Panel) blackholeAdd(ctx context.Context, customerID int64, ipText, typ 
 	if !ok {
 		return apperr.Errorf(apperr.CodeIncorrectIP, "%q is not an IP address", ipText)
 	}
-	return p.bgpChange(ctx, apperr.CodeInternalBlackholingIPError, func(tx store.Store) error {
+	return p.bgpChange(ctx, apperr.CodeInternalBlackholingIPError, func(tx store.Store) (undoFunc, error) {
 		owns, err := CustomerOwnsIP(ctx, tx, customerID, ip)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !owns {
-			return apperr.New(apperr.CodeIPNotAllowed)
+			return nil, apperr.New(apperr.CodeIPNotAllowed)
 		}
 		err = tx.BlackholeAdd(ctx, store.Blackhole{IP: ip.String(), CustomerID: customerID, Type: typ, CreatedAt: p.now().Unix()})
 		if errors.Is(err, store.ErrConflict) {
-			return apperr.New(apperr.CodeIPAlreadyBlackholed)
+			return nil, apperr.New(apperr.CodeIPAlreadyBlackholed)
 		}
-		return err
+		undo := func(ctx context.Context) error { return p.Store.BlackholeRemove(ctx, ip.String()) }
+		return undo, err
 	})
 }
 
@@ -285,27 +310,28 @@ func (p *Panel) blackholeRemove(ctx context.Context, customerID int64, ipText st
 	if !ok {
 		return apperr.Errorf(apperr.CodeIncorrectIP, "%q is not an IP address", ipText)
 	}
-	return p.bgpChange(ctx, apperr.CodeInternalBlackholingIPError, func(tx store.Store) error {
+	return p.bgpChange(ctx, apperr.CodeInternalBlackholingIPError, func(tx store.Store) (undoFunc, error) {
 		if !admin {
 			owns, err := CustomerOwnsIP(ctx, tx, customerID, ip)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if !owns {
-				return apperr.New(apperr.CodeIPNotAllowed)
+				return nil, apperr.New(apperr.CodeIPNotAllowed)
 			}
 		}
 		b, err := tx.BlackholeGet(ctx, ip.String())
 		if errors.Is(err, store.ErrNotFound) || (err == nil && !admin && b.CustomerID != customerID) {
-			return apperr.New(apperr.CodeIPNotBlackholed)
+			return nil, apperr.New(apperr.CodeIPNotBlackholed)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if b.Type == artnet.BlackholeTypeAdmin && !admin {
-			return apperr.New(apperr.CodeAdminBlackhole)
+			return nil, apperr.New(apperr.CodeAdminBlackhole)
 		}
-		return tx.BlackholeRemove(ctx, b.IP)
+		undo := func(ctx context.Context) error { return p.Store.BlackholeAdd(ctx, b) }
+		return undo, tx.BlackholeRemove(ctx, b.IP)
 	})
 }
 
@@ -326,24 +352,24 @@ func (p *Panel) AdminBlackholeRemove(ctx context.Context, ip string) error {
 
 // FailOverIPSwitch answers /fail-over-ip/switch.
 func (p *Panel) FailOverIPSwitch(ctx context.Context, customerID, serviceID int64, realIP string) error {
-	return p.bgpChange(ctx, apperr.CodeInternalFailOverIPError, func(tx store.Store) error {
+	return p.bgpChange(ctx, apperr.CodeInternalFailOverIPError, func(tx store.Store) (undoFunc, error) {
 		svc, err := tx.ServiceGet(ctx, customerID, serviceID)
 		if errors.Is(err, store.ErrNotFound) {
-			return apperr.New(apperr.CodeAuthorizationFailed)
+			return nil, apperr.New(apperr.CodeAuthorizationFailed)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if svc.Type != artnet.ServiceTypeFOIP {
-			return apperr.Errorf(apperr.CodeInvalidServiceType, "service %d is not a fail-over IP", serviceID)
+			return nil, apperr.Errorf(apperr.CodeInvalidServiceType, "service %d is not a fail-over IP", serviceID)
 		}
 		ip, ok := parseIP(realIP)
 		if !ok {
-			return apperr.Errorf(apperr.CodeIncorrectParamValue, "real_ip: %q is not an IP address", realIP)
+			return nil, apperr.Errorf(apperr.CodeIncorrectParamValue, "real_ip: %q is not an IP address", realIP)
 		}
 		d, err := DecodeDetails(svc)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		fo := d.(*artnet.FailOverIPDetails)
 		allowed := false
@@ -353,18 +379,20 @@ func (p *Panel) FailOverIPSwitch(ctx context.Context, customerID, serviceID int6
 			}
 		}
 		if !allowed {
-			return apperr.Errorf(apperr.CodeIPNotAllowed, "real_ip %s is not in real_ips_allowed_list", ip)
+			return nil, apperr.Errorf(apperr.CodeIPNotAllowed, "real_ip %s is not in real_ips_allowed_list", ip)
 		}
 		if fo.RealIP == artnet.IPOrFalse(ip.String()) {
-			return nil
+			return nil, nil
 		}
+		before := svc
 		fo.RealIP = artnet.IPOrFalse(ip.String())
 		raw, err := json.Marshal(fo)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		svc.Details = stripID(raw)
-		return tx.ServiceUpdate(ctx, svc)
+		undo := func(ctx context.Context) error { return p.Store.ServiceUpdate(ctx, before) }
+		return undo, tx.ServiceUpdate(ctx, svc)
 	})
 }
 

@@ -643,7 +643,7 @@ func (p *Panel) firewallChange(ctx context.Context, deviceCode string, change fu
 		if p.Firewall != nil || p.EdgeWait <= 0 {
 			return nil
 		}
-		werr := p.waitForEdges(ctx, gen)
+		werr := p.waitForEdges(ctx, "firewall", gen)
 		if werr == nil {
 			return nil
 		}
@@ -664,21 +664,40 @@ func (p *Panel) firewallChange(ctx context.Context, deviceCode string, change fu
 	return deviceChangeError(err, deviceCode)
 }
 
-// EdgeFresh is how recent an edge node's last acknowledgement must be for
-// an API node to count it as alive (edge nodes acknowledge at least every
-// --firewall-reconcile period).
+// EdgeFresh is how recent a node's last acknowledgement of a driver kind
+// must be for an API node to count it as alive (nodes with a real driver
+// acknowledge at least every reconcile period of the kind).
 const EdgeFresh = 2 * time.Minute
 
-// waitForEdges waits up to EdgeWait until every live edge node (an
-// acknowledgement within EdgeFresh) has applied generation gen. It fails
-// when there is no live edge node, when one reports an error at gen or
-// later, or at the deadline.
-func (p *Panel) waitForEdges(ctx context.Context, gen int64) error {
+// ErrNoEdge is wrapped by waitForEdges when no live node with a real
+// driver of the kind acknowledges anything: nothing applies the change.
+var ErrNoEdge = errors.New("no node with a real driver applies this kind of change")
+
+// SimAckKind is the kind under which a node running the simulator of
+// driver kind acknowledges what it applied: API nodes count those only
+// with EdgeSimulated (a simulated deployment), so that a simulator never
+// stands in for a real device.
+func SimAckKind(kind string) string { return kind + "/sim" }
+
+// waitForEdges waits up to EdgeWait until every live node that applies
+// driver kind (an acknowledgement within EdgeFresh from a node with a real
+// driver; with EdgeSimulated also from a node running the simulator) has
+// applied generation gen. It fails when there is
+// no live such node, when one reports an error at gen or later, or at the
+// deadline.
+func (p *Panel) waitForEdges(ctx context.Context, kind string, gen int64) error {
 	deadline := time.Now().Add(p.EdgeWait)
 	for {
-		acks, err := p.Store.DriverAcks(ctx, "firewall")
+		acks, err := p.Store.DriverAcks(ctx, kind)
 		if err != nil {
 			return err
+		}
+		if p.EdgeSimulated {
+			sim, err := p.Store.DriverAcks(ctx, SimAckKind(kind))
+			if err != nil {
+				return err
+			}
+			acks = append(acks, sim...)
 		}
 		live, done := 0, 0
 		fresh := time.Now().Add(-EdgeFresh).Unix()
@@ -689,19 +708,20 @@ func (p *Panel) waitForEdges(ctx context.Context, gen int64) error {
 			live++
 			if a.Gen >= gen {
 				if a.Error != "" {
-					return fmt.Errorf("edge node %s could not apply generation %d: %s", a.Node, a.Gen, a.Error)
+					return fmt.Errorf("%s: node %s could not apply generation %d: %s", kind, a.Node, a.Gen, a.Error)
 				}
 				done++
 			}
 		}
 		if live == 0 {
-			return errors.New("no edge node applies the firewall (no acknowledgement within " + EdgeFresh.String() + ")")
+			return fmt.Errorf("%s: %w (no acknowledgement within %s; this node has no %s device: run a node with a real driver, or ask for simulators with --simulate)",
+				kind, ErrNoEdge, EdgeFresh, kind)
 		}
 		if done == live {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%d of %d edge nodes applied generation %d within %s", done, live, gen, p.EdgeWait)
+			return fmt.Errorf("%s: %d of %d nodes with a real driver applied generation %d within %s", kind, done, live, gen, p.EdgeWait)
 		}
 		select {
 		case <-ctx.Done():

@@ -125,10 +125,17 @@ type Panel struct {
 	// only stored, for the nodes that apply the firewall (their
 	// FirewallReconcile follows the store).
 	Firewall firewall.Device
-	// EdgeWait, on a node without a Firewall, is how long a firewall or
-	// iLO change waits for the edge nodes to apply it before it is undone
-	// and answered with an internal error (0: it is not waited for).
+	// EdgeWait, on a node without a Firewall (or without a BGP speaker),
+	// is how long a firewall or iLO change (a blackhole or fail-over
+	// switch) waits for the nodes with a real driver of that kind to apply
+	// it before it is undone and answered with the command's internal
+	// error (0: it is not waited for: the change is only stored).
 	EdgeWait time.Duration
+	// EdgeSimulated makes that wait also count the nodes running a
+	// simulator of the kind (acknowledging as SimAckKind): a deployment
+	// that asked for simulation (artnetd --simulate). Off, only real
+	// drivers count.
+	EdgeSimulated bool
 	// ILOAccessTTL is how long an iLO opening lasts (0: DefaultILOAccessTTL).
 	ILOAccessTTL time.Duration
 	// Logger records operator events (expiries, reverts). Nil: discarded.

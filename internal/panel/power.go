@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -90,6 +91,11 @@ type powerLock struct {
 type cachedPower struct {
 	state power.State
 	at    time.Time
+}
+
+// powerDriver reports whether this node has the power driver name.
+func (p *Panel) powerDriver(name string) bool {
+	return p.Power != nil && slices.Contains(p.Power.Names(), name)
 }
 
 // PowerOp is a power switching command.

@@ -18,7 +18,10 @@ import (
 // A VPS is manageable when its details have features.power_management and
 // the operator gave it a power_management object (VPSPowerConfig) with
 // the driver "qemu" (a machine on this node's hypervisor) or "sim" (a
-// simulated power switch whose state is only the stored one). Errors, in
+// simulated power switch whose state is only the stored one: only on a
+// node whose power drivers (Panel.Power) include "sim"; elsewhere, like a
+// qemu VPS on a node without a hypervisor, the switching commands answer
+// internal-operation-error and the desired state does not change). Errors, in
 // the order checked: authorization-failed (not the customer's service),
 // invalid-service-type (not a VPS), service-suspended (not active),
 // unsupported-feature (not manageable), unconfirmed (confirm is not
@@ -128,6 +131,17 @@ func (p *Panel) VPSPower(ctx context.Context, customerID, serviceID int64, confi
 	if err != nil {
 		return err
 	}
+	// Refused before the desired state changes: a simulated switch on a
+	// node without the power simulator, or a machine on a node without a
+	// hypervisor (no node could carry the change out).
+	if cfg.Driver == VPSPowerSim && !p.powerDriver(VPSPowerSim) {
+		return apperr.Internal(apperr.CodeInternalOperationError,
+			fmt.Errorf("vps %d: power_management driver %q is the simulator, not enabled on this node (--simulate or --power-drivers sim)", serviceID, cfg.Driver))
+	}
+	if cfg.Driver == VPSPowerQEMU && p.cloud().Hypervisor == nil {
+		return apperr.Internal(apperr.CodeInternalOperationError,
+			fmt.Errorf("vps %d: no hypervisor on this node (--hypervisor qemu): the machine cannot be switched", serviceID))
+	}
 	on := action != CloudPowerOff
 	if row.PowerOn != on {
 		if err := p.Store.VPSPowerSetOn(ctx, customerID, serviceID, on); err != nil {
@@ -181,7 +195,9 @@ func (p *Panel) VPSDetails(ctx context.Context, customerID, serviceID int64) (ar
 		return vd, nil
 	}
 	if cfg.Driver == VPSPowerSim {
-		vd.PowerState = onOff(row.PowerOn)
+		if p.powerDriver(VPSPowerSim) { // else no switch: unknown
+			vd.PowerState = onOff(row.PowerOn)
+		}
 		return vd, nil
 	}
 	if h := p.cloud().Hypervisor; h != nil {
