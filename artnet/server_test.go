@@ -3,6 +3,8 @@ package artnet_test
 import (
 	"context"
 	"errors"
+	"github.com/artnet-panel/artnet-panel/internal/driver/powersim"
+	"github.com/artnet-panel/artnet-panel/internal/power"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -67,7 +69,10 @@ func newServer(t *testing.T) *testServer {
 		t.Fatal(err)
 	}
 	ts := &testServer{t: t}
-	ts.api = httpapi.New(panel.New(st), slog.New(slog.DiscardHandler))
+	p := panel.New(st)
+	p.Power = &power.Registry{} // as under --demo: the demo VPS is on a simulated switch
+	p.Power.Register("sim", powersim.New(st))
+	ts.api = httpapi.New(p, slog.New(slog.DiscardHandler))
 	ts.api.Ready.Store(true)
 	ts.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ts.requests.Add(1)

@@ -209,6 +209,17 @@ func TestHonestDefaults(t *testing.T) {
 	}
 	mustFail("internal-operation-error", "dedicated/power-on", "service_id", "12345", "confirm", "confirm")
 
+	// domain/edit-dns-servers: no registry, so no delegation changes.
+	domBefore := details("domain/details", "service_id", "12348")
+	mustFail("edit-dns-error", "domain/edit-dns-servers", "service_id", "12348",
+		"dns_servers[0]", "ns1.honest.example", "dns_servers[1]", "ns2.honest.example")
+	if after := details("domain/details", "service_id", "12348"); after != domBefore {
+		t.Errorf("a delegation no registry accepted was stored:\n%s\n%s", domBefore, after)
+	}
+	if n := strings.Count(logs.String(), "no domain registry is configured on this node"); n != 1 {
+		t.Errorf("%d log lines say the registry is missing, want 1 (one per call):\n%s", n, logs.String())
+	}
+
 	// One clear line per refused call, naming the cause.
 	for code, cause := range map[string]string{
 		"internal-firewall-error":       "no node with a real driver",
@@ -252,7 +263,7 @@ func TestSimulateFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	want := map[string]string{"firewall": ModeSim, "bgp": ModeSim, "hypervisor": ModeSim, "power": ModeSim, "registry": ModeNone}
+	want := map[string]string{"firewall": ModeSim, "bgp": ModeSim, "hypervisor": ModeSim, "power": ModeSim, "registry": ModeSim}
 	if fmt.Sprint(m.DeviceModes()) != fmt.Sprint(want) {
 		t.Errorf("DeviceModes %v, want %v", m.DeviceModes(), want)
 	}

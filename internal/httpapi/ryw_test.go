@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"github.com/artnet-panel/artnet-panel/internal/driver/registry"
 	"slices"
 	"strconv"
 	"strings"
@@ -175,6 +176,7 @@ func rywCases() map[string]rywCase {
 	}
 	vpsCase := func(cmd, before, want string) rywCase {
 		return rywCase{
+			setup: func(t *testing.T, e *testEnv, s *rywState) { withPower(e) }, // the demo VPS is on a simulated switch
 			prepare: func(t *testing.T, e *testEnv, s *rywState, i int) {
 				must(t, before, s.call(e, "vps/"+before, "service_id", vpsA, "confirm", "confirm"))
 			},
@@ -278,6 +280,7 @@ func rywCases() map[string]rywCase {
 			}}},
 		},
 		"domain/edit-dns-servers": {
+			setup: func(t *testing.T, e *testEnv, s *rywState) { e.api.Panel.Registry = registry.NewSimulator() },
 			write: func(e *testEnv, s *rywState, i int) answer {
 				return s.call(e, "domain/edit-dns-servers", "service_id", strconv.Itoa(domainA),
 					"dns_servers[]", fmt.Sprintf("ns1.r%d.example.net", i), "dns_servers[]", fmt.Sprintf("ns2.r%d.example.net", i))

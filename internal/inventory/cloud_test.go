@@ -2,6 +2,8 @@ package inventory_test
 
 import (
 	"context"
+	"github.com/artnet-panel/artnet-panel/internal/driver/powersim"
+	"github.com/artnet-panel/artnet-panel/internal/power"
 	"strconv"
 	"strings"
 	"testing"
@@ -246,7 +248,10 @@ func TestVPSPowerStateFromDetails(t *testing.T) {
 		if err := inventory.Import(ctx, st, inv); err != nil {
 			t.Fatalf("power_state %s, %s: %v", c.state, c.pm, err)
 		}
-		d, err := panel.New(st).VPSDetails(ctx, 7, 12)
+		p := panel.New(st)
+		p.Power = &power.Registry{} // a node with the switch simulator
+		p.Power.Register("sim", powersim.New(st))
+		d, err := p.VPSDetails(ctx, 7, 12)
 		if err != nil {
 			t.Fatal(err)
 		}
