@@ -16,10 +16,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
 func main() {
+	// The same collector target as artnetd's default (cmd/artnetd
+	// DefaultGCPercent), so that the ratio compares the code, not the
+	// GOGC settings.
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(200)
+	}
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	bodyFile := flag.String("body", "", "file whose bytes every answer carries")
 	flag.Parse()
