@@ -158,6 +158,19 @@ var errNoMonitor = errors.New("qemu: no monitor")
 // errNoMonitor.
 func (d *Driver) qmpRun(ctx context.Context, name string, cmds ...qmp.Command) ([]json.RawMessage, error) {
 	mon, err := qmp.NewSocketMonitor("unix", d.QMPPath(name), 2*time.Second)
+	// QEMU serves one monitor client at a time and has a backlog of one:
+	// a connection made while it has not yet seen the previous client go
+	// is refused although the machine runs. Only a refusal with no live
+	// process means there is no monitor.
+	for busy := time.Now().Add(2 * time.Second); err != nil && errors.Is(err, syscall.ECONNREFUSED) &&
+		d.alivePID(name) > 0 && time.Now().Before(busy); {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+		mon, err = qmp.NewSocketMonitor("unix", d.QMPPath(name), 2*time.Second)
+	}
 	if err != nil {
 		if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED) {
 			return nil, errNoMonitor
