@@ -110,6 +110,7 @@ type Store interface {
 	CloudStore     // cloud.go
 	OfferStore     // offer.go
 	MailStore      // mail.go
+	APIKeyStore    // apikeys.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error
