@@ -84,6 +84,7 @@ type Client struct {
 	OfferDedicated *OfferDedicatedAPI
 	CloudInstance  *CloudInstanceAPI
 	Invoices       *InvoicesAPI // an extension of artnetd
+	APIKeys        *APIKeysAPI  // an extension of artnetd
 }
 
 // Option configures a Client.
@@ -169,6 +170,7 @@ func NewClient(customerID int64, apiKey string, opts ...Option) *Client {
 	c.OfferDedicated = &OfferDedicatedAPI{c}
 	c.CloudInstance = &CloudInstanceAPI{c}
 	c.Invoices = &InvoicesAPI{c}
+	c.APIKeys = &APIKeysAPI{c}
 	return c
 }
 

@@ -87,6 +87,12 @@ const (
 	// ErrCodeInvalidInvoiceNumber: /invoices/details or download-proforma
 	// of an invoice the customer does not have.
 	ErrCodeInvalidInvoiceNumber = "invalid-invoice-number"
+	// ErrCodeAPIKeyOutOfScope: a sub-key called a command outside its
+	// scope, named a service outside its service_ids or came from an
+	// address outside its source_prefixes; nothing was done.
+	ErrCodeAPIKeyOutOfScope = "api-key-out-of-scope"
+	ErrCodeInvalidKeyID     = "invalid-key-id"    // /api-keys/delete of a key the customer does not have
+	ErrCodeTooManyAPIKeys   = "too-many-api-keys" // /api-keys/create over the limit
 )
 
 // errorCodes lists the ErrCode constants (for the tests).
@@ -113,6 +119,7 @@ var errorCodes = []string{
 	ErrCodeServiceUnavailable,
 	ErrCodeNothingToConfirm,
 	ErrCodeInvalidInvoiceNumber,
+	ErrCodeAPIKeyOutOfScope, ErrCodeInvalidKeyID, ErrCodeTooManyAPIKeys,
 }
 
 // Error is an error answered by the API ({"success": false, "error": {...}}).

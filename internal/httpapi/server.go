@@ -243,6 +243,7 @@ type exchange struct {
 	status     int
 	code       string // error code answered, "" on success
 	customerID int64
+	keyID      int64       // the sub-key's public id (0: the main key)
 	remote     string      // the client's address, once known
 	metrics    *cmdMetrics // nil: the unknown command's
 	// audit is the pending audit entry of a journaled command (audit.go).
@@ -324,7 +325,8 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 		return
 	}
 	ctx := r.Context()
-	customerID, err := s.authenticate(ctx, params)
+	principal, err := s.authenticate(ctx, params)
+	customerID := principal.CustomerID
 	if err != nil {
 		if apperr.Is(err, apperr.CodeAuthorizationFailed) {
 			metrics.FailedLogins.Inc()
@@ -336,9 +338,23 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 		return
 	}
 	x.customerID = customerID
+	x.keyID = principal.KeyID()
 	h := c.handler
 	if h == nil {
 		s.writeError(w, x, apperr.New(apperr.CodeNotImplemented))
+		return
+	}
+	if err := s.Panel.Authorize(principal, cmd, func(name string) (string, bool) {
+		v := params.Get(name)
+		if !present(v) {
+			return "", false
+		}
+		return v.String(), true
+	}, addr); err != nil {
+		// A sub-key outside its limits: nothing is done, the refusal is
+		// journaled (read commands too).
+		s.journalRefusal(x, cmd, params, addr, err)
+		s.writeError(w, x, err)
 		return
 	}
 	ctx = s.startAudit(ctx, x, cmd, params, addr)
@@ -347,7 +363,7 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 		s.writeError(w, x, err)
 		return
 	}
-	resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID})
+	resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID, principal: principal})
 	s.finishAudit(x, err)
 	if err != nil && apperr.Is(err, apperr.CodeInstancePasswordIncorrect) && s.Guard.Fail(addr) {
 		// A wrong instance password counts as a failed login.
@@ -360,18 +376,18 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 	s.writeSuccess(w, x, resp)
 }
 
-// authenticate reads id and api_key. A missing or malformed id is a failed
-// login like a wrong key.
-func (s *Server) authenticate(ctx context.Context, params *form.Value) (int64, error) {
+// authenticate reads id and api_key (the main key or a sub-key). A missing
+// or malformed id is a failed login like a wrong key.
+func (s *Server) authenticate(ctx context.Context, params *form.Value) (panel.Principal, error) {
 	idText := params.Get("id").String()
 	key := params.Get("api_key").String()
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil || id <= 0 {
 		// Hash anyway so a malformed id costs what a wrong key does.
 		panel.HashAPIKey(key)
-		return 0, apperr.New(apperr.CodeAuthorizationFailed)
+		return panel.Principal{}, apperr.New(apperr.CodeAuthorizationFailed)
 	}
-	return s.Panel.Authenticate(ctx, id, key)
+	return s.Panel.AuthenticateKey(ctx, id, key)
 }
 
 func (s *Server) tooManyFailures(w http.ResponseWriter, x *exchange, wait time.Duration) {
