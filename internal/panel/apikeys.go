@@ -201,13 +201,14 @@ func unmapBits(a netip.Addr) int {
 }
 
 // ScopeAllows reports whether one of the patterns allows cmd: "read-only"
-// (every command the catalogue marks ReadOnly), "module/*" or
+// (every command the catalogue marks ReadOnly, except those of api-keys:
+// only a key with api-keys/* sees the other keys), "module/*" or
 // "module/command".
 func ScopeAllows(scope []string, cmd spec.Command) bool {
 	for _, s := range scope {
 		switch {
 		case s == spec.ScopeReadOnly:
-			if cmd.ReadOnly {
+			if cmd.ReadOnly && cmd.Module != spec.APIKeysModule {
 				return true
 			}
 		case s == cmd.Module+"/*", s == cmd.Path():
