@@ -171,6 +171,10 @@ var commandTable = []struct {
 	{"cloud-instance/password-change", write},
 	{"cloud-instance/delete", destructive},
 
+	// api-keys (an extension module of this server)
+	{"api-keys/list", readOnly | extension},
+	{"api-keys/create", extension},
+	{"api-keys/delete", destructive | extension},
 	// invoices (an extension module of this server)
 	{"invoices/list", readOnly | extension},
 	{"invoices/details", readOnly | extension},
