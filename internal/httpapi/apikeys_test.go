@@ -256,6 +256,12 @@ func TestSubKeyLifecycle(t *testing.T) {
 	// Another customer cannot delete A's key.
 	mustFail(t, e.asB("api-keys/delete", "key_id", printed(keyID)), "invalid-key-id")
 
+	// No sub-key replaces the main key, whatever its scope.
+	cust, _ := createKey(t, e, "scope[]", "customer/*")
+	mustOK(t, e.call("customer/get-language", idA, cust))
+	mustFail(t, e.call("customer/regenerate-api-key", idA, cust), "api-key-out-of-scope")
+	mustOK(t, e.asA("customer/details"))
+
 	// Regenerating the main key leaves sub-keys alone; API access off
 	// disables them all.
 	newMain := mustOK(t, e.asA("customer/regenerate-api-key")).get("api_key").(string)

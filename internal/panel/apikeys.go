@@ -142,6 +142,9 @@ func (p *Panel) Authorize(pr Principal, cmd spec.Command, service func(name stri
 	if !ScopeAllows(k.Scope, cmd) {
 		return refuse("%s is outside the key's scope", cmd.Path())
 	}
+	if mainKeyOnly[cmd.Path()] {
+		return refuse("only the main key may call %s", cmd.Path())
+	}
 	if len(k.ServiceIDs) > 0 {
 		named := false
 		for _, name := range keyedParams {
@@ -161,6 +164,10 @@ func (p *Panel) Authorize(pr Principal, cmd spec.Command, service func(name stri
 	}
 	return nil
 }
+
+// mainKeyOnly are the commands no sub-key may call, whatever its scope:
+// replacing the main key would lock its owner out.
+var mainKeyOnly = map[string]bool{"customer/regenerate-api-key": true}
 
 // keyedParams are the parameters that name a service or a zone: a key
 // limited to service ids may send only its ids in them.
