@@ -18,3 +18,25 @@ func init() {
 	Descriptions[CodeInvalidKeyID] = Description{"Niepoprawny identyfikator klucza API", "Invalid API key id"}
 	Descriptions[CodeTooManyAPIKeys] = Description{"Osiągnięto limit kluczy API klienta", "The customer's limit of API keys is reached"}
 }
+
+// Codes of Idempotency-Key (an extension of this server).
+const (
+	CodeIdempotencyKeyMismatch = "idempotency-key-mismatch" // HTTP 422
+	CodeIdempotencyKeyInUse    = "idempotency-key-in-use"   // HTTP 409, Retry-After
+	CodeIdempotentRequestDone  = "idempotent-request-done"
+)
+
+func init() {
+	Descriptions[CodeIdempotencyKeyMismatch] = Description{
+		"Ten sam Idempotency-Key wysłano już z innym poleceniem lub innymi parametrami",
+		"This Idempotency-Key was already sent with another command or other parameters",
+	}
+	Descriptions[CodeIdempotencyKeyInUse] = Description{
+		"Żądanie z tym Idempotency-Key jest jeszcze wykonywane; spróbuj ponownie",
+		"A request with this Idempotency-Key is still running; try again",
+	}
+	Descriptions[CodeIdempotentRequestDone] = Description{
+		"Żądanie z tym Idempotency-Key zostało już wykonane, ale jego odpowiedź przepadła; nic nie zrobiono ponownie",
+		"The request with this Idempotency-Key was already carried out, but its answer was lost; nothing was done again",
+	}
+}

@@ -54,6 +54,11 @@ type Server struct {
 	// ("module/command" → text), shown in /api/docs and
 	// /api/openapi.json (x-server-note). Set before serving.
 	Notes map[string]string
+	// IdempotencyFailpoint, when set, is called after a command sent with
+	// an Idempotency-Key has run and before its answer is stored and
+	// written (artnetd: ARTNETD_FAILPOINT=idempotency-answer kills the
+	// process there, for the crash test).
+	IdempotencyFailpoint func(path string)
 	// DeviceModes is the mode of each device kind on this node
 	// ("firewall": "real", "sim" or "none"); GET /api/docs notes, per
 	// module, the kinds this node simulates (ModuleDevices). Set before
@@ -363,17 +368,26 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 		s.writeError(w, x, err)
 		return
 	}
-	resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID, principal: principal})
-	s.finishAudit(x, err)
-	if err != nil && apperr.Is(err, apperr.CodeInstancePasswordIncorrect) && s.Guard.Fail(addr) {
-		// A wrong instance password counts as a failed login.
-		metrics.LoginBlocks.Inc()
+	run := func(w http.ResponseWriter) {
+		resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID, principal: principal})
+		s.finishAudit(x, err)
+		if err != nil && apperr.Is(err, apperr.CodeInstancePasswordIncorrect) && s.Guard.Fail(addr) {
+			// A wrong instance password counts as a failed login.
+			metrics.LoginBlocks.Inc()
+		}
+		if err != nil {
+			s.writeError(w, x, err)
+			return
+		}
+		s.writeSuccess(w, x, resp)
 	}
-	if err != nil {
-		s.writeError(w, x, err)
-		return
+	if idempotentCommands[path] {
+		if keys := r.Header.Values(idempotencyHeader); len(keys) > 0 {
+			s.serveIdempotent(ctx, w, x, cmd, params, keys, run)
+			return
+		}
 	}
-	s.writeSuccess(w, x, resp)
+	run(w)
 }
 
 // authenticate reads id and api_key (the main key or a sub-key). A missing
