@@ -37,7 +37,7 @@ func (m *Main) newLoginGuard() *httpapi.LoginGuard {
 }
 
 // startMaintenance prunes the audit journal (rows older than
-// AuditRetention) and the login guard's table, at start and every
+// AuditRetention), idempotency keys older than 24 h and the login guard's table, at start and every
 // maintenanceEvery, until the background work stops.
 func (m *Main) startMaintenance() {
 	retention := m.AuditRetention
@@ -53,6 +53,11 @@ func (m *Main) startMaintenance() {
 				m.Logger.Warn("audit journal: prune", "err", err)
 			} else if n > 0 {
 				m.Logger.Info("audit journal: pruned", "rows", n)
+			}
+			if n, err := m.store.IdempotencyPrune(m.bg, now.Add(-24*time.Hour).UnixMilli()); err != nil {
+				m.Logger.Warn("idempotency keys: prune", "err", err)
+			} else if n > 0 {
+				m.Logger.Info("idempotency keys: pruned", "rows", n)
 			}
 			if err := m.store.LoginPrune(m.bg, now.UnixMilli(), now.Add(-m.guard.Window).UnixMilli()); err != nil {
 				m.Logger.Warn("login guard: prune", "err", err)

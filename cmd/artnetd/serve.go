@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -234,6 +235,11 @@ func (m *Main) Run(ctx context.Context) error {
 	m.api.TrustedProxies = m.TrustedProxies
 	m.api.Notes = m.Registry.notes
 	m.api.DeviceModes = m.DeviceModes()
+	if os.Getenv("ARTNETD_FAILPOINT") == "idempotency-answer" {
+		// The crash test: die (SIGKILL) after an idempotent command's
+		// change committed and before its answer is kept or sent.
+		m.api.IdempotencyFailpoint = func(string) { syscall.Kill(os.Getpid(), syscall.SIGKILL) }
+	}
 	if err := m.api.Disable(m.DisabledCommands...); err != nil {
 		m.Close()
 		return fmt.Errorf("--disable-commands: %w", err)

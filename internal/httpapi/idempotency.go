@@ -172,8 +172,15 @@ func (s *Server) serveIdempotent(ctx context.Context, w http.ResponseWriter, x *
 				break
 			}
 			if committed {
-				s.finishAudit(x, apperr.New(apperr.CodeIdempotentRequestDone))
-				s.writeError(w, x, apperr.New(apperr.CodeIdempotentRequestDone))
+				// Kept as the key's answer: later repeats replay it.
+				done := apperr.New(apperr.CodeIdempotentRequestDone)
+				s.finishAudit(x, done)
+				c := &captured{header: http.Header{}}
+				s.writeError(c, x, done)
+				if err := st.IdempotencyFinish(context.Background(), x.customerID, key, got.RequestID, c.status, c.body.Bytes()); err != nil {
+					s.Logger.Error("idempotency: store the answer", "request_id", x.requestID, "err", err.Error())
+				}
+				copyAnswer(w, c)
 				return
 			}
 			rec.LockedUntil = t.Add(idemLease).UnixMilli()
