@@ -213,7 +213,7 @@ func (c *Client) do(ctx context.Context, path string, params *Form, out any) err
 	// The commands that buy or change billing carry an Idempotency-Key,
 	// the same on every attempt: retrying them cannot order twice.
 	idemKey := ""
-	if idempotentCommands[path] {
+	if cmd, ok := commandIndex[path]; ok && cmd.Idempotent {
 		idemKey = newIdempotencyKey()
 		retry = true
 	}
@@ -429,15 +429,6 @@ func (c *Client) debugf(format string, args ...any) {
 	c.debugMu.Lock()
 	defer c.debugMu.Unlock()
 	io.WriteString(c.debug, line)
-}
-
-// idempotentCommands are sent with an Idempotency-Key (an extension of
-// artnetd: the original service ignores the header).
-var idempotentCommands = map[string]bool{
-	"additional-ip/order":                 true,
-	"offer-dedicated/express-order":       true,
-	"offer-dedicated/express-reservation": true,
-	"cloud-instance/resources-negotiate":  true,
 }
 
 // newIdempotencyKey returns a random key (128 bits, hex).

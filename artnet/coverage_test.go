@@ -239,7 +239,7 @@ func TestCommandTable(t *testing.T) {
 	}
 	for i, sc := range all {
 		c := cmds[i]
-		if c.Path != sc.Path() || c.ReadOnly != sc.ReadOnly || c.Destructive != sc.Destructive || c.Extension != sc.Extension {
+		if c.Path != sc.Path() || c.ReadOnly != sc.ReadOnly || c.Destructive != sc.Destructive || c.Extension != sc.Extension || c.Idempotent != sc.IdempotencyKey {
 			t.Errorf("command %d: SDK %+v, catalogue %s ReadOnly=%v Destructive=%v Extension=%v",
 				i, c, sc.Path(), sc.ReadOnly, sc.Destructive, sc.Extension)
 		}

@@ -34,24 +34,7 @@ import (
 // was lost: nothing is done again); not committed, the repeat takes the
 // key over and runs.
 
-const idempotencyHeader = "Idempotency-Key"
-
-// idempotentCommands accept an Idempotency-Key.
-var idempotentCommands = map[string]bool{
-	"additional-ip/order":                 true,
-	"offer-dedicated/express-order":       true,
-	"offer-dedicated/express-reservation": true,
-	"cloud-instance/resources-negotiate":  true,
-}
-
-// IdempotentCommands returns the commands that accept an Idempotency-Key.
-func IdempotentCommands() []string {
-	out := make([]string, 0, len(idempotentCommands))
-	for c := range idempotentCommands {
-		out = append(out, c)
-	}
-	return out
-}
+const idempotencyHeader = spec.IdempotencyHeader
 
 var (
 	idemLease = 15 * time.Second

@@ -381,7 +381,7 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 		}
 		s.writeSuccess(w, x, resp)
 	}
-	if idempotentCommands[path] {
+	if cmd.IdempotencyKey {
 		if keys := r.Header.Values(idempotencyHeader); len(keys) > 0 {
 			s.serveIdempotent(ctx, w, x, cmd, params, keys, run)
 			return

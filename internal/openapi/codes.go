@@ -20,6 +20,7 @@ var serverCodes = []string{
 	apperr.CodeTooManyParameters,
 	apperr.CodeMalformedRequest,
 	apperr.CodeMethodNotAllowed,
+	apperr.CodeAPIKeyOutOfScope, // a sub-key outside its limits (api-keys)
 }
 
 // errorCode is one code a command may answer, with its texts.
@@ -43,6 +44,9 @@ func commandCodes(cmd spec.Command) ([]errorCode, error) {
 	codes = append(codes, apperr.CodeAuthorizationFailed)
 	if len(cmd.Params) > 0 {
 		codes = append(codes, cmd.ParamErrorCode())
+	}
+	if cmd.IdempotencyKey {
+		codes = append(codes, spec.IdempotencyCodes...)
 	}
 	return describe(codes, "command", cmd.Path())
 }
