@@ -40,3 +40,14 @@ func init() {
 		"The request with this Idempotency-Key was already carried out, but its answer was lost; nothing was done again",
 	}
 }
+
+// CodeRateLimited: the key or the customer is over its request rate
+// (artnetd --rate-limit); HTTP 429 with Retry-After.
+const CodeRateLimited = "rate-limited"
+
+func init() {
+	Descriptions[CodeRateLimited] = Description{
+		"Przekroczono limit liczby zapytań tego klucza API lub klienta; spróbuj ponownie po czasie podanym w Retry-After",
+		"Too many requests from this API key or customer; try again after the time given in Retry-After",
+	}
+}

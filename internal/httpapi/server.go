@@ -54,6 +54,10 @@ type Server struct {
 	// ("module/command" → text), shown in /api/docs and
 	// /api/openapi.json (x-server-note). Set before serving.
 	Notes map[string]string
+	// RateLimit, when set, limits each key's and each customer's
+	// requests (ratelimit.go): over the limit the answer is HTTP 429
+	// rate-limited with Retry-After.
+	RateLimit *RateLimiter
 	// IdempotencyFailpoint, when set, is called after a command sent with
 	// an Idempotency-Key has run and before its answer is stored and
 	// written (artnetd: ARTNETD_FAILPOINT=idempotency-answer kills the
@@ -344,6 +348,16 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 	}
 	x.customerID = customerID
 	x.keyID = principal.KeyID()
+	if s.RateLimit != nil {
+		if ok, wait := s.RateLimit.Allow(customerID, x.keyID); !ok {
+			secs := max(1, int64((wait+time.Second-1)/time.Second))
+			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+			x.status = http.StatusTooManyRequests
+			metrics.RateLimited.Inc()
+			s.writeError(w, x, apperr.New(apperr.CodeRateLimited))
+			return
+		}
+	}
 	h := c.handler
 	if h == nil {
 		s.writeError(w, x, apperr.New(apperr.CodeNotImplemented))

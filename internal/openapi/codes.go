@@ -21,6 +21,7 @@ var serverCodes = []string{
 	apperr.CodeMalformedRequest,
 	apperr.CodeMethodNotAllowed,
 	apperr.CodeAPIKeyOutOfScope, // a sub-key outside its limits (api-keys)
+	apperr.CodeRateLimited,      // HTTP 429 over --rate-limit
 }
 
 // errorCode is one code a command may answer, with its texts.

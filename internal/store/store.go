@@ -112,6 +112,7 @@ type Store interface {
 	MailStore        // mail.go
 	APIKeyStore      // apikeys.go
 	IdempotencyStore // idempotency.go
+	RateLimitStore   // ratelimit.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error
