@@ -224,8 +224,13 @@ func (s *Server) serveIdempotent(ctx context.Context, w http.ResponseWriter, x *
 		}
 	}()
 	c := &captured{header: http.Header{}}
-	run(c)
-	close(stop)
+	func() {
+		// A panic of the handler (answered by serveCommandPath's recover)
+		// must not leave the renewal running: the lease then ends and a
+		// repeat finds out from the journal what was committed.
+		defer close(stop)
+		run(c)
+	}()
 	<-renewed
 	if s.IdempotencyFailpoint != nil {
 		s.IdempotencyFailpoint(path)
