@@ -3,6 +3,8 @@ package artnet
 import (
 	"bytes"
 	"context"
+	cryptorand "crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,8 +51,12 @@ const (
 //
 // Every command is a POST of an HTML form with the customer's id and
 // api_key. Read-only commands are retried on HTTP 429, 5xx and network
-// errors (see WithRetry); other commands are never retried, since the
-// server may have carried them out.
+// errors (see WithRetry); so are the commands that buy or change billing
+// (additional-ip/order, offer-dedicated/express-order and
+// express-reservation, cloud-instance/resources-negotiate), which carry an
+// Idempotency-Key, the same on every attempt, so that artnetd carries
+// them out once (also on 409 idempotency-key-in-use); other commands are
+// never retried, since the server may have carried them out.
 type Client struct {
 	customerID int64
 	apiKey     atomic.Pointer[string]
@@ -84,6 +90,7 @@ type Client struct {
 	OfferDedicated *OfferDedicatedAPI
 	CloudInstance  *CloudInstanceAPI
 	Invoices       *InvoicesAPI // an extension of artnetd
+	APIKeys        *APIKeysAPI  // an extension of artnetd
 }
 
 // Option configures a Client.
@@ -106,7 +113,8 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithRetry sets how many times a read-only command is retried (default 3)
+// WithRetry sets how many times a read-only (or idempotent) command is
+// retried (default 3)
 // and the base delay of the exponential backoff with full jitter (default
 // 200 ms): before retry n the client waits a random time between 0 and
 // baseDelay·2ⁿ (at most 30 s), or the server's Retry-After when it sent
@@ -169,6 +177,7 @@ func NewClient(customerID int64, apiKey string, opts ...Option) *Client {
 	c.OfferDedicated = &OfferDedicatedAPI{c}
 	c.CloudInstance = &CloudInstanceAPI{c}
 	c.Invoices = &InvoicesAPI{c}
+	c.APIKeys = &APIKeysAPI{c}
 	return c
 }
 
@@ -201,13 +210,20 @@ func (c *Client) do(ctx context.Context, path string, params *Form, out any) err
 	if cmd, ok := commandIndex[path]; ok {
 		retry = cmd.ReadOnly
 	}
+	// The commands that buy or change billing carry an Idempotency-Key,
+	// the same on every attempt: retrying them cannot order twice.
+	idemKey := ""
+	if cmd, ok := commandIndex[path]; ok && cmd.Idempotent {
+		idemKey = newIdempotencyKey()
+		retry = true
+	}
 
 	for attempt := 0; ; attempt++ {
 		if c.debug != nil {
 			c.debugf("--> POST %s (attempt %d) %s", url, attempt+1, encodePairs(pairs, isSecretParam))
 		}
 		start := time.Now()
-		status, header, answer, err := c.send(ctx, url, body)
+		status, header, answer, err := c.send(ctx, url, body, idemKey)
 		if err != nil {
 			if c.debug != nil {
 				c.debugf("<-- POST %s: %v (%s)", url, err, time.Since(start).Round(time.Microsecond))
@@ -231,7 +247,8 @@ func (c *Client) do(ctx context.Context, path string, params *Form, out any) err
 		if err == nil {
 			return nil
 		}
-		if !retry || attempt >= c.retries || !(status == http.StatusTooManyRequests || status >= 500) {
+		if !retry || attempt >= c.retries || !(status == http.StatusTooManyRequests || status >= 500 ||
+			(idemKey != "" && status == http.StatusConflict)) {
 			return err
 		}
 		delay := c.backoff(attempt)
@@ -248,10 +265,13 @@ func (c *Client) do(ctx context.Context, path string, params *Form, out any) err
 }
 
 // send posts one request and reads the answer.
-func (c *Client) send(ctx context.Context, url, body string) (int, http.Header, []byte, error) {
+func (c *Client) send(ctx context.Context, url, body, idemKey string) (int, http.Header, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
 	if err != nil {
 		return 0, nil, nil, err
+	}
+	if idemKey != "" {
+		req.Header.Set("Idempotency-Key", `"`+idemKey+`"`)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
@@ -409,4 +429,13 @@ func (c *Client) debugf(format string, args ...any) {
 	c.debugMu.Lock()
 	defer c.debugMu.Unlock()
 	io.WriteString(c.debug, line)
+}
+
+// newIdempotencyKey returns a random key (128 bits, hex).
+func newIdempotencyKey() string {
+	b := make([]byte, 16)
+	if _, err := cryptorand.Read(b); err != nil {
+		panic("artnet: crypto/rand: " + err.Error())
+	}
+	return hex.EncodeToString(b)
 }

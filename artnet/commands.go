@@ -17,6 +17,11 @@ type Command struct {
 	// the original API documentation (firewall/save-confirm); the original
 	// service answers them unknown-command.
 	Extension bool
+	// Idempotent commands (they buy or change billing) are sent with an
+	// Idempotency-Key, the same on every attempt, and retried as read-only
+	// commands are: artnetd carries them out once. The original service
+	// ignores the header.
+	Idempotent bool
 }
 
 // commandKind is a set of flags; a command without readOnly or destructive
@@ -28,6 +33,7 @@ const (
 	readOnly    commandKind = 1 << 0
 	destructive commandKind = 1 << 1
 	extension   commandKind = 1 << 2 // added by this server, not documented
+	idempotent  commandKind = 1 << 3 // sent with an Idempotency-Key (artnetd)
 )
 
 // commandTable lists the 93 documented commands in documentation order, and
@@ -88,7 +94,7 @@ var commandTable = []struct {
 	{"additional-ip/list", readOnly},
 	{"additional-ip/details", readOnly},
 	{"additional-ip/order-info", readOnly},
-	{"additional-ip/order", write},
+	{"additional-ip/order", write | idempotent},
 
 	// vps
 	{"vps/list", readOnly},
@@ -149,9 +155,9 @@ var commandTable = []struct {
 	{"offer-dedicated/custom-offer", readOnly},
 	{"offer-dedicated/express-offer", readOnly},
 	{"offer-dedicated/express-reservations-list", readOnly},
-	{"offer-dedicated/express-reservation", write},
+	{"offer-dedicated/express-reservation", write | idempotent},
 	{"offer-dedicated/express-reservation-cancel", write},
-	{"offer-dedicated/express-order", write},
+	{"offer-dedicated/express-order", write | idempotent},
 
 	// cloud-instance
 	{"cloud-instance/list", readOnly},
@@ -163,7 +169,7 @@ var commandTable = []struct {
 	{"cloud-instance/action-reboot", destructive},
 	{"cloud-instance/resources-allowed-ranges", readOnly},
 	{"cloud-instance/resources-calculate-price", readOnly},
-	{"cloud-instance/resources-negotiate", destructive},
+	{"cloud-instance/resources-negotiate", destructive | idempotent},
 	{"cloud-instance/boot-installation-images-list", readOnly},
 	{"cloud-instance/boot-mode-installation-image", destructive},
 	{"cloud-instance/boot-mode-boot", destructive},
@@ -171,6 +177,10 @@ var commandTable = []struct {
 	{"cloud-instance/password-change", write},
 	{"cloud-instance/delete", destructive},
 
+	// api-keys (an extension module of this server)
+	{"api-keys/list", readOnly | extension},
+	{"api-keys/create", extension},
+	{"api-keys/delete", destructive | extension},
 	// invoices (an extension module of this server)
 	{"invoices/list", readOnly | extension},
 	{"invoices/details", readOnly | extension},
@@ -185,6 +195,7 @@ var commandIndex = func() map[string]Command {
 			ReadOnly:    c.kind&readOnly != 0,
 			Destructive: c.kind&destructive != 0,
 			Extension:   c.kind&extension != 0,
+			Idempotent:  c.kind&idempotent != 0,
 		}
 	}
 	return m

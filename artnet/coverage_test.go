@@ -197,6 +197,14 @@ func calls(c *artnet.Client) map[string]func(context.Context) error {
 		},
 		"cloud-instance/delete": func(ctx context.Context) error { return c.CloudInstance.Delete(ctx, auth) },
 
+		// Extension module api-keys.
+		"api-keys/list": func(ctx context.Context) error { return ignore(c.APIKeys.List(ctx)) },
+		"api-keys/create": func(ctx context.Context) error {
+			return ignore(c.APIKeys.Create(ctx, artnet.APIKeyCreateOpts{Label: "dns bot", Scope: []string{"dns/*", artnet.ScopeReadOnly},
+				ServiceIDs: []int64{1}, SourcePrefixes: []string{"192.0.2.0/24"}, ExpiresAt: time.Now().Add(time.Hour)}))
+		},
+		"api-keys/delete": func(ctx context.Context) error { return c.APIKeys.Delete(ctx, 1) },
+
 		// Extension module invoices.
 		"invoices/list": func(ctx context.Context) error {
 			return ignore(c.Invoices.List(ctx, artnet.InvoicesListOpts{Limit: 10}))
@@ -231,7 +239,7 @@ func TestCommandTable(t *testing.T) {
 	}
 	for i, sc := range all {
 		c := cmds[i]
-		if c.Path != sc.Path() || c.ReadOnly != sc.ReadOnly || c.Destructive != sc.Destructive || c.Extension != sc.Extension {
+		if c.Path != sc.Path() || c.ReadOnly != sc.ReadOnly || c.Destructive != sc.Destructive || c.Extension != sc.Extension || c.Idempotent != sc.IdempotencyKey {
 			t.Errorf("command %d: SDK %+v, catalogue %s ReadOnly=%v Destructive=%v Extension=%v",
 				i, c, sc.Path(), sc.ReadOnly, sc.Destructive, sc.Extension)
 		}

@@ -87,6 +87,20 @@ const (
 	// ErrCodeInvalidInvoiceNumber: /invoices/details or download-proforma
 	// of an invoice the customer does not have.
 	ErrCodeInvalidInvoiceNumber = "invalid-invoice-number"
+	// ErrCodeAPIKeyOutOfScope: a sub-key called a command outside its
+	// scope, named a service outside its service_ids or came from an
+	// address outside its source_prefixes; nothing was done.
+	ErrCodeAPIKeyOutOfScope = "api-key-out-of-scope"
+	ErrCodeInvalidKeyID     = "invalid-key-id"    // /api-keys/delete of a key the customer does not have
+	ErrCodeTooManyAPIKeys   = "too-many-api-keys" // /api-keys/create over the limit
+	// ErrCodeRateLimited: HTTP 429 with Retry-After, the key or the
+	// customer is over artnetd's --rate-limit (read-only and idempotent
+	// commands are retried after Retry-After).
+	ErrCodeRateLimited = "rate-limited"
+	// Codes of Idempotency-Key (the commands Command.Idempotent).
+	ErrCodeIdempotencyKeyMismatch = "idempotency-key-mismatch" // HTTP 422
+	ErrCodeIdempotencyKeyInUse    = "idempotency-key-in-use"   // HTTP 409, retried
+	ErrCodeIdempotentRequestDone  = "idempotent-request-done"  // carried out, its answer lost
 )
 
 // errorCodes lists the ErrCode constants (for the tests).
@@ -113,6 +127,8 @@ var errorCodes = []string{
 	ErrCodeServiceUnavailable,
 	ErrCodeNothingToConfirm,
 	ErrCodeInvalidInvoiceNumber,
+	ErrCodeAPIKeyOutOfScope, ErrCodeInvalidKeyID, ErrCodeTooManyAPIKeys,
+	ErrCodeRateLimited, ErrCodeIdempotencyKeyMismatch, ErrCodeIdempotencyKeyInUse, ErrCodeIdempotentRequestDone,
 }
 
 // Error is an error answered by the API ({"success": false, "error": {...}}).

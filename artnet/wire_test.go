@@ -64,6 +64,8 @@ var responseTypes = map[string]any{
 	"invoices/list":                                artnet.InvoicesListResponse{},
 	"invoices/details":                             artnet.InvoiceDetailsResponse{},
 	"invoices/download-proforma":                   artnet.ProformaResponse{},
+	"api-keys/list":                                artnet.APIKeysListResponse{},
+	"api-keys/create":                              artnet.APIKeyDetailsResponse{},
 }
 
 // extraFields are JSON fields of a type that the command's documented
@@ -76,6 +78,7 @@ var extraFields = map[string]bool{
 	"invoices/list invoices_list.seller":                  true, // Invoice serves invoices/details too
 	"invoices/list invoices_list.buyer":                   true,
 	"invoices/list invoices_list.lines":                   true,
+	"api-keys/list api_keys_list.api_key":                 true, // APIKeyDetails serves api-keys/create too
 }
 
 // TestWireTypesMatchDocumentation encodes a filled value of each answer

@@ -64,6 +64,7 @@ func TestScripts(t *testing.T) {
 			"eppns":    cmdEPPNS,
 			"eppfail":  cmdEPPFail,
 			"jsonget":  cmdJSONGet,
+			"jsonsave": cmdJSONSave,
 			"bgproute": cmdBGPRoute,
 			"nftrules": cmdNFTRules,
 			"traffic":  cmdTraffic,
@@ -295,6 +296,29 @@ func cmdBGPRoute(ts *testscript.TestScript, neg bool, args []string) {
 // PATH is dot-separated object keys and list indexes; "len" after a list
 // is its length. WANT is compared with the value
 // written as JSON (strings without quotes).
+// cmdJSONSave writes the string at PATH of the JSON in FILE to OUT (a key
+// answered once, for the next command's stdin).
+func cmdJSONSave(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 || neg {
+		ts.Fatalf("usage: jsonsave FILE PATH OUT")
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(ts.ReadFile(args[0])), &v); err != nil {
+		ts.Fatalf("%s: not JSON: %v", args[0], err)
+	}
+	keys := strings.Split(args[1], ".")
+	for _, k := range keys[:len(keys)-1] {
+		v, _ = v[k].(map[string]any)
+	}
+	s, ok := v[keys[len(keys)-1]].(string)
+	if !ok {
+		ts.Fatalf("%s: not a string", args[1])
+	}
+	if err := os.WriteFile(ts.MkAbs(args[2]), []byte(s+"\n"), 0o600); err != nil {
+		ts.Fatalf("%v", err)
+	}
+}
+
 func cmdJSONGet(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 3 {
 		ts.Fatalf("usage: jsonget FILE PATH WANT")

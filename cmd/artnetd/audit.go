@@ -37,7 +37,7 @@ func (m *Main) newLoginGuard() *httpapi.LoginGuard {
 }
 
 // startMaintenance prunes the audit journal (rows older than
-// AuditRetention) and the login guard's table, at start and every
+// AuditRetention), idempotency keys older than 24 h and the login guard's table, at start and every
 // maintenanceEvery, until the background work stops.
 func (m *Main) startMaintenance() {
 	retention := m.AuditRetention
@@ -53,6 +53,11 @@ func (m *Main) startMaintenance() {
 				m.Logger.Warn("audit journal: prune", "err", err)
 			} else if n > 0 {
 				m.Logger.Info("audit journal: pruned", "rows", n)
+			}
+			if n, err := m.store.IdempotencyPrune(m.bg, now.Add(-24*time.Hour).UnixMilli()); err != nil {
+				m.Logger.Warn("idempotency keys: prune", "err", err)
+			} else if n > 0 {
+				m.Logger.Info("idempotency keys: pruned", "rows", n)
 			}
 			if err := m.store.LoginPrune(m.bg, now.UnixMilli(), now.Add(-m.guard.Window).UnixMilli()); err != nil {
 				m.Logger.Warn("login guard: prune", "err", err)
@@ -178,6 +183,7 @@ func audit(ctx context.Context, db string, customer int64, since, until string, 
 			Result     string          `json:"result"`
 			RequestID  string          `json:"request_id"`
 			Client     string          `json:"client"`
+			KeyID      int64           `json:"key_id"` // the sub-key's public id; 0: the main key
 		}
 		out := make([]row, 0, len(rows))
 		for _, r := range rows {
@@ -186,17 +192,21 @@ func audit(ctx context.Context, db string, customer int64, since, until string, 
 				p, _ = json.Marshal(r.Params)
 			}
 			out = append(out, row{r.ID, time.UnixMilli(r.At).UTC().Format(time.RFC3339Nano), r.CustomerID,
-				r.Command, p, r.Result, r.RequestID, r.Client})
+				r.Command, p, r.Result, r.RequestID, r.Client, r.KeyID})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tCUSTOMER\tCOMMAND\tRESULT\tCLIENT\tREQUEST\tPARAMETERS")
+	fmt.Fprintln(tw, "TIME\tCUSTOMER\tKEY\tCOMMAND\tRESULT\tCLIENT\tREQUEST\tPARAMETERS")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", time.UnixMilli(r.At).UTC().Format("2006-01-02 15:04:05.000"),
-			r.CustomerID, r.Command, r.Result, r.Client, r.RequestID, r.Params)
+		key := "main"
+		if r.KeyID != 0 {
+			key = strconv.FormatInt(r.KeyID, 10)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", time.UnixMilli(r.At).UTC().Format("2006-01-02 15:04:05.000"),
+			r.CustomerID, key, r.Command, r.Result, r.Client, r.RequestID, r.Params)
 	}
 	return tw.Flush()
 }

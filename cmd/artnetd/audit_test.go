@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -38,6 +39,11 @@ func TestAdminAudit(t *testing.T) {
 	n.call(id, key, "customer/change-language", "language", "klingon")
 	newKey := n.mustCall(id, key, "customer/regenerate-api-key")["api_key"].(string)
 	n.mustCall(id, newKey, "services/list") // a read: not journaled
+	// A sub-key's refused call is journaled with the key's public id.
+	sub := n.mustCall(id, newKey, "api-keys/create", "label", "bot", "scope[]", "dns/*")["api_key_details"].(map[string]any)
+	if got := n.call(id, sub["api_key"].(string), "customer/change-language", "language", "pl"); got["success"] != false {
+		t.Fatalf("a dns/* key changed the language: %v", got)
+	}
 
 	// The old row goes at the start's pruning (it runs in the background).
 	start := time.Now()
@@ -61,6 +67,7 @@ func TestAdminAudit(t *testing.T) {
 		Result     string          `json:"result"`
 		RequestID  string          `json:"request_id"`
 		Client     string          `json:"client"`
+		KeyID      int64           `json:"key_id"`
 	}
 	js := runOK(t, "admin", "audit", "--db", dsn, "--customer", id, "--since", "1h", "-o", "json")
 	if err := json.Unmarshal([]byte(js), &rows); err != nil {
@@ -70,6 +77,8 @@ func TestAdminAudit(t *testing.T) {
 		`customer/change-language {"language":"en"} ok`,
 		`customer/change-language {"language":"klingon"} incorrect-param-value`,
 		`customer/regenerate-api-key {} ok`,
+		`api-keys/create {"label":"bot","scope":{"0":"dns/*"}} ok`,
+		`customer/change-language {"language":"pl"} api-key-out-of-scope`,
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("journal:\n%s", js)
@@ -81,9 +90,15 @@ func TestAdminAudit(t *testing.T) {
 			len(r.RequestID) < 8 || time.Since(r.Time) > time.Hour {
 			t.Errorf("row %d: %+v, want %s", i, r, want[i])
 		}
+		if wantKey := map[bool]int64{true: int64(sub["key_id"].(float64))}[i == 4]; r.KeyID != wantKey {
+			t.Errorf("row %d: key id %d, want %d", i, r.KeyID, wantKey)
+		}
 	}
 	if strings.Contains(js, key) || strings.Contains(js, newKey) {
 		t.Fatalf("an API key in the journal:\n%s", js)
+	}
+	if text := runOK(t, "admin", "audit", "--db", dsn, "--customer", id); !regexp.MustCompile(`\n\S+ \S+ +` + id + ` +` + fmt.Sprint(sub["key_id"]) + ` +customer/change-language +api-key-out-of-scope`).MatchString(text) {
+		t.Fatalf("text output without the key id:\n%s", text)
 	}
 	text := runOK(t, "admin", "audit", "--db", dsn, "--customer", id, "--limit", "1")
 	if lines := strings.Split(strings.TrimSpace(text), "\n"); len(lines) != 2 || !strings.Contains(lines[1], "customer/change-language") {

@@ -45,6 +45,10 @@ func TestBinaryExitStatus(t *testing.T) {
 		{[]string{"admin", "customer", "create", "--db", dsn}, 2, "", `required flag(s) "name"`},
 		{[]string{"admin", "customer", "api-access", "--db", dsn, "--id", "1", "--enable", "--disable"}, 2, "", "none of the others"},
 		{[]string{"admin", "mail", "retry", "--db", dsn}, 2, "", "requires at least 1 arg"},
+		{[]string{"admin", "customer", "rate-limit", "--db", dsn, "--id", "1", "--rps", "1", "--clear"}, 2, "", "none of the others"},
+		{[]string{"admin", "customer", "rate-limit", "--db", dsn, "--id", "1", "--rps", "-1"}, 2, "", "must not be negative"},
+		{[]string{"admin", "customer", "rate-limit", "--db", dsn, "--id", "987654"}, 2, "", "at least one of the flags"},
+		{[]string{"serve", "--rate-limit", "-2"}, 2, "", "must not be negative"},
 		{[]string{"admin", "customer", "create", "--db", dsn, "--name", "X", "--email", "not-an-address"}, 1, "", "artnetd: "},
 		{[]string{"admin", "import", "--db", dsn, filepath.Join(t.TempDir(), "missing.json")}, 1, "", "no such file"},
 	} {
@@ -72,7 +76,7 @@ func TestServeFlagsFromEnvironment(t *testing.T) {
 		t.Fatalf("serve has %d flags: %v", len(names), names)
 	}
 	// A value of each flag's type that is no flag's default.
-	sentinel := map[string]string{"bool": "1", "duration": "7m0s", "int": "7", "int64": "7", "string": "sentinel-value"}
+	sentinel := map[string]string{"bool": "1", "duration": "7m0s", "int": "7", "int64": "7", "float64": "7.5", "string": "sentinel-value"}
 	want := map[string]string{"bool": "true"}
 	for _, name := range names {
 		typ := newServeCommand(a).Flags().Lookup(name).Value.Type()

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -81,6 +83,12 @@ type Main struct {
 	// X-Forwarded-For names the client (audit.go).
 	AuditRetention time.Duration
 	TrustedProxies []netip.Prefix
+	// RateLimit is each key's and each customer's request rate on this
+	// node (requests a second, 0: off) and RateBurst its burst (0: the
+	// rate rounded up); operators override them per customer
+	// (ratelimit.go).
+	RateLimit float64
+	RateBurst int
 
 	access     *accesslog.Writer
 	accessFile *os.File
@@ -211,9 +219,15 @@ func (m *Main) Run(ctx context.Context) error {
 		m.feed.Subscribe(syncer, store.ChangeDNS)
 	}
 	m.guard = m.newLoginGuard()
+	rates := &httpapi.RateOverrides{Store: st, Logger: m.Logger}
+	m.feed.Subscribe(rates, store.ChangeRateLimit)
 	if err := m.feed.Start(ctx); err != nil {
 		m.Close()
 		return err
+	}
+	if err := rates.Load(ctx); err != nil {
+		m.Close()
+		return fmt.Errorf("rate limits: %w", err)
 	}
 	if err := m.guard.Load(ctx); err != nil {
 		m.Close()
@@ -234,6 +248,12 @@ func (m *Main) Run(ctx context.Context) error {
 	m.api.TrustedProxies = m.TrustedProxies
 	m.api.Notes = m.Registry.notes
 	m.api.DeviceModes = m.DeviceModes()
+	m.api.RateLimit = m.rateLimiter(rates)
+	if os.Getenv("ARTNETD_FAILPOINT") == "idempotency-answer" {
+		// The crash test: die (SIGKILL) after an idempotent command's
+		// change committed and before its answer is kept or sent.
+		m.api.IdempotencyFailpoint = func(string) { syscall.Kill(os.Getpid(), syscall.SIGKILL) }
+	}
 	if err := m.api.Disable(m.DisabledCommands...); err != nil {
 		m.Close()
 		return fmt.Errorf("--disable-commands: %w", err)
@@ -570,6 +590,8 @@ func serveFlags(fs *flag.FlagSet, stdout io.Writer) (m *Main, finish func() erro
 	logLevel := fs.String("log-level", env("ARTNETD_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	fs.DurationVar(&m.AuditRetention, "audit-retention", envDuration("ARTNETD_AUDIT_RETENTION", DefaultAuditRetention), "how long audit journal rows are kept")
 	disabled := fs.String("disable-commands", env("ARTNETD_DISABLE_COMMANDS", ""), "modules or commands (module/command), comma separated, that answer not-implemented (products you do not sell)")
+	fs.Float64Var(&m.RateLimit, "rate-limit", envFloat("ARTNETD_RATE_LIMIT", 0), "requests a second allowed to each API key and to each customer on this node (token bucket; 0: off; per-customer overrides: artnetd admin customer rate-limit)")
+	fs.IntVar(&m.RateBurst, "rate-burst", envInt("ARTNETD_RATE_BURST", 0), "burst of --rate-limit (0: the rate rounded up)")
 	trusted := fs.String("trusted-proxies", env("ARTNETD_TRUSTED_PROXIES", ""), "reverse proxies (addresses or prefixes, comma separated) whose X-Forwarded-For names the client")
 	cloudParsed := cloudFlags(fs, &m.Cloud)
 	registryParsed := registryFlags(fs, &m.Registry)
@@ -581,6 +603,9 @@ func serveFlags(fs *flag.FlagSet, stdout io.Writer) (m *Main, finish func() erro
 			return err
 		}
 		m.DisabledCommands = splitList(*disabled)
+		if m.RateLimit < 0 || m.RateBurst < 0 || math.IsNaN(m.RateLimit) || math.IsInf(m.RateLimit, 0) {
+			return fmt.Errorf("--rate-limit and --rate-burst must not be negative")
+		}
 		if err := m.parseAuditFlags(*trusted); err != nil {
 			return err
 		}

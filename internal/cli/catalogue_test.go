@@ -87,7 +87,7 @@ func TestEveryAPICommandHasACommand(t *testing.T) {
 			t.Errorf("module %s: %v", m.Name, err)
 		}
 	}
-	if len(modules) != 21 { // 20 documented and invoices (an extension)
+	if len(modules) != 22 { // 20 documented, api-keys and invoices (extensions)
 		t.Fatalf("%d modules", len(modules))
 	}
 }
@@ -166,6 +166,8 @@ var minimalArgs = map[string][]string{
 	"cloud-instance/password-change":               {"1", "--new-password", "n3wpass"},
 	"cloud-instance/delete":                        {"1", "--yes"},
 	"invoices/details":                             {"PF/2026/000001"},
+	"api-keys/create":                              {"--label", "dns bot", "--scope", "dns/*", "--service-id", "1", "--source-prefix", "192.0.2.0/24", "--expires-in", "24h"},
+	"api-keys/delete":                              {"1", "--yes"},
 	"invoices/download-proforma":                   {"PF/2026/000001", "--file", "/dev/null"},
 }
 

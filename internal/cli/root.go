@@ -164,6 +164,7 @@ func moduleCommands(f *Factory) []*cobra.Command {
 		newCmdOfferDedicated(f),
 		newCmdCloudInstance(f),
 		newCmdInvoices(f),
+		newCmdAPIKeys(f),
 	}
 }
 

@@ -46,8 +46,35 @@ func (s *Server) startAudit(ctx context.Context, x *exchange, cmd spec.Command, 
 		Params:     auditParams(params),
 		RequestID:  x.requestID,
 		Client:     client,
+		KeyID:      x.keyID,
 	})
 	return store.WithAudit(ctx, x.audit)
+}
+
+// journalRefusal writes the row of a call a sub-key was not allowed to
+// make (api-key-out-of-scope), read-only commands included: nothing else
+// was done. A failure to write is logged.
+func (s *Server) journalRefusal(x *exchange, cmd spec.Command, params *form.Value, client string, err error) {
+	if s.Panel == nil || s.Panel.Store == nil {
+		return
+	}
+	result := apperr.CodeInternal
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		result = ae.Code
+	}
+	e := store.AuditEntry{
+		CustomerID: x.customerID,
+		Command:    cmd.Path(),
+		Params:     auditParams(params),
+		Result:     result,
+		RequestID:  x.requestID,
+		Client:     client,
+		KeyID:      x.keyID,
+	}
+	if werr := s.Panel.Store.AuditWrite(context.Background(), &e); werr != nil {
+		s.Logger.Error("audit journal: write", "request_id", x.requestID, "err", werr.Error())
+	}
 }
 
 // finishAudit writes what the request's transactions left to write (see

@@ -108,6 +108,7 @@ func (s *Server) routes() map[string]handlerFunc {
 	s.addTransferRoutes(h)
 	s.addCloudRoutes(h)
 	s.addOfferRoutes(h)
+	s.addAPIKeysRoutes(h)
 	return h
 }
 

@@ -83,6 +83,7 @@ type testEnv struct {
 	api    *httpapi.Server
 	srv    *httptest.Server
 	logBuf *syncBuffer
+	db     [2]string // database/sql driver and data source (openStoreDSN)
 }
 
 type syncBuffer struct {
@@ -106,19 +107,32 @@ func (s *syncBuffer) String() string {
 // when ARTNET_TEST_E2E_DB=postgres — scripts/test.sh runs this package both
 // ways.
 func openStore(t *testing.T) store.Store {
+	st, _ := openStoreDSN(t)
+	return st
+}
+
+// openStoreDSN is openStore that also says where the database is (the
+// database/sql driver name and its data source), for tests that look at
+// every table.
+func openStoreDSN(t *testing.T) (store.Store, [2]string) {
 	t.Helper()
 	var st store.Store
 	var err error
+	var where [2]string
 	if os.Getenv("ARTNET_TEST_E2E_DB") == "postgres" {
-		st, err = postgres.Open(context.Background(), pgtest.NewSchema(t))
+		dsn := pgtest.NewSchema(t)
+		where = [2]string{"pgx", dsn}
+		st, err = postgres.Open(context.Background(), dsn)
 	} else {
-		st, err = sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+		path := filepath.Join(t.TempDir(), "test.db")
+		where = [2]string{"sqlite", path}
+		st, err = sqlite.Open(context.Background(), path)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return st
+	return st, where
 }
 
 // newEnv starts the API on port 0 over a fresh SQLite database holding
@@ -127,7 +141,7 @@ func openStore(t *testing.T) store.Store {
 func newEnv(t *testing.T, disable ...string) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	st := openStore(t)
+	st, where := openStoreDSN(t)
 	inv, err := demo.Inventory()
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +179,7 @@ func newEnv(t *testing.T, disable ...string) *testEnv {
 	api.Ready.Store(true)
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	return &testEnv{t: t, store: st, api: api, srv: srv, logBuf: buf}
+	return &testEnv{t: t, store: st, api: api, srv: srv, logBuf: buf, db: where}
 }
 
 // answer is a decoded API answer.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
 	"github.com/artnet-panel/artnet-panel/internal/form"
+	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/spec"
 )
 
@@ -21,6 +22,7 @@ type call struct {
 	cmd        spec.Command
 	params     *form.Value
 	customerID int64
+	principal  panel.Principal // the key that called (sub-key limits)
 }
 
 // present reports whether the top-level parameter was sent with a value.

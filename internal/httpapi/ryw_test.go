@@ -255,6 +255,42 @@ func rywCases() map[string]rywCase {
 					shows: func(a answer, _ *rywState, _ int) string { return wantCode(a, "authorization-failed") }},
 			},
 		},
+		"api-keys/create": {
+			setup: func(t *testing.T, e *testEnv, s *rywState) {
+				e.api.Guard.MaxFailures = 1 << 30 // the warm-up reads try the next key
+				s.vals["subkey"] = "NotYet0NotYet0NotYet0NotYet0NotYet0NotYet"
+			},
+			write: func(e *testEnv, s *rywState, i int) answer {
+				a := s.call(e, "api-keys/create", "label", fmt.Sprintf("bot %d", i), "scope[]", "read-only")
+				if k, ok := a.get("api_key_details", "api_key").(string); ok {
+					s.vals["subkey"] = k
+					s.num["key_id"], _ = a.get("api_key_details", "key_id").(float64)
+				}
+				return a
+			},
+			reads: []rywRead{
+				{cmd: "api-keys/list", shows: inList(false, "key_id", func(s *rywState, _ int) any { return s.num["key_id"] }, "api_keys_list")},
+				// The new key works at once (the sub-keys cached by the
+				// warm-up with the previous key are dropped).
+				{cmd: "customer/details", key: func(s *rywState) string { return s.vals["subkey"] }, shows: field(idA, "customer", "id")},
+			},
+		},
+		"api-keys/delete": {
+			setup: func(t *testing.T, e *testEnv, s *rywState) { e.api.Guard.MaxFailures = 1 << 30 },
+			prepare: func(t *testing.T, e *testEnv, s *rywState, i int) {
+				a := mustOK(t, s.call(e, "api-keys/create", "label", fmt.Sprintf("bot %d", i), "scope[]", "read-only"))
+				s.vals["subkey"], _ = a.get("api_key_details", "api_key").(string)
+				s.num["key_id"], _ = a.get("api_key_details", "key_id").(float64)
+			},
+			write: func(e *testEnv, s *rywState, i int) answer {
+				return s.call(e, "api-keys/delete", "key_id", printed(s.num["key_id"]))
+			},
+			reads: []rywRead{
+				{cmd: "api-keys/list", shows: inList(true, "key_id", func(s *rywState, _ int) any { return s.num["key_id"] }, "api_keys_list")},
+				{cmd: "customer/details", key: func(s *rywState) string { return s.vals["subkey"] },
+					shows: func(a answer, _ *rywState, _ int) string { return wantCode(a, "authorization-failed") }},
+			},
+		},
 		"customer/change-language": {
 			write: func(e *testEnv, s *rywState, i int) answer {
 				return s.call(e, "customer/change-language", "language", []string{"pl", "en"}[i%2])

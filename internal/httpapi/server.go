@@ -54,6 +54,15 @@ type Server struct {
 	// ("module/command" → text), shown in /api/docs and
 	// /api/openapi.json (x-server-note). Set before serving.
 	Notes map[string]string
+	// RateLimit, when set, limits each key's and each customer's
+	// requests (ratelimit.go): over the limit the answer is HTTP 429
+	// rate-limited with Retry-After.
+	RateLimit *RateLimiter
+	// IdempotencyFailpoint, when set, is called after a command sent with
+	// an Idempotency-Key has run and before its answer is stored and
+	// written (artnetd: ARTNETD_FAILPOINT=idempotency-answer kills the
+	// process there, for the crash test).
+	IdempotencyFailpoint func(path string)
 	// DeviceModes is the mode of each device kind on this node
 	// ("firewall": "real", "sim" or "none"); GET /api/docs notes, per
 	// module, the kinds this node simulates (ModuleDevices). Set before
@@ -243,6 +252,7 @@ type exchange struct {
 	status     int
 	code       string // error code answered, "" on success
 	customerID int64
+	keyID      int64       // the sub-key's public id (0: the main key)
 	remote     string      // the client's address, once known
 	metrics    *cmdMetrics // nil: the unknown command's
 	// audit is the pending audit entry of a journaled command (audit.go).
@@ -324,7 +334,8 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 		return
 	}
 	ctx := r.Context()
-	customerID, err := s.authenticate(ctx, params)
+	principal, err := s.authenticate(ctx, params)
+	customerID := principal.CustomerID
 	if err != nil {
 		if apperr.Is(err, apperr.CodeAuthorizationFailed) {
 			metrics.FailedLogins.Inc()
@@ -336,9 +347,33 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 		return
 	}
 	x.customerID = customerID
+	x.keyID = principal.KeyID()
+	if s.RateLimit != nil {
+		if ok, wait := s.RateLimit.Allow(customerID, x.keyID); !ok {
+			secs := max(1, int64((wait+time.Second-1)/time.Second))
+			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+			x.status = http.StatusTooManyRequests
+			metrics.RateLimited.Inc()
+			s.writeError(w, x, apperr.New(apperr.CodeRateLimited))
+			return
+		}
+	}
 	h := c.handler
 	if h == nil {
 		s.writeError(w, x, apperr.New(apperr.CodeNotImplemented))
+		return
+	}
+	if err := s.Panel.Authorize(principal, cmd, func(name string) (string, bool) {
+		v := params.Get(name)
+		if !present(v) {
+			return "", false
+		}
+		return v.String(), true
+	}, addr); err != nil {
+		// A sub-key outside its limits: nothing is done, the refusal is
+		// journaled (read commands too).
+		s.journalRefusal(x, cmd, params, addr, err)
+		s.writeError(w, x, err)
 		return
 	}
 	ctx = s.startAudit(ctx, x, cmd, params, addr)
@@ -347,31 +382,40 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 		s.writeError(w, x, err)
 		return
 	}
-	resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID})
-	s.finishAudit(x, err)
-	if err != nil && apperr.Is(err, apperr.CodeInstancePasswordIncorrect) && s.Guard.Fail(addr) {
-		// A wrong instance password counts as a failed login.
-		metrics.LoginBlocks.Inc()
+	run := func(w http.ResponseWriter) {
+		resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID, principal: principal})
+		s.finishAudit(x, err)
+		if err != nil && apperr.Is(err, apperr.CodeInstancePasswordIncorrect) && s.Guard.Fail(addr) {
+			// A wrong instance password counts as a failed login.
+			metrics.LoginBlocks.Inc()
+		}
+		if err != nil {
+			s.writeError(w, x, err)
+			return
+		}
+		s.writeSuccess(w, x, resp)
 	}
-	if err != nil {
-		s.writeError(w, x, err)
-		return
+	if cmd.IdempotencyKey {
+		if keys := r.Header.Values(idempotencyHeader); len(keys) > 0 {
+			s.serveIdempotent(ctx, w, x, cmd, params, keys, run)
+			return
+		}
 	}
-	s.writeSuccess(w, x, resp)
+	run(w)
 }
 
-// authenticate reads id and api_key. A missing or malformed id is a failed
-// login like a wrong key.
-func (s *Server) authenticate(ctx context.Context, params *form.Value) (int64, error) {
+// authenticate reads id and api_key (the main key or a sub-key). A missing
+// or malformed id is a failed login like a wrong key.
+func (s *Server) authenticate(ctx context.Context, params *form.Value) (panel.Principal, error) {
 	idText := params.Get("id").String()
 	key := params.Get("api_key").String()
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil || id <= 0 {
 		// Hash anyway so a malformed id costs what a wrong key does.
 		panel.HashAPIKey(key)
-		return 0, apperr.New(apperr.CodeAuthorizationFailed)
+		return panel.Principal{}, apperr.New(apperr.CodeAuthorizationFailed)
 	}
-	return s.Panel.Authenticate(ctx, id, key)
+	return s.Panel.AuthenticateKey(ctx, id, key)
 }
 
 func (s *Server) tooManyFailures(w http.ResponseWriter, x *exchange, wait time.Duration) {

@@ -53,6 +53,11 @@ var (
 		Name: "artnet_blocked_requests_total",
 		Help: "Requests answered too-many-failed-logins.",
 	})
+	// RateLimited counts the requests answered rate-limited (HTTP 429).
+	RateLimited = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "artnet_rate_limited_requests_total",
+		Help: "Requests answered rate-limited (a key or customer over --rate-limit).",
+	})
 	// ChangeFeedLag is the time from a change's commit (the writer's
 	// clock) to this node handing it to its subscribers, by kind.
 	ChangeFeedLag = prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -119,7 +124,7 @@ func SetDeviceMode(kind, mode string) {
 }
 
 func init() {
-	Registry.MustRegister(Requests, RequestDuration, FailedLogins, LoginBlocks, BlockedRequests,
+	Registry.MustRegister(Requests, RequestDuration, FailedLogins, LoginBlocks, BlockedRequests, RateLimited,
 		ChangeFeedLag, DriverErrors, DNSZonesFailed, DNSLoadFailures, FirewallHandEdits, MachineRestarts, DeviceMode,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	DNSLoadFailures.WithLabelValues("zone")

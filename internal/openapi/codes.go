@@ -20,6 +20,8 @@ var serverCodes = []string{
 	apperr.CodeTooManyParameters,
 	apperr.CodeMalformedRequest,
 	apperr.CodeMethodNotAllowed,
+	apperr.CodeAPIKeyOutOfScope, // a sub-key outside its limits (api-keys)
+	apperr.CodeRateLimited,      // HTTP 429 over --rate-limit
 }
 
 // errorCode is one code a command may answer, with its texts.
@@ -43,6 +45,9 @@ func commandCodes(cmd spec.Command) ([]errorCode, error) {
 	codes = append(codes, apperr.CodeAuthorizationFailed)
 	if len(cmd.Params) > 0 {
 		codes = append(codes, cmd.ParamErrorCode())
+	}
+	if cmd.IdempotencyKey {
+		codes = append(codes, spec.IdempotencyCodes...)
 	}
 	return describe(codes, "command", cmd.Path())
 }

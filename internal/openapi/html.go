@@ -104,6 +104,9 @@ type docsCommand struct {
 	Response []docsField
 	Codes    []errorCode
 	Curl     string
+	// Idempotent: the command takes an Idempotency-Key header.
+	Idempotent      bool
+	IdempotencyNote string
 }
 
 type docsParam struct {
@@ -127,9 +130,10 @@ func docsCommandOf(c spec.Command, implemented bool) (docsCommand, error) {
 		Anchor: c.Module + "." + c.Name,
 		Path:   c.Path(), Summary: c.Summary, Doc: c.Doc, ListOf: c.ListOf,
 		Implemented: implemented, ReadOnly: c.ReadOnly, Destructive: c.Destructive,
-		Extension: c.Extension,
-		Codes:     codes,
-		Curl:      curlExample(c),
+		Extension:  c.Extension,
+		Idempotent: c.IdempotencyKey, IdempotencyNote: idempotencyNote,
+		Codes: codes,
+		Curl:  curlExample(c),
 	}
 	dc.Params = append(dc.Params,
 		docsParam{Name: "id", Type: "number", Doc: "customer ID", Required: true},
@@ -365,6 +369,7 @@ Transport failures carry the same envelope with HTTP 400, 405, 413, 429 or 500. 
 <h3><code class="path">POST /api/{{.Path}}</code>{{if .Extension}}<span class="badge ext">extension</span>{{end}}{{if not .Implemented}}<span class="badge ni">not implemented yet</span>{{end}}{{if .ReadOnly}}<span class="badge ro">read-only</span>{{end}}{{if .Destructive}}<span class="badge de">destructive</span>{{end}}</h3>
 <p><strong>{{.Summary}}</strong>. {{.Doc}}{{if .ListOf}} The same as <code>services/list</code> with <code>service_type={{.ListOf}}</code>.{{end}}</p>
 {{if .Extension}}<p>An extension of <code>artnetd</code>: not in the original Artnet API documentation.</p>
+{{end}}{{if .Idempotent}}<p><strong>Idempotency-Key</strong> header <span class="badge ext">extension</span>: {{.IdempotencyNote}}</p>
 {{end}}{{if .Note}}<p class="note"><strong>On this server:</strong> {{.Note}}</p>
 {{end}}
 <h4>Parameters</h4>

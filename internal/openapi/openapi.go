@@ -210,6 +210,16 @@ func operation(cmd spec.Command, id string, implemented bool, note string, schem
 		// Only on extensions: the documented operations stay as they were.
 		op.set("x-extension", true)
 	}
+	if cmd.IdempotencyKey {
+		op.set("parameters", []any{obj(
+			"name", spec.IdempotencyHeader,
+			"in", "header",
+			"required", false,
+			"description", idempotencyNote,
+			"schema", obj("type", "string", "minLength", 1, "maxLength", 255),
+			"x-extension", true,
+		)})
+	}
 	if note != "" {
 		op.set("x-server-note", note)
 	}
@@ -230,6 +240,9 @@ func operationDescription(cmd spec.Command, implemented bool, note string) strin
 	if cmd.Extension {
 		d += "\n\n" + extensionNote
 	}
+	if cmd.IdempotencyKey {
+		d += "\n\n**Idempotency-Key** (an extension of `artnetd`): " + idempotencyNote
+	}
 	if !implemented {
 		d += "\n\n**Not implemented yet** on this server: answers `not-implemented`."
 	}
@@ -238,6 +251,9 @@ func operationDescription(cmd spec.Command, implemented bool, note string) strin
 	}
 	return d
 }
+
+// idempotencyNote describes the Idempotency-Key header.
+const idempotencyNote = "an optional key (1-255 visible ASCII characters, IETF httpapi draft semantics): the first answer is kept 24 hours; a repeat with the same key and parameters gets it again (header `Idempotent-Replayed: true`) without anything being done again; other parameters with the key answer HTTP 422 `idempotency-key-mismatch`; a repeat while the first runs waits for its answer (HTTP 409 `idempotency-key-in-use` with `Retry-After` after 20 s); if the node running the first died after its change committed, the repeat answers `idempotent-request-done`."
 
 // extensionNote ends the description of an extension command or
 // parameter.

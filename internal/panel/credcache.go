@@ -19,6 +19,7 @@ import (
 func (p *Panel) UseCaches(feed *changefeed.Feed, fresh func() bool) {
 	p.Credentials = &CredentialsCache{}
 	p.Credentials.Fresh = fresh
+	p.Credentials.keys.Fresh = fresh
 	feed.SubscribeLocal(p.Credentials, store.ChangeCredentials)
 	p.Services = &ServiceCache{}
 	p.Services.Fresh = fresh
@@ -120,17 +121,38 @@ func (c *idCache[V]) changes(kind string, changes []store.Change) {
 // transaction of every such change), and the node that made the change
 // drops it when the transaction commits (UseCaches). Set Fresh (see
 // idCache).
+//
+// It also keeps each customer's sub-keys (hashes, scopes: never a key),
+// read only when a key is not the main key, dropped by the same changes.
 type CredentialsCache struct {
 	idCache[store.Credentials]
+	keys idCache[[]store.APIKey]
 }
 
 func (c *CredentialsCache) lookup(ctx context.Context, st store.Store, id int64) (store.Credentials, error) {
 	return c.get(id, func() (store.Credentials, error) { return st.CustomerAuth(ctx, id) })
 }
 
+func (c *CredentialsCache) lookupKeys(ctx context.Context, st store.Store, id int64) ([]store.APIKey, error) {
+	return c.keys.get(id, func() ([]store.APIKey, error) { return st.APIKeyList(ctx, id) })
+}
+
 // Changes implements changefeed.Handler for store.ChangeCredentials.
 func (c *CredentialsCache) Changes(_ context.Context, changes []store.Change) {
 	c.changes(store.ChangeCredentials, changes)
+	c.keys.changes(store.ChangeCredentials, changes)
+}
+
+// Invalidate drops the entries of customer id.
+func (c *CredentialsCache) Invalidate(id int64) {
+	c.idCache.Invalidate(id)
+	c.keys.Invalidate(id)
+}
+
+// InvalidateAll empties the cache.
+func (c *CredentialsCache) InvalidateAll() {
+	c.idCache.InvalidateAll()
+	c.keys.InvalidateAll()
 }
 
 // Reset implements changefeed.Handler: it empties the cache.

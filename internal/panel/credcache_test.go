@@ -199,3 +199,57 @@ func TestServiceCache(t *testing.T) {
 		t.Fatal("the old row is still answered after the feed read the log")
 	}
 }
+
+// TestCredentialsCacheSubKeys: two nodes on one database cache a
+// customer's sub-keys beside its main key; a sub-key deleted through node 1
+// is refused by node 1 at once and by node 2 once its feed has read the
+// log, without a database read per request before that.
+func TestCredentialsCacheSubKeys(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "subkeys.db")
+	newNode := func() (*panel.Panel, *changefeed.Feed) {
+		st, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		p := panel.New(st)
+		feed := &changefeed.Feed{Store: st}
+		p.UseCaches(feed, nil)
+		if err := feed.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return p, feed
+	}
+	p1, _ := newNode()
+	p2, feed2 := newNode()
+	id, _, err := p1.CreateCustomer(ctx, panel.NewCustomer{Name: "Sub", Language: "en", Currency: "PLN"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := p1.CreateAPIKey(ctx, panel.Principal{CustomerID: id}, panel.NewAPIKeyParams{Label: "bot", Scope: []string{"read-only"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*panel.Panel{p1, p2} {
+		pr, err := p.AuthenticateKey(ctx, id, k.APIKey)
+		if err != nil || pr.KeyID() != k.KeyID || pr.Key.Scope[0] != "read-only" {
+			t.Fatalf("sub-key login: %+v, %v", pr, err)
+		}
+	}
+	if err := p1.DeleteAPIKey(ctx, id, k.KeyID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p1.AuthenticateKey(ctx, id, k.APIKey); !apperr.Is(err, apperr.CodeAuthorizationFailed) {
+		t.Fatalf("node 1 accepts a deleted sub-key: %v", err)
+	}
+	if _, err := p2.AuthenticateKey(ctx, id, k.APIKey); err != nil {
+		t.Fatalf("node 2 before reading the log: %v (its cached sub-key should still be accepted)", err)
+	}
+	if err := feed2.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p2.AuthenticateKey(ctx, id, k.APIKey); !apperr.Is(err, apperr.CodeAuthorizationFailed) {
+		t.Fatalf("node 2 accepts a deleted sub-key after reading the log: %v", err)
+	}
+}

@@ -74,14 +74,11 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
-	"errors"
 	"log/slog"
 	"net/netip"
 	"sync"
 	"time"
 
-	"github.com/artnet-panel/artnet-panel/internal/apperr"
 	"github.com/artnet-panel/artnet-panel/internal/bgp"
 	"github.com/artnet-panel/artnet-panel/internal/firewall"
 	"github.com/artnet-panel/artnet-panel/internal/store"
@@ -175,31 +172,15 @@ func New(s store.Store) *Panel {
 // failed login costs what a successful one does.
 var dummyHash = sha256.Sum256([]byte("artnet-panel: no such customer"))
 
-// Authenticate checks a customer id and API key and returns the customer's
-// id. It returns authorization-failed when the customer does not exist, has
-// API access disabled, has no key, or the key does not match. The key is
-// compared by its SHA-256 hash in constant time.
+// Authenticate checks a customer id and API key (the main key or a
+// sub-key: AuthenticateKey) and returns the customer's id. It returns
+// authorization-failed when the customer does not exist, has API access
+// disabled, has no key, or the key does not match. The key is compared by
+// its SHA-256 hash in constant time. Callers that serve commands use
+// AuthenticateKey and Authorize, which limit sub-keys to their scope.
 func (p *Panel) Authenticate(ctx context.Context, id int64, apiKey string) (int64, error) {
-	given := HashAPIKey(apiKey)
-	var c store.Credentials
-	var err error
-	if p.Credentials != nil {
-		c, err = p.Credentials.lookup(ctx, p.Store, id)
-	} else {
-		c, err = p.Store.CustomerAuth(ctx, id)
-	}
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return 0, apperr.Internal(apperr.CodeInternal, err)
-	}
-	want := dummyHash[:]
-	if err == nil && len(c.APIKeyHash) == sha256.Size {
-		want = c.APIKeyHash
-	}
-	match := subtle.ConstantTimeCompare(given, want) == 1
-	if err != nil || !match || !c.APIAccess || apiKey == "" {
-		return 0, apperr.New(apperr.CodeAuthorizationFailed)
-	}
-	return id, nil
+	pr, err := p.AuthenticateKey(ctx, id, apiKey)
+	return pr.CustomerID, err
 }
 
 // HashAPIKey returns the stored form of an API key (SHA-256). Keys are

@@ -88,6 +88,10 @@ type Command struct {
 	// Extension marks a command this server adds to the documented API
 	// (firewall/save-confirm); clients of the original never call it.
 	Extension bool
+	// IdempotencyKey marks the commands that buy or change billing: they
+	// accept an Idempotency-Key header (an extension of this server; see
+	// idempotency.go).
+	IdempotencyKey bool
 }
 
 // Module is one documented module (group of commands).

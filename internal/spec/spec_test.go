@@ -20,8 +20,8 @@ func TestCatalogueShape(t *testing.T) {
 		t.Errorf("All() has %d documented commands, want 93", documented)
 	}
 	mods := Modules()
-	if len(mods) != 21 { // 20 documented and invoices (an extension)
-		t.Errorf("Modules() has %d modules, want 21", len(mods))
+	if len(mods) != 22 { // 20 documented, api-keys and invoices (extensions)
+		t.Errorf("Modules() has %d modules, want 22", len(mods))
 	}
 
 	seen := map[string]bool{}

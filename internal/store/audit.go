@@ -18,6 +18,9 @@ type AuditEntry struct {
 	Result    string // "ok" or the error code answered
 	RequestID string
 	Client    string // client address
+	// KeyID is the public id of the sub-key the command was called with
+	// (0: the customer's main key).
+	KeyID int64
 }
 
 // AuditResultOK is the Result of a command that succeeded.

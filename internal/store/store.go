@@ -98,18 +98,21 @@ type ServiceFilter struct {
 // use. Methods called on the Store given to InTx's function run inside that
 // transaction.
 type Store interface {
-	RevDNSStore    // revdns.go
-	SecondaryStore // secondary.go
-	DomainStore    // domain.go
-	FirewallStore  // firewall.go
-	BGPStore       // bgp.go
-	PowerStore     // power.go
-	ChangeStore    // changes.go
-	AuditStore     // audit.go
-	LoginStore     // login.go
-	CloudStore     // cloud.go
-	OfferStore     // offer.go
-	MailStore      // mail.go
+	RevDNSStore      // revdns.go
+	SecondaryStore   // secondary.go
+	DomainStore      // domain.go
+	FirewallStore    // firewall.go
+	BGPStore         // bgp.go
+	PowerStore       // power.go
+	ChangeStore      // changes.go
+	AuditStore       // audit.go
+	LoginStore       // login.go
+	CloudStore       // cloud.go
+	OfferStore       // offer.go
+	MailStore        // mail.go
+	APIKeyStore      // apikeys.go
+	IdempotencyStore // idempotency.go
+	RateLimitStore   // ratelimit.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error

@@ -59,8 +59,8 @@ func (s *auditStmts) prepare(ctx context.Context, c *core) error {
 			return fmt.Errorf("%s: prepare the audit journal: %w", c.d.Name, err)
 		}
 	}
-	s.write, err = c.w.PrepareContext(ctx, "INSERT INTO audit_log ("+auditCols+") SELECT $1, $2, $3, $4, $5, $6, $7 WHERE "+
-		c.d.TxWritesExpr+" > $8 RETURNING id")
+	s.write, err = c.w.PrepareContext(ctx, "INSERT INTO audit_log ("+auditCols+") SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE "+
+		c.d.TxWritesExpr+" > $9 RETURNING id")
 	if err != nil {
 		return fmt.Errorf("%s: prepare the audit journal: %w", c.d.Name, err)
 	}
@@ -75,7 +75,7 @@ func (s *auditStmts) close() {
 	}
 }
 
-const auditCols = "at, customer_id, command, params, result, request_id, client"
+const auditCols = "at, customer_id, command, params, result, request_id, client, key_id"
 
 // auditWrite inserts the pending entry into the transaction t if t has
 // written anything, and returns the claimed entry's row id (0: nothing
@@ -92,7 +92,7 @@ func (t *DB) auditWrite(ctx context.Context, a *txAudit) (int64, error) {
 	e.At = time.Now().UnixMilli()
 	var id int64
 	err := t.tx.StmtContext(ctx, t.c.audit.write).QueryRowContext(ctx,
-		e.At, e.CustomerID, e.Command, e.Params, e.Result, e.RequestID, e.Client, a.base).Scan(&id)
+		e.At, e.CustomerID, e.Command, e.Params, e.Result, e.RequestID, e.Client, e.KeyID, a.base).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		a.p.Done(0)
 		return 0, nil
@@ -115,8 +115,8 @@ func (db *DB) AuditWrite(ctx context.Context, e *store.AuditEntry) error {
 	if e.At == 0 {
 		e.At = time.Now().UnixMilli()
 	}
-	return db.interpretError(db.writer().QueryRowContext(ctx, "INSERT INTO audit_log ("+auditCols+") VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-		e.At, e.CustomerID, e.Command, e.Params, e.Result, e.RequestID, e.Client).Scan(&e.ID))
+	return db.interpretError(db.writer().QueryRowContext(ctx, "INSERT INTO audit_log ("+auditCols+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+		e.At, e.CustomerID, e.Command, e.Params, e.Result, e.RequestID, e.Client, e.KeyID).Scan(&e.ID))
 }
 
 // AuditSetResult implements store.Store.
@@ -147,7 +147,7 @@ func (db *DB) AuditList(ctx context.Context, f store.AuditFilter) ([]store.Audit
 	var list []store.AuditEntry
 	for rows.Next() {
 		var e store.AuditEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.CustomerID, &e.Command, &e.Params, &e.Result, &e.RequestID, &e.Client); err != nil {
+		if err := rows.Scan(&e.ID, &e.At, &e.CustomerID, &e.Command, &e.Params, &e.Result, &e.RequestID, &e.Client, &e.KeyID); err != nil {
 			return nil, err
 		}
 		list = append(list, e)

@@ -61,6 +61,9 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 	tests = append(tests, auditTests...)
 	tests = append(tests, cloudTests...)
 	tests = append(tests, offerTests...)
+	tests = append(tests, apiKeyTests...)
+	tests = append(tests, idempotencyTests...)
+	tests = append(tests, rateLimitTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
