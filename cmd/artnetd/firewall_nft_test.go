@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -207,24 +206,6 @@ func TestFirewallNftEndToEnd(t *testing.T) {
 	if !strings.Contains(before, "198.51.100.10") || !strings.Contains(before, "dport 8080") {
 		t.Errorf("the table does not hold the saved rule:\n%s", before)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // handEdits reads artnet_firewall_hand_edits_total from the registry.

@@ -8,29 +8,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
 )
-
-// lockedBuffer is a bytes.Buffer safe for the SDK's debug log.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestRateLimit: artnetd serve --rate-limit 5 --rate-burst 5 answers a
 // burst beyond it HTTP 429 rate-limited with Retry-After; the SDK
@@ -73,7 +54,7 @@ func TestRateLimit(t *testing.T) {
 	}
 
 	// The SDK waits for Retry-After: 20 requests, no error.
-	var debug lockedBuffer
+	var debug syncBuffer
 	idNum, _ := strconv.ParseInt(id, 10, 64)
 	c := artnet.NewClient(idNum, key, artnet.WithEndpoint("http://"+n.m.Addr()+"/api"), artnet.WithDebug(&debug))
 	for i := range 20 {

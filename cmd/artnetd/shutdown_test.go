@@ -53,7 +53,7 @@ func closeUnderLoad(t *testing.T, dsn string) {
 		}
 	}()
 	var out bytes.Buffer
-	logs := &syncWriter{}
+	logs := &syncBuffer{}
 	m := &Main{DB: dsn, HTTPAddr: "127.0.0.1:0", DNSAddr: "127.0.0.1:0", Demo: true,
 		Stdout: &out, Logger: jsonLogger(logs), Follow: 10 * time.Millisecond,
 		DNS: DNSConfig{Nameservers: []string{"ns1.example.net"}, Notify: []string{sink.LocalAddr().String()},
@@ -197,21 +197,4 @@ func goroutines() map[string]string {
 	return all
 }
 
-type syncWriter struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
-
-func jsonLogger(w *syncWriter) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
+func jsonLogger(w *syncBuffer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
