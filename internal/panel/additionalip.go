@@ -257,8 +257,9 @@ func (p *Panel) AdditionalIPOrder(ctx context.Context, customerID, parentID, n i
 		}
 	}
 	if err == nil {
-		// The new addresses are the server's: its firewall ruleset filters them.
-		p.FirewallRefresh(ctx, customerID, parentID)
+		// The new addresses are the server's: its firewall ruleset filters
+		// them (the order's transaction raised the firewall generation).
+		p.firewallCommitted(ctx, fmt.Sprintf("the addresses ordered for service %d", parentID))
 	}
 	var ae *apperr.Error
 	switch {

@@ -743,29 +743,28 @@ func (p *Panel) applyFirewallLocked(ctx context.Context) error {
 	return p.Firewall.Apply(ctx, st)
 }
 
-// FirewallRefresh puts a change outside the firewall module that changes
-// which addresses a server's ruleset holds (an additional IP ordered for
-// serviceID) on the firewall: it raises the firewall generation (a write
-// of the server's ruleset, unchanged) and, like every firewall change,
-// applies the new state on this node's device or waits for the edge
-// nodes. The change it follows is committed already: a failure is logged,
-// and the periodic reconcile tries again.
-func (p *Panel) FirewallRefresh(ctx context.Context, customerID, serviceID int64) {
+// firewallCommitted brings this node's firewall device to a change
+// committed outside the firewall module that raised the firewall
+// generation (the addresses of an additional-IP order): it applies the
+// stored state, or, on a node without a device, waits for the edge nodes
+// to apply the generation. A failure is logged, not answered: the change
+// stands, and every node's reconciler follows the generation.
+func (p *Panel) firewallCommitted(ctx context.Context, what string) {
 	ctx = context.WithoutCancel(ctx)
-	err := p.firewallChange(ctx, apperr.CodeInternalFirewallError, func(tx store.Store) (undoFunc, error) {
-		rulesets, err := tx.FirewallRulesetsAll(ctx)
-		if err != nil {
-			return nil, err
+	p.fwMu.Lock()
+	defer p.fwMu.Unlock()
+	var err error
+	switch {
+	case p.Firewall != nil:
+		err = p.applyFirewallLocked(ctx)
+	case p.EdgeWait > 0:
+		var gen int64
+		if gen, err = p.Store.DriverGeneration(ctx, "firewall"); err == nil {
+			err = p.waitForEdges(ctx, "firewall", gen)
 		}
-		for _, r := range rulesets {
-			if slices.Contains(r.ServiceIDs, serviceID) {
-				return nil, tx.FirewallRulesetUpdate(ctx, customerID, r)
-			}
-		}
-		return nil, nil
-	})
+	}
 	if err != nil {
-		p.logger().Error("firewall: applying the new addresses of a server", "service_id", serviceID, "err", err)
+		p.logger().Error("firewall: applying "+what, "err", err)
 	}
 }
 

@@ -38,6 +38,8 @@ type BGPStore interface {
 	// IPAllocationAdd records that a.IP was handed out. Returns
 	// ErrConflict when the address already was (in a concurrent
 	// transaction too), ErrNotFound when the pool or service is missing.
+	// It raises the firewall generation (the parent server's ruleset
+	// filters the address).
 	IPAllocationAdd(ctx context.Context, a IPAllocation) error
 	// IPAllocationsAll returns every allocation, by address text.
 	IPAllocationsAll(ctx context.Context) ([]IPAllocation, error)

@@ -133,11 +133,18 @@ func (db *DB) IPPoolsAll(ctx context.Context) ([]store.IPPool, error) {
 	return list, db.interpretError(rows.Err())
 }
 
-// IPAllocationAdd implements store.Store.
+// IPAllocationAdd implements store.Store. The address is routed to its
+// parent server, whose ruleset filters it: the firewall generation is
+// raised in the same transaction.
 func (db *DB) IPAllocationAdd(ctx context.Context, a store.IPAllocation) error {
-	_, err := db.writer().ExecContext(ctx, "INSERT INTO ip_allocations (ip, pool_id, service_id, parent_service_id) VALUES ($1, $2, $3, $4)",
-		a.IP, a.PoolID, a.ServiceID, a.ParentServiceID)
-	return db.interpretError(err)
+	return db.InTx(ctx, func(tx store.Store) error {
+		t := tx.(*DB)
+		if _, err := t.tx.ExecContext(ctx, "INSERT INTO ip_allocations (ip, pool_id, service_id, parent_service_id) VALUES ($1, $2, $3, $4)",
+			a.IP, a.PoolID, a.ServiceID, a.ParentServiceID); err != nil {
+			return t.interpretError(err)
+		}
+		return t.bumpGeneration(ctx, t.tx, "firewall")
+	})
 }
 
 // IPAllocationsAll implements store.Store.
