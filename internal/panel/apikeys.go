@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
@@ -104,17 +103,13 @@ func (p *Panel) AuthenticateKey(ctx context.Context, id int64, apiKey string) (P
 	return Principal{CustomerID: id, Key: &k}, nil
 }
 
-// keyTouches remembers when this process last wrote each sub-key's last
-// use (key id → Unix seconds).
-var keyTouches sync.Map
-
-// touchKey writes the key's last use at most once a minute per process. A
+// touchKey writes the key's last use at most once a minute per panel. A
 // failure is logged: the request goes on.
 func (p *Panel) touchKey(ctx context.Context, k *store.APIKey, now int64) {
-	if v, ok := keyTouches.Load(k.ID); ok && now-v.(int64) < lastUsedStep {
+	if v, ok := p.keyTouches.Load(k.ID); ok && now-v.(int64) < lastUsedStep {
 		return
 	}
-	keyTouches.Store(k.ID, now)
+	p.keyTouches.Store(k.ID, now)
 	if err := p.Store.APIKeyTouch(context.WithoutCancel(ctx), k.CustomerID, k.ID, now); err != nil {
 		p.logger().Error("api key: write last use", "key_id", k.ID, "err", err.Error())
 	}
@@ -414,7 +409,7 @@ func (p *Panel) DeleteAPIKey(ctx context.Context, customerID, keyID int64) error
 	if err != nil {
 		return apperr.Internal(apperr.CodeInternalUpdateError, err)
 	}
-	keyTouches.Delete(keyID)
+	p.keyTouches.Delete(keyID)
 	return nil
 }
 

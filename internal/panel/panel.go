@@ -153,6 +153,10 @@ type Panel struct {
 
 	fwMu  sync.Mutex // serialises firewall changes in this process
 	bgpMu sync.Mutex // serialises BGP changes in this process
+
+	// keyTouches remembers when this panel last wrote each sub-key's
+	// last use (key id → Unix seconds; apikeys.go).
+	keyTouches sync.Map
 }
 
 // logger returns p.Logger or a discarding one.
