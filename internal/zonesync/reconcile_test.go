@@ -5,10 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"log/slog"
 	"net/http/httptest"
-	"net/netip"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,7 +14,6 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/artnet-panel/artnet-panel/internal/dnsd"
 	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/store"
@@ -82,34 +78,9 @@ type flakyEnv struct {
 
 func newFlakyEnv(t *testing.T) *flakyEnv {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "z.db")
-	st, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	c := store.Customer{Name: "Zone Owner", Language: "pl", Currency: "PLN", APIAccess: true}
-	if err := st.CustomerCreate(ctx, &c); err != nil {
-		t.Fatal(err)
-	}
-	srv := dnsd.NewServer(dnsd.Config{Logger: slog.New(slog.DiscardHandler),
-		AXFRAllowed: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
-	sctx, cancel := context.WithCancel(ctx)
-	t.Cleanup(func() { cancel(); <-srv.Done() })
-	if err := srv.Start(sctx, "127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	flaky := &flakyStore{Store: st}
-	sync := &zonesync.Syncer{Store: flaky, Server: srv, Logger: slog.New(slog.DiscardHandler)}
-	p := panel.New(st)
-	p.Zones = sync
-	p.Now = func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }
-	if err := p.AllowDomain(ctx, c.ID, "example.test"); err != nil {
-		t.Fatal(err)
-	}
-	udp, _ := srv.Addrs()
-	return &flakyEnv{env: &env{p: p, srv: srv, addr: udp.String(), cust: c.ID}, st: st, path: path, flaky: flaky, sync: sync}
+	flaky := &flakyStore{}
+	e, st, path, sync := newEnvOver(t, func(st *sqlite.DB) store.Store { flaky.Store = st; return flaky }, false)
+	return &flakyEnv{env: e, st: st, path: path, flaky: flaky, sync: sync}
 }
 
 // startReconciler runs the syncer's reconciler until the test ends.

@@ -30,9 +30,18 @@ type env struct {
 }
 
 func newEnv(t *testing.T) *env {
+	e, _, _, _ := newEnvOver(t, nil, true)
+	return e
+}
+
+// newEnvOver is newEnv with the syncer reading the store through wrap
+// (nil: the store itself) and, unless load, nothing loaded yet. It also
+// returns the store, its file and the syncer.
+func newEnvOver(t *testing.T, wrap func(*sqlite.DB) store.Store, load bool) (*env, *sqlite.DB, string, *zonesync.Syncer) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "z.db"))
+	path := filepath.Join(t.TempDir(), "z.db")
+	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,9 +57,15 @@ func newEnv(t *testing.T) *env {
 	if err := srv.Start(sctx, "127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
-	sync := &zonesync.Syncer{Store: st, Server: srv, Logger: slog.New(slog.DiscardHandler)}
-	if err := sync.Load(ctx); err != nil {
-		t.Fatal(err)
+	var read store.Store = st
+	if wrap != nil {
+		read = wrap(st)
+	}
+	sync := &zonesync.Syncer{Store: read, Server: srv, Logger: slog.New(slog.DiscardHandler)}
+	if load {
+		if err := sync.Load(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	p := panel.New(st)
 	p.Zones = sync
@@ -59,7 +74,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	udp, _ := srv.Addrs()
-	return &env{p: p, srv: srv, addr: udp.String(), cust: c.ID}
+	return &env{p: p, srv: srv, addr: udp.String(), cust: c.ID}, st, path, sync
 }
 
 func (e *env) query(t *testing.T, name string, qtype uint16) *dns.Msg {
