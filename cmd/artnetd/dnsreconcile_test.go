@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"io"
-	"net/http"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -78,12 +76,7 @@ func TestServeDNSReloadsZonesPeriodically(t *testing.T) {
 		}
 	}
 
-	resp, err := http.Get("http://" + m.MetricsAddress() + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body := []byte(metricsText(t, m))
 	for _, re := range []string{`(?m)^artnet_dns_zones_failed 0$`, `(?m)^artnet_dns_load_failures_total\{scope="all"\} \d+$`} {
 		if !regexp.MustCompile(re).Match(body) {
 			t.Errorf("/metrics has no line matching %s", re)

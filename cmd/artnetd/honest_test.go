@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -69,33 +67,11 @@ func logLines(t *testing.T, buf string, msg string) []map[string]any {
 
 // metricsText returns what the node's /metrics answers.
 func metricsText(t *testing.T, m *Main) string {
-	t.Helper()
-	resp, err := http.Get("http://" + m.MetricsAddress() + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return getBody(t, "http://"+m.MetricsAddress()+"/metrics")
 }
 
 // getDocs returns GET /api/docs.
-func getDocs(t *testing.T, m *Main) string {
-	t.Helper()
-	resp, err := http.Get("http://" + m.Addr() + "/api/docs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
+func getDocs(t *testing.T, m *Main) string { return getBody(t, "http://"+m.Addr()+"/api/docs") }
 
 // Issue 23: a node started with no device flag and neither --demo nor
 // --simulate simulates nothing. Every command that changes a device
