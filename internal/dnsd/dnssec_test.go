@@ -191,3 +191,117 @@ func TestDelvValidates(t *testing.T) {
 		})
 	}
 }
+
+// axfrText transfers origin from addr and returns it as a zone file.
+func axfrText(t testing.TB, addr, origin string) (string, []dns.RR) {
+	t.Helper()
+	m := new(dns.Msg)
+	m.SetAxfr(origin)
+	tr := &dns.Transfer{}
+	env, err := tr.In(m, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rrs []dns.RR
+	var b strings.Builder
+	for e := range env {
+		if e.Error != nil {
+			t.Fatalf("AXFR %s: %v", origin, e.Error)
+		}
+		for _, rr := range e.RR {
+			rrs = append(rrs, rr)
+			if len(rrs) > 1 && rr.Header().Rrtype == dns.TypeSOA {
+				continue // the closing SOA
+			}
+			b.WriteString(rr.String() + "\n")
+		}
+	}
+	return b.String(), rrs
+}
+
+// TestSignedTransfer transfers a signed zone by AXFR and has two
+// independent checkers verify it (ldns-verify-zone, kzonecheck --dnssec
+// on); then Knot DNS transfers it as a secondary and delv validates Knot's
+// answers with the same trust anchor.
+func TestSignedTransfer(t *testing.T) {
+	verify := needTool(t, "ldns-verify-zone", "ldnsutils")
+	kzonecheck := needTool(t, "kzonecheck", "knot-dnssecutils")
+	knotd := needTool(t, "knotd", "knot")
+	delvBin := needTool(t, "delv", "bind9-dnsutils")
+	snap, keys := signedSnapshot(t, dns.ECDSAP256SHA256, time.Now())
+	_, addr := startServer(t, Config{AXFRAllowed: loopback}, snap)
+
+	dir := t.TempDir()
+	for _, origin := range []string{"example.com.", "signed.example.com."} {
+		text, rrs := axfrText(t, addr, origin)
+		sigs := 0
+		for _, rr := range rrs {
+			if rr.Header().Rrtype == dns.TypeRRSIG {
+				sigs++
+			}
+		}
+		if sigs == 0 {
+			t.Fatalf("AXFR of %s has no RRSIG", origin)
+		}
+		file := filepath.Join(dir, origin+"zone")
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		out, err := exec.CommandContext(ctx, verify, "-e", "P9D", file).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "Zone is verified and complete") {
+			t.Errorf("ldns-verify-zone %s: %v\n%s", origin, err, out)
+		}
+		out, err = exec.CommandContext(ctx, kzonecheck, "-o", origin, "--dnssec", "on", file).CombinedOutput()
+		if err != nil {
+			t.Errorf("kzonecheck %s: %v\n%s", origin, err, out)
+		}
+		cancel()
+		// The checkers are not blind: a changed record fails them.
+		bad := strings.Replace(text, "192.0.2.80", "192.0.2.79", 1)
+		if origin == "example.com." {
+			if bad == text {
+				t.Fatal("no record to change")
+			}
+			badFile := filepath.Join(dir, "bad.zone")
+			os.WriteFile(badFile, []byte(bad), 0o644)
+			if out, err := exec.Command(verify, "-V", "1", badFile).CombinedOutput(); err == nil {
+				t.Errorf("ldns-verify-zone accepted a changed zone:\n%s", out)
+			}
+			if out, err := exec.Command(kzonecheck, "-o", origin, "--dnssec", "on", badFile).CombinedOutput(); err == nil {
+				t.Errorf("kzonecheck accepted a changed zone:\n%s", out)
+			}
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	knot, knotAddr := startKnotSecondary(ctx, t, knotd, addr, "example.com.", "signed.example.com.")
+	serial, _ := snap.Serial("example.com.")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r, _, err := (&dns.Client{Timeout: 500 * time.Millisecond}).Exchange(newQuery("example.com.", dns.TypeSOA), knotAddr)
+		if err == nil && len(r.Answer) == 1 && r.Answer[0].(*dns.SOA).Serial == serial {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Knot does not serve serial %d after 10 s (%v %v)\n%s", serial, r, err, knot.Logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	anchors := anchorFile(t, "example.com.", keys)
+	for _, c := range []struct{ name, qtype, want string }{
+		{"www.example.com.", "A", validated},
+		{"x.www.example.com.", "A", negative},
+		{"www.example.com.", "TXT", negative},
+		{"anything.example.com.", "A", validated},
+		{"b.c.example.com.", "A", negative},
+		{"out.example.com.", "A", validated},
+		{"example.com.", "DNSKEY", validated},
+	} {
+		out := delv(t, delvBin, knotAddr, anchors, "example.com.", c.name, c.qtype)
+		if !strings.Contains(out, c.want+"\n") {
+			t.Errorf("delv via Knot %s %s: want %q in:\n%s", c.name, c.qtype, c.want, out)
+		}
+	}
+}
