@@ -13,6 +13,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/artnet-panel/artnet-panel/internal/dnssec"
+	"github.com/artnet-panel/artnet-panel/internal/testpeer"
 )
 
 // signedExtra adds to exampleZone a signed child zone hosted here too
@@ -83,44 +84,16 @@ func signedSnapshot(t testing.TB, alg uint8, now time.Time) (*Snapshot, []dnssec
 	return snap, keys
 }
 
-// anchorFile writes a delv trust anchor file for origin's SEP keys.
-func anchorFile(t testing.TB, origin string, keys []dnssec.Key) string {
-	t.Helper()
-	var b strings.Builder
-	b.WriteString("trust-anchors {\n")
-	for _, k := range keys {
-		if k.Role.SEP() {
-			fmt.Fprintf(&b, "  %s static-key %d 3 %d \"%s\";\n", origin, k.Flags(), k.Algorithm, k.PublicKey)
-		}
-	}
-	b.WriteString("};\n")
-	path := filepath.Join(t.TempDir(), "anchors.conf")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// delv runs delv against addr with the anchor for root and returns its
-// output.
-func delv(t testing.TB, bin, addr, anchors, root, name, qtype string, extra ...string) string {
-	t.Helper()
-	host, port, _ := strings.Cut(addr, ":")
-	args := append([]string{"@" + host, "-p", port, "-a", anchors, "+root=" + root, "+nomtrace", name, qtype}, extra...)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
-	if err != nil && ctx.Err() != nil {
-		t.Fatalf("delv %s %s: %v\n%s", name, qtype, err, out)
-	}
-	return string(out)
-}
+var (
+	anchorFile = testpeer.DelvAnchors
+	delv       = testpeer.Delv
+)
 
 // The validation verdicts delv prints.
 const (
-	validated = "; fully validated"
-	negative  = "; negative response, fully validated"
-	unsigned  = "; unsigned answer"
+	validated = testpeer.DelvValidated
+	negative  = testpeer.DelvNegative
+	unsigned  = testpeer.DelvUnsigned
 )
 
 // TestDelvValidates serves signed zones and has delv (BIND's validator)

@@ -358,3 +358,11 @@ func DeleteCDNSKEY(origin string, ttl uint32) *dns.CDNSKEY {
 	return &dns.CDNSKEY{DNSKEY: dns.DNSKEY{Hdr: dns.RR_Header{Name: dns.CanonicalName(origin), Rrtype: dns.TypeCDNSKEY, Class: dns.ClassINET, Ttl: ttl},
 		Flags: 0, Protocol: 3, Algorithm: 0, PublicKey: "AA=="}}
 }
+
+// KeyLister is an optional interface of a KeySource: the keys of every
+// zone that has keys, by origin (lower case, fully qualified), in one read.
+// zonesync uses it for the periodic full reload instead of one ZoneKeys
+// call per zone.
+type KeyLister interface {
+	AllZoneKeys(ctx context.Context) (map[string]ZoneKeys, error)
+}
