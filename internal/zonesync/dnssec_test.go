@@ -213,7 +213,6 @@ func addSignedZone(t *testing.T, e *env) {
 	}
 }
 
-
 // TestZSKRollover rolls a ZSK by pre-publication through the syncer, one
 // signing epoch (a day, the test's policy) per step, with a fake clock
 // that starts ten days ago (so that the signatures are valid now for
@@ -224,7 +223,7 @@ func addSignedZone(t *testing.T, e *env) {
 // were told.
 func TestZSKRollover(t *testing.T) {
 	delvBin := testpeer.NeedTool(t, "delv", "bind9-dnsutils")
-	d0 := time.Now().UTC().Truncate(24*time.Hour).Add(-10 * 24 * time.Hour)
+	d0 := time.Now().UTC().Truncate(24 * time.Hour).Add(-10 * 24 * time.Hour)
 	c := &clock{now: d0.Add(time.Hour)}
 	ksk, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.KSK, d0)
 	zsk1, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.ZSK, d0)
