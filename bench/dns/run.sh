@@ -105,12 +105,9 @@ if [ "$DNSSEC" = 1 ]; then
 	cat >>"$work/knot/knot.conf" <<EOF
     dnssec-signing: on
     dnssec-policy: bench
-    journal-content: changes
-policy:
-  - id: bench
-    algorithm: ecdsap256sha256
-    nsec3: off
 EOF
+	sed -i -e 's/^    journal-content: none$/    journal-content: changes/' \
+		-e 's/^template:$/policy:\n  - id: bench\n    algorithm: ecdsap256sha256\n    nsec3: off\ntemplate:/' "$work/knot/knot.conf"
 	serve_flags=(-dnssec) perf_flags=(-D) mem_flags=(-dnssec) target=1.0
 	MEM_RECORDS=${MEM_RECORDS_DNSSEC:-200000}
 fi

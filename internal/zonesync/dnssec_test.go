@@ -354,3 +354,95 @@ func TestResignedBeforeExpiry(t *testing.T) {
 		t.Fatalf("re-signed %d times in 60 days", len(inceptions))
 	}
 }
+
+// cdsTags returns the key tags of the CDS RRset of example.test (0 for the
+// delete CDS of RFC 8078).
+func cdsTags(t *testing.T, e *env) []uint16 {
+	t.Helper()
+	var out []uint16
+	for _, rr := range e.dnssecQuery(t, "example.test.", dns.TypeCDS).Answer {
+		if c, ok := rr.(*dns.CDS); ok {
+			out = append(out, c.KeyTag)
+		}
+	}
+	return out
+}
+
+// TestKSKRolloverAndUnsigning rolls the KSK the double-KSK way (RFC 6781
+// §4.1.2), a signing epoch (a day) per step, and checks what the parent's
+// automation and the resolvers see: CDS/CDNSKEY list the old KSK, then
+// both, then the new one; delv validates with the old KSK as trust anchor
+// (the DS the parent has) until it goes, and with the new one from its
+// publication. Then DNSSEC is turned off: the delete CDS/CDNSKEY are
+// published while the zone stays signed, and without keys the zone is
+// served unsigned.
+func TestKSKRolloverAndUnsigning(t *testing.T) {
+	delvBin := testpeer.NeedTool(t, "delv", "bind9-dnsutils")
+	d0 := time.Now().UTC().Truncate(24*time.Hour).Add(-10 * 24 * time.Hour)
+	day := 24 * time.Hour
+	c := &clock{now: d0.Add(time.Hour)}
+	ksk1, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.KSK, d0)
+	ksk2, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.KSK, d0)
+	zsk, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.ZSK, d0)
+	ksk2.Publish, ksk2.Activate = d0.Add(day), d0.Add(day)
+	ksk1.Retire, ksk1.Remove = d0.Add(2*day), d0.Add(2*day)
+	keys := &fakeKeys{}
+	keys.set("example.test.", ksk1, ksk2, zsk)
+	e, sync, _ := signedEnv(t, keys, c, dnssec.Policy{ResignDays: 1})
+	addSignedZone(t, e)
+	old := testpeer.DelvAnchors(t, "example.test.", []dnssec.Key{ksk1})
+	next := testpeer.DelvAnchors(t, "example.test.", []dnssec.Key{ksk2})
+	validates := func(anchors string) bool {
+		out := testpeer.Delv(t, delvBin, e.addr, anchors, "example.test.", "www.example.test.", "A")
+		return strings.Contains(out, testpeer.DelvValidated+"\n")
+	}
+	for i, step := range []struct {
+		cds       []uint16
+		old, next bool // validates with the old / new KSK as anchor
+	}{
+		{[]uint16{ksk1.Tag()}, true, false},
+		{[]uint16{ksk1.Tag(), ksk2.Tag()}, true, true},
+		{[]uint16{ksk2.Tag()}, false, true},
+	} {
+		c.set(d0.Add(time.Duration(i)*day + time.Hour))
+		if err := sync.Reconcile(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := cdsTags(t, e); !hasTags(got, step.cds...) {
+			t.Fatalf("step %d: CDS tags %v, want %v", i, got, step.cds)
+		}
+		if got := validates(old); got != step.old {
+			t.Fatalf("step %d: validates with the old KSK: %v, want %v", i, got, step.old)
+		}
+		if got := validates(next); got != step.next {
+			t.Fatalf("step %d: validates with the new KSK: %v, want %v", i, got, step.next)
+		}
+	}
+
+	// DNSSEC off, step 1: the delete CDS, still signed and validating.
+	c.set(d0.Add(3*day + time.Hour))
+	keys.mu.Lock()
+	keys.keys["example.test."] = dnssec.ZoneKeys{Keys: []dnssec.Key{ksk2, zsk}, Unsigning: true}
+	keys.mu.Unlock()
+	if err := sync.Reconcile(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := cdsTags(t, e); !hasTags(got, 0) || !validates(next) {
+		t.Fatalf("unsigning: CDS tags %v (want the delete CDS), validates %v", got, validates(next))
+	}
+	// Step 2: no keys, no signatures.
+	keys.set("example.test.")
+	c.set(d0.Add(4*day + time.Hour))
+	if err := sync.Reconcile(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r := e.dnssecQuery(t, "www.example.test.", dns.TypeA)
+	for _, rr := range r.Answer {
+		if rr.Header().Rrtype == dns.TypeRRSIG {
+			t.Fatalf("signed after the keys went: %v", r)
+		}
+	}
+	if len(r.Answer) != 1 || len(dnskeys(e.dnssecQuery(t, "example.test.", dns.TypeDNSKEY))) != 0 {
+		t.Fatalf("unsigned zone: %v", r)
+	}
+}
