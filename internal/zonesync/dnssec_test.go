@@ -378,7 +378,7 @@ func cdsTags(t *testing.T, e *env) []uint16 {
 // served unsigned.
 func TestKSKRolloverAndUnsigning(t *testing.T) {
 	delvBin := testpeer.NeedTool(t, "delv", "bind9-dnsutils")
-	d0 := time.Now().UTC().Truncate(24*time.Hour).Add(-10 * 24 * time.Hour)
+	d0 := time.Now().UTC().Truncate(24 * time.Hour).Add(-10 * 24 * time.Hour)
 	day := 24 * time.Hour
 	c := &clock{now: d0.Add(time.Hour)}
 	ksk1, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.KSK, d0)
