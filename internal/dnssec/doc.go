@@ -84,9 +84,17 @@
 // signatures: zonesync sends NOTIFY) and never passes a serial the panel
 // gives the zone's next edit (panel.NextZoneSerial: at least YYYYMMDD01 of
 // its day). A change of keys must come with a change of the zone (the
-// key manager bumps the stored serial, as an edit does, and calls
-// panel.ZonePublisher.ZoneChanged), which makes it take effect at once and
-// moves the serial.
+// key manager bumps the stored serial with panel.NextZoneSerial, as an
+// edit does, and calls panel.ZonePublisher.ZoneChanged), which makes it
+// take effect at once and moves the serial; in particular the last step
+// of turning DNSSEC off (deleting the keys): the unsigned zone is served
+// with its stored serial, which must pass the signed one.
+//
+// zonesync asks the KeySource at every full reload (every 30 s): once for
+// all zones when it implements KeyLister, else once per zone. It signs
+// only when the signing state changed, but the keys are read each time, so
+// a KeySource over the database should make that read cheap (unseal the
+// private keys once and keep them, keyed by their stored form).
 //
 // # Rollovers (the key manager's schedule, with the signer's rules above)
 //
