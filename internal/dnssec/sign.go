@@ -124,7 +124,8 @@ func hash32(s string) uint32 {
 // TTLs of an RRset set to its lowest (as internal/dnsd would), the SOA
 // serial set by Policy.Serial. It returns the records with the DNSKEY,
 // CDS, CDNSKEY, NSEC and RRSIG records added. A zone without keys is
-// returned as given. It fails when no key can sign.
+// returned as given, and so is a zone none of whose keys is active at the
+// signing time (keys published later: see the package documentation).
 func (p Policy) SignZone(origin string, rrs []dns.RR, zk ZoneKeys, now, lastChange time.Time) ([]dns.RR, error) {
 	if !zk.Signed() {
 		return rrs, nil
@@ -189,6 +190,7 @@ func (p Policy) SignZone(origin string, rrs []dns.RR, zk ZoneKeys, now, lastChan
 	if soa == nil {
 		return nil, fmt.Errorf("dnssec: %s: no SOA at the apex", origin)
 	}
+	stored := soa.Serial
 	soa.Serial = p.Serial(origin, soa.Serial, now)
 	negTTL := min(soa.Hdr.Ttl, soa.Minttl) // RFC 9077
 	keyTTL := soa.Hdr.Ttl
@@ -219,7 +221,10 @@ func (p Policy) SignZone(origin string, rrs []dns.RR, zk ZoneKeys, now, lastChan
 		zoneSigners = sepSigners
 	}
 	if len(zoneSigners) == 0 {
-		return nil, fmt.Errorf("dnssec: %s: no active key at %s", origin, at.Format(time.RFC3339))
+		// No key signs yet (or any more) at the signing time: served
+		// unsigned, as a zone without keys, with its stored serial.
+		soa.Serial = stored
+		return rrs, nil
 	}
 	apex := names[origin]
 	addSet := func(typ uint16, rrs []dns.RR) {

@@ -44,3 +44,125 @@ func BenchmarkSignZone1000(b *testing.B) {
 		}
 	}
 }
+
+func TestEpochsAndSerial(t *testing.T) {
+	p := Policy{ResignDays: 4}
+	now := time.Date(2026, 12, 7, 18, 30, 0, 0, time.UTC)
+	offsets := map[int64]bool{}
+	for i := 0; i < 40; i++ {
+		origin := fmt.Sprintf("z%d.example.", i)
+		e := p.EpochStart(origin, now)
+		if e.After(now) || now.Sub(e) >= 4*24*time.Hour || e.Unix()%86400 != 0 {
+			t.Fatalf("%s: epoch start %v for %v", origin, e, now)
+		}
+		// The epoch is the same all along, and the next one starts 4
+		// days later.
+		if p.EpochStart(origin, e) != e || p.EpochStart(origin, e.Add(4*24*time.Hour-time.Second)) != e ||
+			p.EpochStart(origin, e.Add(4*24*time.Hour)) != e.Add(4*24*time.Hour) {
+			t.Fatalf("%s: epochs are not 4 days from %v", origin, e)
+		}
+		offsets[e.Unix()/86400%4] = true
+		// The serial: YYYYMMDD00 of the epoch's first day unless the
+		// stored one is later; never above what the panel gives an edit
+		// today (YYYYMMDD01 of today).
+		y, m, d := e.Date()
+		want := uint32((y*10000+int(m)*100+d)*100)
+		if got := p.Serial(origin, 2026010101, now); got != want {
+			t.Fatalf("%s: serial %d, want %d", origin, got, want)
+		}
+		if got := p.Serial(origin, 2026120702, now); got != 2026120702 {
+			t.Fatalf("%s: serial %d over a later stored one", origin, got)
+		}
+		if got := p.Serial(origin, 0, now); got >= 2026120701 {
+			t.Fatalf("%s: serial %d not below today's first edit", origin, got)
+		}
+		// Signing time: the zone's last change when later than the
+		// epoch's start.
+		if st := p.SigningTime(origin, now, e.Add(90*time.Minute+500*time.Millisecond)); !st.Equal(e.Add(90 * time.Minute)) {
+			t.Fatalf("%s: signing time %v", origin, st)
+		}
+		if st := p.SigningTime(origin, now, e.Add(-time.Hour)); !st.Equal(e) {
+			t.Fatalf("%s: signing time %v", origin, st)
+		}
+	}
+	if len(offsets) < 3 {
+		t.Errorf("the zones' epochs are not spread over the days: %v", offsets)
+	}
+}
+
+// signedTypes returns, by owner and type, the key tags of the RRSIGs.
+func signedTypes(rrs []dns.RR) map[string][]uint16 {
+	out := map[string][]uint16{}
+	for _, rr := range rrs {
+		if s, ok := rr.(*dns.RRSIG); ok {
+			k := s.Hdr.Name + " " + dns.Type(s.TypeCovered).String()
+			out[k] = append(out[k], s.KeyTag)
+		}
+	}
+	return out
+}
+
+func TestSignZoneRoles(t *testing.T) {
+	now := time.Date(2026, 12, 7, 18, 30, 0, 0, time.UTC)
+	ksk, _ := Generate(dns.ED25519, KSK, now.Add(-48*time.Hour))
+	zsk, _ := Generate(dns.ED25519, ZSK, now.Add(-48*time.Hour))
+	csk, _ := Generate(dns.ECDSAP256SHA256, CSK, now.Add(-48*time.Hour))
+	p := DefaultPolicy()
+
+	// KSK + ZSK: the KSK signs DNSKEY, CDS, CDNSKEY; the ZSK the rest.
+	rrs, err := p.SignZone("example.com.", benchZone(t, 3), ZoneKeys{Keys: []Key{ksk, zsk}}, now, now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigs := signedTypes(rrs)
+	for k, want := range map[string]uint16{
+		"example.com. DNSKEY": ksk.Tag(), "example.com. CDS": ksk.Tag(), "example.com. CDNSKEY": ksk.Tag(),
+		"example.com. SOA": zsk.Tag(), "example.com. NS": zsk.Tag(), "h1.example.com. A": zsk.Tag(), "h1.example.com. NSEC": zsk.Tag(),
+	} {
+		if got := sigs[k]; len(got) != 1 || got[0] != want {
+			t.Errorf("KSK+ZSK: %s signed by %v, want %d", k, got, want)
+		}
+	}
+	// A CSK signs everything.
+	rrs, err = p.SignZone("example.com.", benchZone(t, 3), ZoneKeys{Keys: []Key{csk}}, now, now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, got := range signedTypes(rrs) {
+		if len(got) != 1 || got[0] != csk.Tag() {
+			t.Errorf("CSK: %s signed by %v", k, got)
+		}
+	}
+	// Keys published after the signing time (no bump of the zone): the
+	// zone stays unsigned, with its stored serial, until the next epoch.
+	later, _ := Generate(dns.ECDSAP256SHA256, CSK, now)
+	rrs, err = p.SignZone("example.com.", benchZone(t, 3), ZoneKeys{Keys: []Key{later}}, now, now.Add(-time.Hour))
+	if err != nil || len(signedTypes(rrs)) != 0 || rrs[0].(*dns.SOA).Serial != 1 {
+		t.Fatalf("keys not yet published: %d signed RRsets, serial %d, %v", len(signedTypes(rrs)), rrs[0].(*dns.SOA).Serial, err)
+	}
+	// The same keys with the zone changed after their publication: signed.
+	rrs, _ = p.SignZone("example.com.", benchZone(t, 3), ZoneKeys{Keys: []Key{later}}, now.Add(time.Minute), now.Add(time.Second))
+	if len(signedTypes(rrs)) == 0 {
+		t.Fatal("keys published before the zone's change: not signed")
+	}
+	// Unsigning: the delete CDS and CDNSKEY, signed by the KSK.
+	rrs, _ = p.SignZone("example.com.", benchZone(t, 3), ZoneKeys{Keys: []Key{ksk, zsk}, Unsigning: true}, now, now.Add(-time.Hour))
+	found := 0
+	for _, rr := range rrs {
+		switch r := rr.(type) {
+		case *dns.CDS:
+			if r.Algorithm != 0 || r.Digest != "00" {
+				t.Errorf("CDS while unsigning: %v", r)
+			}
+			found++
+		case *dns.CDNSKEY:
+			if r.Algorithm != 0 || r.PublicKey != "AA==" {
+				t.Errorf("CDNSKEY while unsigning: %v", r)
+			}
+			found++
+		}
+	}
+	if found != 2 || len(signedTypes(rrs)["example.com. CDS"]) != 1 {
+		t.Errorf("unsigning: %d delete records", found)
+	}
+}
