@@ -66,7 +66,7 @@ func TestEpochsAndSerial(t *testing.T) {
 		// stored one is later; never above what the panel gives an edit
 		// today (YYYYMMDD01 of today).
 		y, m, d := e.Date()
-		want := uint32((y*10000+int(m)*100+d)*100)
+		want := uint32((y*10000 + int(m)*100 + d) * 100)
 		if got := p.Serial(origin, 2026010101, now); got != want {
 			t.Fatalf("%s: serial %d, want %d", origin, got, want)
 		}
