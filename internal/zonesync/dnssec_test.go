@@ -38,23 +38,7 @@ func (f *fakeKeys) set(origin string, keys ...dnssec.Key) {
 	f.keys[origin] = dnssec.ZoneKeys{Keys: keys}
 }
 
-// clock is a settable time.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
+type clock = testpeer.Clock
 
 // notifies listens for NOTIFY messages on 127.0.0.1 and records their
 // serials.
@@ -224,7 +208,7 @@ func addSignedZone(t *testing.T, e *env) {
 func TestZSKRollover(t *testing.T) {
 	delvBin := testpeer.NeedTool(t, "delv", "bind9-dnsutils")
 	d0 := time.Now().UTC().Truncate(24 * time.Hour).Add(-10 * 24 * time.Hour)
-	c := &clock{now: d0.Add(time.Hour)}
+	c := testpeer.NewClock(d0.Add(time.Hour))
 	ksk, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.KSK, d0)
 	zsk1, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.ZSK, d0)
 	zsk2, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.ZSK, d0)
@@ -249,7 +233,7 @@ func TestZSKRollover(t *testing.T) {
 	var cached [][]dns.RR // the DNSKEY RRset of every step
 	var lastSerial uint32
 	for i, step := range steps {
-		c.set(d0.Add(time.Duration(i)*day + time.Hour))
+		c.Set(d0.Add(time.Duration(i)*day + time.Hour))
 		if err := sync.Reconcile(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -304,7 +288,7 @@ func TestZSKRollover(t *testing.T) {
 // that finds nothing changed installs nothing.
 func TestResignedBeforeExpiry(t *testing.T) {
 	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	c := &clock{now: t0}
+	c := testpeer.NewClock(t0)
 	ksk, _ := dnssec.Generate(dns.ED25519, dnssec.KSK, t0)
 	zsk, _ := dnssec.Generate(dns.ED25519, dnssec.ZSK, t0)
 	keys := &fakeKeys{}
@@ -314,7 +298,7 @@ func TestResignedBeforeExpiry(t *testing.T) {
 	var lastSerial uint32
 	inceptions := map[uint32]bool{}
 	for h := 0; h <= 60*24; h += 6 {
-		c.set(t0.Add(time.Duration(h) * time.Hour))
+		c.Set(t0.Add(time.Duration(h) * time.Hour))
 		if err := sync.Reconcile(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -380,7 +364,7 @@ func TestKSKRolloverAndUnsigning(t *testing.T) {
 	delvBin := testpeer.NeedTool(t, "delv", "bind9-dnsutils")
 	d0 := time.Now().UTC().Truncate(24 * time.Hour).Add(-10 * 24 * time.Hour)
 	day := 24 * time.Hour
-	c := &clock{now: d0.Add(time.Hour)}
+	c := testpeer.NewClock(d0.Add(time.Hour))
 	ksk1, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.KSK, d0)
 	ksk2, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.KSK, d0)
 	zsk, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.ZSK, d0)
@@ -404,7 +388,7 @@ func TestKSKRolloverAndUnsigning(t *testing.T) {
 		{[]uint16{ksk1.Tag(), ksk2.Tag()}, true, true},
 		{[]uint16{ksk2.Tag()}, false, true},
 	} {
-		c.set(d0.Add(time.Duration(i)*day + time.Hour))
+		c.Set(d0.Add(time.Duration(i)*day + time.Hour))
 		if err := sync.Reconcile(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -420,7 +404,7 @@ func TestKSKRolloverAndUnsigning(t *testing.T) {
 	}
 
 	// DNSSEC off, step 1: the delete CDS, still signed and validating.
-	c.set(d0.Add(3*day + time.Hour))
+	c.Set(d0.Add(3*day + time.Hour))
 	keys.mu.Lock()
 	keys.keys["example.test."] = dnssec.ZoneKeys{Keys: []dnssec.Key{ksk2, zsk}, Unsigning: true}
 	keys.mu.Unlock()
@@ -432,7 +416,7 @@ func TestKSKRolloverAndUnsigning(t *testing.T) {
 	}
 	// Step 2: no keys, no signatures.
 	keys.set("example.test.")
-	c.set(d0.Add(4*day + time.Hour))
+	c.Set(d0.Add(4*day + time.Hour))
 	if err := sync.Reconcile(context.Background()); err != nil {
 		t.Fatal(err)
 	}
