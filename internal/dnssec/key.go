@@ -307,6 +307,12 @@ type ZoneKeys struct {
 	// retired, removed: the signer looks at their times). No key: the
 	// zone is served unsigned.
 	Keys []Key
+	// Changed is when the keys (or the zone's DNSSEC state) last changed:
+	// the key manager's last write. The keys are read at the signing
+	// time, max(epoch start, zone's last change, Changed), so a change
+	// takes effect at once, on every node alike. Zero: not known (the
+	// change then takes effect at the next epoch or zone change).
+	Changed time.Time
 	// Unsigning, set while DNSSEC is being turned off (RFC 8078 §4): the
 	// zone is still signed with Keys, and its CDS and CDNSKEY RRsets are
 	// the "delete" records (CDS 0 0 0 00, CDNSKEY 0 3 0 AA==) asking the

@@ -62,27 +62,30 @@ func TestEpochsAndSerial(t *testing.T) {
 			t.Fatalf("%s: epochs are not 4 days from %v", origin, e)
 		}
 		offsets[e.Unix()/86400%4] = true
-		// The serial: YYYYMMDD00 of the epoch's first day unless the
-		// stored one is later; never above what the panel gives an edit
-		// today (YYYYMMDD01 of today).
+		// The serial: YYYYMMDD00 of the signing time's day unless the
+		// stored one is later; below what the panel gives an edit that
+		// day (YYYYMMDD01 at least).
 		y, m, d := e.Date()
 		want := uint32((y*10000 + int(m)*100 + d) * 100)
-		if got := p.Serial(origin, 2026010101, now); got != want {
+		if got := Serial(2026010101, e); got != want {
 			t.Fatalf("%s: serial %d, want %d", origin, got, want)
 		}
-		if got := p.Serial(origin, 2026120702, now); got != 2026120702 {
+		if got := Serial(2026120702, p.SigningTime(origin, now, time.Time{}, time.Time{})); got != 2026120702 {
 			t.Fatalf("%s: serial %d over a later stored one", origin, got)
 		}
-		if got := p.Serial(origin, 0, now); got >= 2026120701 {
-			t.Fatalf("%s: serial %d not below today's first edit", origin, got)
+		if got := Serial(0, now); got != 2026120700 {
+			t.Fatalf("%s: serial %d, want today's YYYYMMDD00", origin, got)
 		}
 		// Signing time: the zone's last change when later than the
 		// epoch's start.
-		if st := p.SigningTime(origin, now, e.Add(90*time.Minute+500*time.Millisecond)); !st.Equal(e.Add(90 * time.Minute)) {
+		if st := p.SigningTime(origin, now, e.Add(90*time.Minute+500*time.Millisecond), time.Time{}); !st.Equal(e.Add(90 * time.Minute)) {
 			t.Fatalf("%s: signing time %v", origin, st)
 		}
-		if st := p.SigningTime(origin, now, e.Add(-time.Hour)); !st.Equal(e) {
-			t.Fatalf("%s: signing time %v", origin, st)
+		if st := p.SigningTime(origin, now, e.Add(-time.Hour), e.Add(2*time.Hour)); !st.Equal(e.Add(2 * time.Hour)) {
+			t.Fatalf("%s: signing time %v (the keys' change)", origin, st)
+		}
+		if st := p.SigningTime(origin, now, e.Add(-time.Hour), now.Add(time.Hour)); !st.Equal(e) {
+			t.Fatalf("%s: signing time %v (changes in the future ignored)", origin, st)
 		}
 	}
 	if len(offsets) < 3 {
@@ -144,6 +147,12 @@ func TestSignZoneRoles(t *testing.T) {
 	rrs, _ = p.SignZone("example.com.", benchZone(t, 3), ZoneKeys{Keys: []Key{later}}, now.Add(time.Minute), now.Add(time.Second))
 	if len(signedTypes(rrs)) == 0 {
 		t.Fatal("keys published before the zone's change: not signed")
+	}
+	// Or the keys' change (ZoneKeys.Changed) after it: signed, with the
+	// serial of the day.
+	rrs, _ = p.SignZone("example.com.", benchZone(t, 3), ZoneKeys{Keys: []Key{later}, Changed: now}, now.Add(time.Minute), now.Add(-time.Hour))
+	if len(signedTypes(rrs)) == 0 || rrs[0].(*dns.SOA).Serial != 2026120700 {
+		t.Fatalf("keys changed after their publication: %d signed RRsets, serial %d", len(signedTypes(rrs)), rrs[0].(*dns.SOA).Serial)
 	}
 	// Unsigning: the delete CDS and CDNSKEY, signed by the KSK.
 	rrs, _ = p.SignZone("example.com.", benchZone(t, 3), ZoneKeys{Keys: []Key{ksk, zsk}, Unsigning: true}, now, now.Add(-time.Hour))

@@ -430,3 +430,29 @@ func TestKSKRolloverAndUnsigning(t *testing.T) {
 		t.Fatalf("unsigned zone: %v", r)
 	}
 }
+
+// TestEnableSignsAtOnce: a zone served unsigned gets keys (published from
+// now, ZoneKeys.Changed = now, as the key manager writes them) and is
+// signed by the next load of the zone, not at the next epoch: delv
+// validates at once.
+func TestEnableSignsAtOnce(t *testing.T) {
+	delvBin := testpeer.NeedTool(t, "delv", "bind9-dnsutils")
+	c := testpeer.NewClock(time.Now())
+	keys := &fakeKeys{}
+	e, sync, _ := signedEnv(t, keys, c, dnssec.Policy{})
+	addSignedZone(t, e)
+	if r := e.dnssecQuery(t, "www.example.test.", dns.TypeA); len(r.Answer) != 1 {
+		t.Fatalf("unsigned zone: %v", r)
+	}
+	c.Set(c.Now().Add(time.Minute))
+	ksk, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.KSK, c.Now())
+	zsk, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.ZSK, c.Now())
+	keys.mu.Lock()
+	keys.keys = map[string]dnssec.ZoneKeys{"example.test.": {Keys: []dnssec.Key{ksk, zsk}, Changed: c.Now()}}
+	keys.mu.Unlock()
+	sync.ZoneChanged(context.Background(), "example.test")
+	anchors := testpeer.DelvAnchors(t, "example.test.", []dnssec.Key{ksk})
+	if out := testpeer.Delv(t, delvBin, e.addr, anchors, "example.test.", "www.example.test.", "A"); !strings.Contains(out, testpeer.DelvValidated+"\n") {
+		t.Fatalf("not validated right after enabling:\n%s", out)
+	}
+}
