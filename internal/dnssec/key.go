@@ -326,8 +326,10 @@ func (z ZoneKeys) Signed() bool { return len(z.Keys) > 0 }
 // KeySource gives the keys of a zone. zonesync asks it for every primary
 // zone (and reverse zone) it builds; origin is the zone's apex, lower case
 // and fully qualified ("example.com."). A zone without keys is served
-// unsigned, exactly as without DNSSEC. An error leaves the zone pending
-// (served as last loaded) like any other failed load.
+// unsigned, exactly as without DNSSEC: a zone the source does not know
+// (reverse zones, zones without DNSSEC) gets ZoneKeys{} and a nil error.
+// An error leaves the zone pending (served as last loaded) like any other
+// failed load.
 type KeySource interface {
 	ZoneKeys(ctx context.Context, origin string) (ZoneKeys, error)
 }
