@@ -645,11 +645,12 @@ func (b built) fingerprint() uint64 {
 	return h.Sum64()
 }
 
-// built is a zone as read from the store, before signing.
+// built is a zone as read from the store, before signing. It is kept
+// within 128 bytes, so that a map holds it without an allocation per zone.
 type built struct {
 	zone    dnsd.Zone
 	keys    dnssec.ZoneKeys // none: served unsigned
-	changed time.Time       // the zone's last change (store.Zone.UpdatedAt)
+	changed int64           // the zone's last change (store.Zone.UpdatedAt, Unix seconds)
 	state   string          // dnssec.Policy.State, "" unsigned
 }
 
@@ -704,7 +705,7 @@ func (s *Syncer) build(ctx context.Context, z store.Zone, recs []store.ZoneRecor
 	if err != nil {
 		return built{}, false, err
 	}
-	b := built{zone: dnsd.Zone{Origin: dns.Fqdn(strings.ToLower(z.Domain)), Records: rrs}, changed: time.Unix(z.UpdatedAt, 0)}
+	b := built{zone: dnsd.Zone{Origin: dns.Fqdn(strings.ToLower(z.Domain)), Records: rrs}, changed: z.UpdatedAt}
 	return b, true, s.withKeys(ctx, &b, all)
 }
 
@@ -745,7 +746,7 @@ func (s *Syncer) withKeys(ctx context.Context, b *built, all map[string]dnssec.Z
 		}
 		b.keys = zk
 	}
-	b.state = s.Policy.State(origin, b.keys, s.now(), b.changed)
+	b.state = s.Policy.State(origin, b.keys, s.now(), time.Unix(b.changed, 0))
 	return nil
 }
 
@@ -768,7 +769,7 @@ func (s *Syncer) sign(b built) (dnsd.Zone, error) {
 	if !b.keys.Signed() {
 		return b.zone, nil
 	}
-	rrs, err := s.Policy.SignZone(b.zone.Origin, b.zone.Records, b.keys, s.now(), b.changed)
+	rrs, err := s.Policy.SignZone(b.zone.Origin, b.zone.Records, b.keys, s.now(), time.Unix(b.changed, 0))
 	if err != nil {
 		return dnsd.Zone{}, err
 	}
