@@ -3,6 +3,9 @@ package zonesync_test
 import (
 	"context"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -287,6 +290,7 @@ func TestZSKRollover(t *testing.T) {
 // moves up, the zone was re-signed (15 epochs of 4 days), and a reconcile
 // that finds nothing changed installs nothing.
 func TestResignedBeforeExpiry(t *testing.T) {
+	verify := testpeer.NeedTool(t, "ldns-verify-zone", "ldnsutils")
 	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	c := testpeer.NewClock(t0)
 	ksk, _ := dnssec.Generate(dns.ED25519, dnssec.KSK, t0)
@@ -318,6 +322,12 @@ func TestResignedBeforeExpiry(t *testing.T) {
 					inceptions[sig.Inception] = true
 				}
 			}
+		}
+		if h%(10*24) == 0 {
+			// An independent check of the whole zone at that time:
+			// ldns-verify-zone on an AXFR, every signature valid and
+			// not expiring within 9 days.
+			verifyZone(t, verify, e.addr, "example.test.", now)
 		}
 		// Nothing changed: the next reconcile installs nothing (no
 		// signing, no new snapshot).
@@ -454,5 +464,47 @@ func TestEnableSignsAtOnce(t *testing.T) {
 	anchors := testpeer.DelvAnchors(t, "example.test.", []dnssec.Key{ksk})
 	if out := testpeer.Delv(t, delvBin, e.addr, anchors, "example.test.", "www.example.test.", "A"); !strings.Contains(out, testpeer.DelvValidated+"\n") {
 		t.Fatalf("not validated right after enabling:\n%s", out)
+	}
+}
+
+// verifyZone transfers origin from addr and has ldns-verify-zone check it
+// as of at: every signature valid then and for 9 more days, the NSEC chain
+// complete.
+func verifyZone(t *testing.T, bin, addr, origin string, at time.Time) {
+	t.Helper()
+	m := new(dns.Msg)
+	m.SetAxfr(origin)
+	env, err := new(dns.Transfer).In(m, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	n := 0
+	for e := range env {
+		if e.Error != nil {
+			t.Fatal(e.Error)
+		}
+		for _, rr := range e.RR {
+			if n++; n > 1 && rr.Header().Rrtype == dns.TypeSOA {
+				continue
+			}
+			b.WriteString(rr.String() + "\n")
+		}
+	}
+	file := filepath.Join(t.TempDir(), "zone")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check := func(at time.Time) (string, bool) {
+		out, err := exec.Command(bin, "-t", at.UTC().Format("20060102150405"), "-e", "P9D", file).CombinedOutput()
+		return string(out), err == nil && strings.Contains(string(out), "Zone is verified and complete")
+	}
+	if out, ok := check(at); !ok {
+		t.Fatalf("ldns-verify-zone at %v:\n%s", at, out)
+	}
+	// Not blind: the same zone 6 days later has signatures expiring
+	// within 9 days.
+	if out, ok := check(at.Add(6 * 24 * time.Hour)); ok {
+		t.Fatalf("ldns-verify-zone accepts the zone of %v six days later:\n%s", at, out)
 	}
 }
