@@ -7,7 +7,10 @@
 // Changes made through other nodes (other artnetd processes on the same
 // database) reach this one through the store's change log: a Syncer is the
 // changefeed.Handler of store.ChangeDNS. Only the node that made a change
-// sends NOTIFY.
+// sends NOTIFY, except for signed zones (see Changes).
+//
+// Zones with DNSSEC keys (Keys) are signed when they are built and at every
+// signing epoch, see package dnssec.
 //
 // A load that fails (a database error, a zone that does not build) leaves
 // the zone pending: it is served as last loaded, or not at all, while the
@@ -212,7 +215,9 @@ func (s *Syncer) ZoneChanged(ctx context.Context, domain string) {
 
 // Changes implements changefeed.Handler for store.ChangeDNS: it reloads
 // every zone named, once each, without sending NOTIFY (the node that made
-// the change did).
+// the change did), except for a signed zone whose serial moved: a change
+// of its keys may come from a node that did not publish it, so every node
+// tells its secondaries (a NOTIFY more is harmless).
 func (s *Syncer) Changes(ctx context.Context, changes []store.Change) {
 	seen := make(map[string]bool, len(changes))
 	failed := false
@@ -278,10 +283,16 @@ func (s *Syncer) reload(ctx context.Context, domain string, notify bool) (pendin
 			if dz, err = s.sign(b); err != nil {
 				break
 			}
+			before, _ := s.snapshot().Serial(origin)
 			snap, errs := s.snapshot().Update([]dnsd.Zone{dz}, nil)
 			if err = errs[dns.CanonicalName(dz.Origin)]; err == nil {
 				s.Server.SetSnapshot(snap)
 				s.setSum(k, sum)
+				if after, _ := snap.Serial(origin); served && b.keys.Signed() && after != before {
+					// Re-signed with a new serial (keys changed, on
+					// any node): the secondaries are told.
+					notify = true
+				}
 			}
 		case !ok && served:
 			s.Server.SetSnapshot(s.snapshot().WithoutZone(origin))
