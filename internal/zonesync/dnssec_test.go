@@ -16,6 +16,7 @@ import (
 
 	"github.com/artnet-panel/artnet-panel/internal/dnssec"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/artnet-panel/artnet-panel/internal/testpeer"
 	"github.com/artnet-panel/artnet-panel/internal/zonesync"
 )
@@ -444,12 +445,13 @@ func TestKSKRolloverAndUnsigning(t *testing.T) {
 // TestEnableSignsAtOnce: a zone served unsigned gets keys (published from
 // now, ZoneKeys.Changed = now, as the key manager writes them) and is
 // signed by the next load of the zone, not at the next epoch: delv
-// validates at once.
+// validates at once. A key change made the next day by another node,
+// learnt from the change feed, is served with a new serial and NOTIFY.
 func TestEnableSignsAtOnce(t *testing.T) {
 	delvBin := testpeer.NeedTool(t, "delv", "bind9-dnsutils")
 	c := testpeer.NewClock(time.Now())
 	keys := &fakeKeys{}
-	e, sync, _ := signedEnv(t, keys, c, dnssec.Policy{})
+	e, sync, n := signedEnv(t, keys, c, dnssec.Policy{})
 	addSignedZone(t, e)
 	if r := e.dnssecQuery(t, "www.example.test.", dns.TypeA); len(r.Answer) != 1 {
 		t.Fatalf("unsigned zone: %v", r)
@@ -465,6 +467,21 @@ func TestEnableSignsAtOnce(t *testing.T) {
 	if out := testpeer.Delv(t, delvBin, e.addr, anchors, "example.test.", "www.example.test.", "A"); !strings.Contains(out, testpeer.DelvValidated+"\n") {
 		t.Fatalf("not validated right after enabling:\n%s", out)
 	}
+
+	// The next day another node adds a ZSK: this node learns it from the
+	// change feed (Changes), serves the new DNSKEY set with a new serial
+	// and tells its secondaries.
+	c.Set(c.Now().Add(24 * time.Hour))
+	zsk2, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.ZSK, c.Now())
+	zsk2.Activate = c.Now().Add(time.Hour)
+	keys.mu.Lock()
+	keys.keys = map[string]dnssec.ZoneKeys{"example.test.": {Keys: []dnssec.Key{ksk, zsk, zsk2}, Changed: c.Now()}}
+	keys.mu.Unlock()
+	sync.Changes(context.Background(), []store.Change{{Kind: store.ChangeDNS, Key: "example.test"}})
+	if got := tagsOf(dnskeys(e.dnssecQuery(t, "example.test.", dns.TypeDNSKEY))); !hasTags(got, ksk.Tag(), zsk.Tag(), zsk2.Tag()) {
+		t.Fatalf("DNSKEY tags %v after the key change", got)
+	}
+	n.waitFor(t, e.query(t, "example.test.", dns.TypeSOA).Answer[0].(*dns.SOA).Serial)
 }
 
 // verifyZone transfers origin from addr and has ldns-verify-zone check it
