@@ -264,9 +264,15 @@ func (d *expressOfferDataSource) Metadata(_ context.Context, req datasource.Meta
 }
 
 func (d *expressOfferDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(doc string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: doc} }
-	num := func(doc string) schema.Attribute { return schema.Int64Attribute{Computed: true, MarkdownDescription: doc} }
-	flag := func(doc string) schema.Attribute { return schema.BoolAttribute{Computed: true, MarkdownDescription: doc} }
+	str := func(doc string) schema.Attribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: doc}
+	}
+	num := func(doc string) schema.Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: doc}
+	}
+	flag := func(doc string) schema.Attribute {
+		return schema.BoolAttribute{Computed: true, MarkdownDescription: doc}
+	}
 	list := func(doc string, attrs map[string]schema.Attribute) schema.Attribute {
 		return schema.ListNestedAttribute{Computed: true, MarkdownDescription: doc,
 			NestedObject: schema.NestedAttributeObject{Attributes: attrs}}
@@ -403,4 +409,3 @@ func (d *installationImagesDataSource) Read(ctx context.Context, req datasource.
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
-

@@ -125,7 +125,7 @@ resource "artnet_rev_dns" "v6" {
 func TestAccRevDNSErrors(t *testing.T) {
 	n := startArtnetd(t)
 	accTest(t, resource.TestStep{
-		Config:      n.config(`resource "artnet_rev_dns" "x" {
+		Config: n.config(`resource "artnet_rev_dns" "x" {
   address = "not-an-ip"
   ptr = "a.example"
 }`),
@@ -133,7 +133,7 @@ func TestAccRevDNSErrors(t *testing.T) {
 		ExpectError: regexp.MustCompile(`is not an IPv4 or IPv6 address`),
 	})
 	accTest(t, resource.TestStep{
-		Config:      n.config(`resource "artnet_rev_dns" "x" {
+		Config: n.config(`resource "artnet_rev_dns" "x" {
   address = "198.51.100.1"
   ptr = "a.example"
 }`),
@@ -142,7 +142,7 @@ func TestAccRevDNSErrors(t *testing.T) {
 	// An address of the subnetwork's /24 but outside the /29: the API's
 	// warning is the error.
 	accTest(t, resource.TestStep{
-		Config:      n.config(`resource "artnet_rev_dns" "x" {
+		Config: n.config(`resource "artnet_rev_dns" "x" {
   address = "123.123.124.9"
   ptr = "a.example"
 }`),
