@@ -43,7 +43,7 @@ func TestAccDNSRecord(t *testing.T) {
 }
 `
 	records := func(wwwIP string, wwwTTL int) string {
-		return zone + fmt.Sprintf(`
+		return n.config(zone + fmt.Sprintf(`
 resource "artnet_dns_record" "www" {
   zone_id = artnet_dns_zone.z.id
   name    = "www"
@@ -66,7 +66,7 @@ resource "artnet_dns_record" "txt" {
   type    = "TXT"
   data1   = "v=spf1 ip4:192.0.2.0/24 -all"
 }
-`, wwwTTL, wwwIP)
+`, wwwTTL, wwwIP))
 	}
 	zoneID := func(s *terraform.State) int64 {
 		id, err := stateID(s, "artnet_dns_zone.z")
