@@ -13,6 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // The examples of examples/terraform are what a user runs: the provider
@@ -183,5 +186,44 @@ func TestExamples(t *testing.T) {
 			}
 			cli.mustRun(dir, "destroy", "-auto-approve", "-input=false", "-no-color")
 		})
+	}
+}
+
+// TestDocsAndExamplesComplete: every resource and data source of the
+// provider has its page in docs/terraform (scripts/tfdocs.sh) and its
+// example in examples/terraform (with import.sh for a resource).
+func TestDocsAndExamplesComplete(t *testing.T) {
+	ctx := context.Background()
+	p := New("test")()
+	check := func(kind, typeName string) {
+		short := strings.TrimPrefix(typeName, TypeName+"_")
+		page := filepath.Join("..", "..", "docs", "terraform", kind, short+".md")
+		if b, err := os.ReadFile(page); err != nil {
+			t.Errorf("%s: no page (run scripts/tfdocs.sh): %v", typeName, err)
+		} else if !bytes.Contains(b, []byte("# "+typeName+" ")) {
+			t.Errorf("%s: %s is not its page", typeName, page)
+		}
+		file := "resource.tf"
+		if kind == "data-sources" {
+			file = "data-source.tf"
+		}
+		if _, err := os.Stat(filepath.Join(examplesDir, kind, typeName, file)); err != nil {
+			t.Errorf("%s: no example: %v", typeName, err)
+		}
+		if kind == "resources" {
+			if _, err := os.Stat(filepath.Join(examplesDir, kind, typeName, "import.sh")); err != nil {
+				t.Errorf("%s: no import example: %v", typeName, err)
+			}
+		}
+	}
+	for _, f := range p.Resources(ctx) {
+		var resp resource.MetadataResponse
+		f().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: TypeName}, &resp)
+		check("resources", resp.TypeName)
+	}
+	for _, f := range p.DataSources(ctx) {
+		var resp datasource.MetadataResponse
+		f().Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: TypeName}, &resp)
+		check("data-sources", resp.TypeName)
 	}
 }
