@@ -37,6 +37,7 @@ func (n *artnetdNode) records(t testing.TB, zoneID int64) []artnet.DNSRecord {
 }
 
 func TestAccDNSRecord(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	zone := `resource "artnet_dns_zone" "z" {
   domain = "rec.acme.test"
@@ -192,6 +193,7 @@ resource "artnet_dns_record" "txt" {
 // provider's read and its write (the zone's serial moved on) is not
 // overwritten: the provider reads again and applies its change on top.
 func TestDNSRecordSerialRetry(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	ctx := context.Background()
 	zid := n.addZone(t, "race.acme.test")
@@ -255,6 +257,7 @@ func TestDNSRecordSerialRetry(t *testing.T) {
 
 // TestAccDNSRecordValidation: the server's record rules fail the plan.
 func TestAccDNSRecordValidation(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	for _, tc := range []struct{ body, want string }{
 		{`type = "A"

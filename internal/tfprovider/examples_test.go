@@ -161,6 +161,7 @@ func workdir(t testing.TB, example string) string {
 }
 
 func TestExamples(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	cli := newTofuCLI(t, n)
 	if code, out := cli.run(examplesDir, "fmt", "-check", "-recursive", "-no-color"); code != 0 {
