@@ -53,7 +53,7 @@ func (r *revDNSResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 		MarkdownDescription: "The PTR record (reverse DNS) of one address of the customer's subnetworks " +
 			"(`/rev-dns/list`). The provider finds the subnetwork and configuration subclass of the address " +
 			"and edits that subclass's records under its serial (re-reading and retrying on `invalid-serial`). " +
-			"Destroying the resource deletes the PTR.\n\n" +
+			"An address has one PTR: creating the resource replaces a PTR set before; destroying it deletes the PTR.\n\n" +
 			"Import: `tofu import artnet_rev_dns.NAME ADDRESS` (e.g. `123.123.124.3`).",
 		Attributes: map[string]schema.Attribute{
 			"address": schema.StringAttribute{
