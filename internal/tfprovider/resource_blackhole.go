@@ -1,0 +1,185 @@
+package tfprovider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/artnet-panel/artnet-panel/artnet"
+)
+
+// artnet_ip_blackhole: the blackholing of one of the customer's addresses
+// (/ip-blackholing/enable, list, disable).
+//
+// Blackholes of type "admin" are set by the network administrator; the
+// customer cannot remove them. The resource never creates one (enable
+// makes type "customer"); when the address it manages turns out to be an
+// admin blackhole (the operator took it over, or it was imported), its
+// type shows "admin" and destroy leaves it in place with a warning
+// instead of failing, since removing it is not the customer's to do.
+
+var (
+	_ resource.ResourceWithConfigure      = (*blackholeResource)(nil)
+	_ resource.ResourceWithImportState    = (*blackholeResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*blackholeResource)(nil)
+)
+
+// NewIPBlackholeResource returns the artnet_ip_blackhole resource.
+func NewIPBlackholeResource() resource.Resource { return &blackholeResource{} }
+
+type blackholeResource struct{ c *artnet.Client }
+
+type blackholeModel struct {
+	IP   types.String `tfsdk:"ip"`
+	Type types.String `tfsdk:"type"`
+}
+
+func (r *blackholeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_ip_blackhole"
+}
+
+func (r *blackholeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Blackholing of one of your addresses: all traffic to it is dropped at the network's edge " +
+			"(/ip-blackholing/enable). A blackhole set by the network administrator (type \"admin\") cannot be " +
+			"removed by you: destroying a resource whose blackhole is of type admin leaves it in place with a warning.",
+		Attributes: map[string]schema.Attribute{
+			"ip": schema.StringAttribute{
+				Required: true,
+				Description: "The address: the IP of one of your services, an address in a service's details, or any " +
+					"address of one of your subnetworks (IPv4 or IPv6, canonical form). Import id.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"type": schema.StringAttribute{
+				Computed: true,
+				Description: "\"customer\" (set by you, removed on destroy) or \"admin\" (set by the network " +
+					"administrator; destroy leaves it).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *blackholeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.c = resClient(req, resp)
+}
+
+func (r *blackholeResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m blackholeModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if !resp.Diagnostics.HasError() && !m.IP.IsNull() && !m.IP.IsUnknown() {
+		canonicalIP(&resp.Diagnostics, path.Root("ip"), m.IP.ValueString())
+	}
+}
+
+// find returns the blackhole of ip, if any.
+func (r *blackholeResource) find(ctx context.Context, ip string) (*artnet.BlackholedIP, error) {
+	list, err := r.c.IPBlackholing.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range list {
+		if b.IP == ip {
+			return &b, nil
+		}
+	}
+	return nil, nil
+}
+
+func (r *blackholeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m blackholeModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ip := m.IP.ValueString()
+	err := r.c.IPBlackholing.Enable(ctx, ip)
+	if artnet.IsError(err, artnet.ErrCodeIPAlreadyBlackholed) {
+		b, ferr := r.find(ctx, ip)
+		switch {
+		case ferr == nil && b != nil && b.Type == artnet.BlackholeTypeAdmin:
+			resp.Diagnostics.AddAttributeError(path.Root("ip"), "Blackholed by the network administrator",
+				fmt.Sprintf("%s is already blackholed by the network administrator (type admin): it is not yours to manage or remove. "+
+					"Contact the operator, or drop this resource.", ip))
+		default:
+			resp.Diagnostics.AddAttributeError(path.Root("ip"), "Already blackholed",
+				fmt.Sprintf("%s is already blackholed. To manage that blackhole, import it: tofu import <address of this resource> %s", ip, ip))
+		}
+		return
+	}
+	if err != nil {
+		apiError(&resp.Diagnostics, "ip-blackholing/enable", err)
+		return
+	}
+	b, err := r.find(ctx, ip)
+	if err != nil {
+		apiError(&resp.Diagnostics, "ip-blackholing/list", err)
+		return
+	}
+	if b == nil {
+		resp.Diagnostics.AddError("Blackhole not listed", fmt.Sprintf("ip-blackholing/enable of %s succeeded but ip-blackholing/list does not show it.", ip))
+		return
+	}
+	m.Type = types.StringValue(b.Type)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+func (r *blackholeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m blackholeModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	b, err := r.find(ctx, m.IP.ValueString())
+	if err != nil {
+		apiError(&resp.Diagnostics, "ip-blackholing/list", err)
+		return
+	}
+	if b == nil { // disabled outside this configuration: planned again
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	m.Type = types.StringValue(b.Type)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// Update is never called: ip forces a new resource, type is computed.
+func (r *blackholeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("Unexpected update", "artnet_ip_blackhole has no attribute that can change in place.")
+}
+
+func (r *blackholeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m blackholeModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ip := m.IP.ValueString()
+	err := r.c.IPBlackholing.Disable(ctx, ip)
+	switch {
+	case artnet.IsError(err, artnet.ErrCodeAdminBlackhole):
+		resp.Diagnostics.AddWarning("Blackhole left in place",
+			fmt.Sprintf("%s is blackholed by the network administrator (type admin): only the operator can remove it. "+
+				"It stays blackholed and is no longer managed by this configuration.", ip))
+	case artnet.IsError(err, artnet.ErrCodeIPNotBlackholed):
+		// Already gone: nothing to do.
+	case err != nil:
+		apiError(&resp.Diagnostics, "ip-blackholing/disable", err)
+	}
+}
+
+// ImportState takes the address; a blackhole of either type can be
+// imported (an admin one only to watch it: destroy leaves it).
+func (r *blackholeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	canonicalIP(&resp.Diagnostics, path.Root("ip"), req.ID)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ip"), req.ID)...)
+}
