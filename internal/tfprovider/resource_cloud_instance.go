@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
 )
@@ -53,18 +55,45 @@ func NewCloudInstanceResource() resource.Resource { return &cloudResource{} }
 type cloudResource struct{ c *artnet.Client }
 
 type cloudModel struct {
-	InstanceID           types.Int64           `tfsdk:"instance_id"`
-	InstancePasswordWO   types.String          `tfsdk:"instance_password_wo"`
-	Name                 types.String          `tfsdk:"name"`
-	CustomName           types.String          `tfsdk:"custom_name"`
-	State                types.String          `tfsdk:"state"`
-	BootStatus           types.String          `tfsdk:"boot_status"`
-	InstallationImage    types.String          `tfsdk:"installation_image"`
-	Shutdown             types.Bool            `tfsdk:"shutdown"`
-	Resources            *cloudResourcesModel  `tfsdk:"resources"`
-	CustomProperties     *cloudPropertiesModel `tfsdk:"custom_properties"`
-	VNCConfiguration     *cloudVNCModel        `tfsdk:"vnc_configuration"`
-	NetworkConfiguration *cloudNetworkModel    `tfsdk:"network_configuration"`
+	InstanceID         types.Int64  `tfsdk:"instance_id"`
+	InstancePasswordWO types.String `tfsdk:"instance_password_wo"`
+	Name               types.String `tfsdk:"name"`
+	CustomName         types.String `tfsdk:"custom_name"`
+	State              types.String `tfsdk:"state"`
+	BootStatus         types.String `tfsdk:"boot_status"`
+	InstallationImage  types.String `tfsdk:"installation_image"`
+	Shutdown           types.Bool   `tfsdk:"shutdown"`
+	// Objects, not pointers to structs: they are unknown in the plan of a
+	// create (resources, custom_properties left out; the read-only ones).
+	Resources            types.Object `tfsdk:"resources"`
+	CustomProperties     types.Object `tfsdk:"custom_properties"`
+	VNCConfiguration     types.Object `tfsdk:"vnc_configuration"`
+	NetworkConfiguration types.Object `tfsdk:"network_configuration"`
+}
+
+var (
+	cloudResourcesTypes  = map[string]attr.Type{"cpu_cores": types.Int64Type, "ram": types.Int64Type, "hdd": types.Int64Type, "bandwidth": types.Int64Type}
+	cloudPropertiesTypes = map[string]attr.Type{"display_name": types.StringType, "notes": types.StringType}
+	cloudVNCTypes        = map[string]attr.Type{"host": types.StringType, "port": types.Int64Type}
+	cloudNetworkTypes    = map[string]attr.Type{"ip": types.StringType, "mask": types.StringType, "gateway_ip": types.StringType, "dns_list": types.ListType{ElemType: types.StringType}}
+)
+
+// objectAs returns the object's fields, or nil when it is null or unknown.
+func objectAs[T any](ctx context.Context, o types.Object) *T {
+	if !known(o) {
+		return nil
+	}
+	var v T
+	if d := o.As(ctx, &v, basetypes.ObjectAsOptions{}); d.HasError() {
+		return nil
+	}
+	return &v
+}
+
+// objectOf makes an object of the given attribute types from a struct.
+func objectOf(ctx context.Context, attrTypes map[string]attr.Type, v any) types.Object {
+	o, _ := types.ObjectValueFrom(ctx, attrTypes, v)
+	return o
 }
 
 type cloudResourcesModel struct {
@@ -219,14 +248,14 @@ func (r *cloudResource) ValidateConfig(ctx context.Context, req resource.Validat
 	} else if m.BootStatus.IsNull() && !m.InstallationImage.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("installation_image"), "installation_image without install", "installation_image needs boot_status = \"install\".")
 	}
-	if res := m.Resources; res != nil {
+	if res := objectAs[cloudResourcesModel](ctx, m.Resources); res != nil {
 		for name, v := range map[string]types.Int64{"cpu_cores": res.CPUCores, "ram": res.RAM, "hdd": res.HDD, "bandwidth": res.Bandwidth} {
 			if known(v) && v.ValueInt64() <= 0 {
 				resp.Diagnostics.AddAttributeError(path.Root("resources").AtName(name), "Invalid "+name, name+" must be a positive number.")
 			}
 		}
 	}
-	if p := m.CustomProperties; p != nil {
+	if p := objectAs[cloudPropertiesModel](ctx, m.CustomProperties); p != nil {
 		if known(p.DisplayName) && len([]rune(p.DisplayName.ValueString())) > artnet.MaxInstanceDisplayName {
 			resp.Diagnostics.AddAttributeError(path.Root("custom_properties").AtName("display_name"), "display_name too long",
 				fmt.Sprintf("display_name has at most %d characters.", artnet.MaxInstanceDisplayName))
@@ -277,7 +306,7 @@ func (r *cloudResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 			return
 		}
 	}
-	if p := plan.CustomProperties; p != nil && known(p.DisplayName) {
+	if p := objectAs[cloudPropertiesModel](ctx, plan.CustomProperties); p != nil && known(p.DisplayName) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("custom_name"), p.DisplayName)...)
 	}
 	if r.c == nil || !known(plan.InstanceID) {
@@ -285,7 +314,7 @@ func (r *cloudResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	id := plan.InstanceID.ValueInt64()
 	needsPassword := false
-	if res := plan.Resources; res != nil && (prior == nil || prior.Resources == nil || *res != *prior.Resources) {
+	if res := objectAs[cloudResourcesModel](ctx, plan.Resources); res != nil && (prior == nil || !plan.Resources.Equal(prior.Resources)) {
 		rg, err := r.c.CloudInstance.ResourcesAllowedRanges(ctx, id)
 		if err != nil {
 			if artnet.IsError(err, artnet.ErrCodeAuthorizationFailed) {
@@ -354,10 +383,14 @@ func (r *cloudResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 }
 
 func priorRes(prior *cloudModel, f func(*cloudResourcesModel) types.Int64) types.Int64 {
-	if prior == nil || prior.Resources == nil {
+	var res *cloudResourcesModel
+	if prior != nil {
+		res = objectAs[cloudResourcesModel](context.Background(), prior.Resources)
+	}
+	if res == nil {
 		return types.Int64Null()
 	}
-	return f(prior.Resources)
+	return f(res)
 }
 
 // read fills m from /cloud-instance/details; found is false when the
@@ -381,17 +414,17 @@ func (r *cloudResource) read(ctx context.Context, m *cloudModel) (found bool, er
 	if m.Shutdown.IsNull() || m.Shutdown.IsUnknown() { // imported
 		m.Shutdown = types.BoolValue(true)
 	}
-	m.Resources = &cloudResourcesModel{
+	m.Resources = objectOf(ctx, cloudResourcesTypes, cloudResourcesModel{
 		CPUCores: types.Int64Value(d.Resources.CPUCores), RAM: types.Int64Value(d.Resources.RAM),
 		HDD: types.Int64Value(d.Resources.HDD), Bandwidth: types.Int64Value(d.Resources.Bandwidth),
-	}
-	m.CustomProperties = &cloudPropertiesModel{DisplayName: types.StringValue(d.CustomProperties.DisplayName), Notes: types.StringValue(d.CustomProperties.Notes)}
-	m.VNCConfiguration = &cloudVNCModel{Host: types.StringValue(d.VNCConfiguration.Host), Port: types.Int64Value(d.VNCConfiguration.Port)}
+	})
+	m.CustomProperties = objectOf(ctx, cloudPropertiesTypes, cloudPropertiesModel{DisplayName: types.StringValue(d.CustomProperties.DisplayName), Notes: types.StringValue(d.CustomProperties.Notes)})
+	m.VNCConfiguration = objectOf(ctx, cloudVNCTypes, cloudVNCModel{Host: types.StringValue(d.VNCConfiguration.Host), Port: types.Int64Value(d.VNCConfiguration.Port)})
 	dns, _ := types.ListValueFrom(ctx, types.StringType, d.NetworkConfiguration.DNSList)
-	m.NetworkConfiguration = &cloudNetworkModel{
+	m.NetworkConfiguration = objectOf(ctx, cloudNetworkTypes, cloudNetworkModel{
 		IP: types.StringValue(d.NetworkConfiguration.IP), Mask: types.StringValue(d.NetworkConfiguration.Mask),
 		GatewayIP: types.StringValue(d.NetworkConfiguration.GatewayIP), DNSList: dns,
-	}
+	})
 	return true, nil
 }
 
@@ -404,7 +437,7 @@ func (r *cloudResource) apply(ctx context.Context, cfg tfsdk.Config, plan, prior
 	if err != nil {
 		return plan, fmt.Errorf("cloud-instance/details: %w", err)
 	}
-	if p := plan.CustomProperties; p != nil {
+	if p := objectAs[cloudPropertiesModel](ctx, plan.CustomProperties); p != nil {
 		opts := artnet.CloudCustomPropertiesEditOpts{InstanceID: id}
 		if known(p.DisplayName) && p.DisplayName.ValueString() != cur.CustomProperties.DisplayName {
 			v := p.DisplayName.ValueString()
@@ -421,7 +454,7 @@ func (r *cloudResource) apply(ctx context.Context, cfg tfsdk.Config, plan, prior
 		}
 	}
 	var res artnet.CloudResources
-	if p := plan.Resources; p != nil {
+	if p := objectAs[cloudResourcesModel](ctx, plan.Resources); p != nil {
 		for _, f := range []struct {
 			v   types.Int64
 			cur int64
