@@ -43,6 +43,10 @@ if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null;
     { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; } ||
     echo "test.sh: could not install ${need[*]}; the DNS peer / nftables tests will SKIP" >&2
 fi
+# The Terraform provider's acceptance tests (internal/tfprovider) run
+# OpenTofu, built once from the Go module proxy into a cache directory.
+ARTNET_TOFU=$(scripts/tofu.sh)
+export ARTNET_TOFU TF_ACC_TERRAFORM_PATH="$ARTNET_TOFU"
 # The end-to-end HTTP suite runs a second time on PostgreSQL.
 exec scripts/pgtest.sh bash -c '
   set -e
