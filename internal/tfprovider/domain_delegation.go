@@ -85,7 +85,9 @@ type dnsServersValidator struct{}
 func (dnsServersValidator) Description(context.Context) string {
 	return fmt.Sprintf("%d to %d distinct host names", panel.MinDNSServers, panel.MaxDNSServers)
 }
-func (v dnsServersValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v dnsServersValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (dnsServersValidator) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

@@ -3,29 +3,19 @@ package tfprovider
 import (
 	"fmt"
 	"net/netip"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-
-	"github.com/artnet-panel/artnet-panel/artnet"
 )
 
 // Helpers of the network and cloud resources (firewall, blackhole,
 // fail-over IP, cloud instance).
 
-// resClient takes the SDK client the provider hands to its resources.
-func resClient(req resource.ConfigureRequest, resp *resource.ConfigureResponse) *artnet.Client {
-	if req.ProviderData == nil { // ValidateResourceConfig runs before the provider is configured
-		return nil
-	}
-	c, ok := req.ProviderData.(*artnet.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("want *artnet.Client, got %T", req.ProviderData))
-		return nil
-	}
-	return c
+func init() {
+	registerResource(NewFirewallRulesetResource)
+	registerResource(NewIPBlackholeResource)
+	registerResource(NewFailoverIPResource)
+	registerResource(NewCloudInstanceResource)
 }
 
 // canonicalIP checks that s is an IPv4 or IPv6 address written the way the
@@ -44,20 +34,3 @@ func canonicalIP(diags *diag.Diagnostics, p path.Path, s string) (netip.Addr, bo
 	}
 	return a, true
 }
-
-// parseImportID reads a numeric import id.
-func parseImportID(diags *diag.Diagnostics, id, what string) (int64, bool) {
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil || n <= 0 {
-		diags.AddError("Invalid import id", fmt.Sprintf("The import id is the %s, a positive number; got %q.", what, id))
-		return 0, false
-	}
-	return n, true
-}
-
-// apiError reports a failed API call as an error diagnostic.
-func apiError(diags *diag.Diagnostics, what string, err error) {
-	diags.AddError("Artnet API: "+what, err.Error())
-}
-
-func netipParse(s string) (netip.Addr, error) { return netip.ParseAddr(s) }

@@ -67,7 +67,7 @@ func (r *blackholeResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 }
 
 func (r *blackholeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.c = resClient(req, resp)
+	r.c = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *blackholeResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -114,12 +114,12 @@ func (r *blackholeResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	if err != nil {
-		apiError(&resp.Diagnostics, "ip-blackholing/enable", err)
+		addAPIError(&resp.Diagnostics, "ip-blackholing/enable", err)
 		return
 	}
 	b, err := r.find(ctx, ip)
 	if err != nil {
-		apiError(&resp.Diagnostics, "ip-blackholing/list", err)
+		addAPIError(&resp.Diagnostics, "ip-blackholing/list", err)
 		return
 	}
 	if b == nil {
@@ -138,7 +138,7 @@ func (r *blackholeResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	b, err := r.find(ctx, m.IP.ValueString())
 	if err != nil {
-		apiError(&resp.Diagnostics, "ip-blackholing/list", err)
+		addAPIError(&resp.Diagnostics, "ip-blackholing/list", err)
 		return
 	}
 	if b == nil { // disabled outside this configuration: planned again
@@ -170,7 +170,7 @@ func (r *blackholeResource) Delete(ctx context.Context, req resource.DeleteReque
 	case artnet.IsError(err, artnet.ErrCodeIPNotBlackholed):
 		// Already gone: nothing to do.
 	case err != nil:
-		apiError(&resp.Diagnostics, "ip-blackholing/disable", err)
+		addAPIError(&resp.Diagnostics, "ip-blackholing/disable", err)
 	}
 }
 

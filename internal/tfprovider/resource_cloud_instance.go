@@ -223,7 +223,7 @@ func (r *cloudResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 }
 
 func (r *cloudResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.c = resClient(req, resp)
+	r.c = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *cloudResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -321,7 +321,7 @@ func (r *cloudResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 				resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "No such instance", fmt.Sprintf("Instance %d is not one of your cloud instances.", id))
 				return
 			}
-			apiError(&resp.Diagnostics, "cloud-instance/resources-allowed-ranges", err)
+			addAPIError(&resp.Diagnostics, "cloud-instance/resources-allowed-ranges", err)
 			return
 		}
 		for _, f := range []struct {
@@ -355,7 +355,7 @@ func (r *cloudResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if known(plan.InstallationImage) && (prior == nil || !plan.InstallationImage.Equal(prior.InstallationImage)) {
 		imgs, err := r.c.CloudInstance.BootInstallationImagesList(ctx, id)
 		if err != nil {
-			apiError(&resp.Diagnostics, "cloud-instance/boot-installation-images-list", err)
+			addAPIError(&resp.Diagnostics, "cloud-instance/boot-installation-images-list", err)
 			return
 		}
 		ok := false
@@ -576,7 +576,7 @@ func (r *cloudResource) Create(ctx context.Context, req resource.CreateRequest, 
 				fmt.Sprintf("Instance %d is not one of your cloud instances; the API cannot create instances (artnet_cloud_instance adopts an existing one).", plan.InstanceID.ValueInt64()))
 			return
 		}
-		apiError(&resp.Diagnostics, "adopting cloud instance", err)
+		addAPIError(&resp.Diagnostics, "adopting cloud instance", err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
@@ -590,7 +590,7 @@ func (r *cloudResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	found, err := r.read(ctx, &m)
 	if err != nil {
-		apiError(&resp.Diagnostics, "cloud-instance/details", err)
+		addAPIError(&resp.Diagnostics, "cloud-instance/details", err)
 		return
 	}
 	if !found {
@@ -609,7 +609,7 @@ func (r *cloudResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 	m, err := r.apply(ctx, req.Config, plan, prior)
 	if err != nil {
-		apiError(&resp.Diagnostics, "changing cloud instance", err)
+		addAPIError(&resp.Diagnostics, "changing cloud instance", err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
@@ -630,8 +630,9 @@ func (r *cloudResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 
 // ImportState takes the instance id.
 func (r *cloudResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, ok := parseImportID(&resp.Diagnostics, req.ID, "cloud instance id")
-	if !ok {
+	id, err := parseID("instance_id", req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), id)...)

@@ -76,7 +76,7 @@ func (r *failoverResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 }
 
 func (r *failoverResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.c = resClient(req, resp)
+	r.c = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *failoverResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -112,7 +112,7 @@ func (r *failoverResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 				fmt.Sprintf("Service %d is not one of your fail-over IP services (%v).", m.ServiceID.ValueInt64(), err))
 			return
 		}
-		apiError(&resp.Diagnostics, "fail-over-ip/details", err)
+		addAPIError(&resp.Diagnostics, "fail-over-ip/details", err)
 		return
 	}
 	if !slices.Contains(d.RealIPsAllowedList, m.RealIP.ValueString()) {
@@ -168,7 +168,7 @@ func (r *failoverResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	m, err := r.apply(ctx, plan)
 	if err != nil {
-		apiError(&resp.Diagnostics, "fail-over-ip/switch", err)
+		addAPIError(&resp.Diagnostics, "fail-over-ip/switch", err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
@@ -182,7 +182,7 @@ func (r *failoverResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	found, err := r.read(ctx, &m)
 	if err != nil {
-		apiError(&resp.Diagnostics, "fail-over-ip/details", err)
+		addAPIError(&resp.Diagnostics, "fail-over-ip/details", err)
 		return
 	}
 	if !found {
@@ -200,7 +200,7 @@ func (r *failoverResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	m, err := r.apply(ctx, plan)
 	if err != nil {
-		apiError(&resp.Diagnostics, "fail-over-ip/switch", err)
+		addAPIError(&resp.Diagnostics, "fail-over-ip/switch", err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
@@ -222,8 +222,9 @@ func (r *failoverResource) Delete(ctx context.Context, req resource.DeleteReques
 
 // ImportState takes the service id.
 func (r *failoverResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, ok := parseImportID(&resp.Diagnostics, req.ID, "fail-over IP service id")
-	if !ok {
+	id, err := parseID("service_id", req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("service_id"), id)...)

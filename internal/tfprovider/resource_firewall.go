@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -198,7 +199,7 @@ func (r *firewallResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 }
 
 func (r *firewallResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.c = resClient(req, resp)
+	r.c = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // portProtocols are the protocols with ports (as the server checks).
@@ -312,7 +313,7 @@ func canonicalRules(rules []fwRuleModel) []fwRuleModel {
 					a.MaskShort = types.Int64Unknown()
 				default:
 					bits := int64(32)
-					if ip, err := netipParse(a.IP.ValueString()); err == nil {
+					if ip, err := netip.ParseAddr(a.IP.ValueString()); err == nil {
 						bits = int64(ip.BitLen())
 					}
 					a.MaskShort = types.Int64Value(bits)
@@ -536,7 +537,7 @@ func (r *firewallResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	m, err := r.apply(ctx, plan)
 	if err != nil {
-		apiError(&resp.Diagnostics, "saving ruleset "+plan.RulesetID.ValueString(), err)
+		addAPIError(&resp.Diagnostics, "saving ruleset "+plan.RulesetID.ValueString(), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
@@ -550,7 +551,7 @@ func (r *firewallResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	found, err := r.read(ctx, &m)
 	if err != nil {
-		apiError(&resp.Diagnostics, "reading ruleset "+m.RulesetID.ValueString(), err)
+		addAPIError(&resp.Diagnostics, "reading ruleset "+m.RulesetID.ValueString(), err)
 		return
 	}
 	if !found {
@@ -568,7 +569,7 @@ func (r *firewallResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	m, err := r.apply(ctx, plan)
 	if err != nil {
-		apiError(&resp.Diagnostics, "saving ruleset "+plan.RulesetID.ValueString(), err)
+		addAPIError(&resp.Diagnostics, "saving ruleset "+plan.RulesetID.ValueString(), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
@@ -588,7 +589,7 @@ func (r *firewallResource) Delete(ctx context.Context, req resource.DeleteReques
 		err = r.c.Firewall.Save(ctx, artnet.FirewallSaveOpts{RulesetID: id})
 	}
 	if err != nil && !artnet.IsError(err, artnet.ErrCodeInvalidRulesetID) {
-		apiError(&resp.Diagnostics, "emptying ruleset "+id, err)
+		addAPIError(&resp.Diagnostics, "emptying ruleset "+id, err)
 	}
 }
 
