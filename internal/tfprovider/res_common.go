@@ -1,6 +1,7 @@
 package tfprovider
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 
@@ -33,4 +34,24 @@ func canonicalIP(diags *diag.Diagnostics, p path.Path, s string) (netip.Addr, bo
 		return a, false
 	}
 	return a, true
+}
+
+// notedError is an API error with what it means for the user (the note),
+// which addAPIError alone would drop: it shows the API's answer only.
+type notedError struct {
+	err  error
+	note string
+}
+
+func (e *notedError) Error() string { return e.err.Error() + "; " + e.note }
+func (e *notedError) Unwrap() error { return e.err }
+
+// addNotedError adds err as addAPIError does, followed by its note.
+func addNotedError(diags *diag.Diagnostics, what string, err error) {
+	detail := describeError(err)
+	var n *notedError
+	if errors.As(err, &n) {
+		detail += "\n\n" + n.note
+	}
+	diags.AddError(what, detail)
 }

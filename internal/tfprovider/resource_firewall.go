@@ -494,8 +494,8 @@ func (r *firewallResource) apply(ctx context.Context, plan fwModel) (fwModel, er
 	}
 	deadline := time.Now().Add(within)
 	unconfirmed := func(err error) error {
-		return fmt.Errorf("%w; the save is not confirmed: the server restores the previous rules of %s by itself at about %s",
-			err, id, deadline.UTC().Format(time.RFC3339))
+		return &notedError{err, fmt.Sprintf("The save is not confirmed: the server restores the previous rules of %s by itself at about %s "+
+			"(confirm_within %s after the save).", id, deadline.UTC().Format(time.RFC3339), within)}
 	}
 	cur, err := r.c.Firewall.Details(ctx, id)
 	if err != nil {
@@ -521,8 +521,8 @@ func (r *firewallResource) apply(ctx context.Context, plan fwModel) (fwModel, er
 	}
 	if err := r.c.Firewall.SaveConfirm(ctx, id); err != nil {
 		if artnet.IsError(err, artnet.ErrCodeNothingToConfirm) {
-			return plan, fmt.Errorf("firewall/save-confirm: %w: the confirmation came after confirm_within (%s) and the server "+
-				"restored the previous rules; raise confirm_within", err, within)
+			return plan, &notedError{err, fmt.Sprintf("The confirmation came after confirm_within (%s) and the server "+
+				"restored the previous rules; raise confirm_within.", within)}
 		}
 		return plan, unconfirmed(fmt.Errorf("firewall/save-confirm: %w", err))
 	}
@@ -537,7 +537,7 @@ func (r *firewallResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	m, err := r.apply(ctx, plan)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "saving ruleset "+plan.RulesetID.ValueString(), err)
+		addNotedError(&resp.Diagnostics, "saving ruleset "+plan.RulesetID.ValueString(), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
@@ -569,7 +569,7 @@ func (r *firewallResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	m, err := r.apply(ctx, plan)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "saving ruleset "+plan.RulesetID.ValueString(), err)
+		addNotedError(&resp.Diagnostics, "saving ruleset "+plan.RulesetID.ValueString(), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)

@@ -385,3 +385,65 @@ func TestAccFailoverIP(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An apply that breaks between the save and its confirmation rolls back
+// by itself: the provider runs with a sub-key that may save but not
+// confirm (api-key-out-of-scope stands for any failure after the save:
+// a lost connection, a killed process). The apply fails saying when the
+// previous rules come back; the server restores them after
+// confirm_within (30 s), in the API and in the kernel, and the plan of
+// the previous configuration is then empty again.
+func TestAccFirewallRulesetRollback(t *testing.T) {
+	ns := newNetns(t)
+	n := startArtnetd(t, "--firewall", "nft", "--firewall-netns", ns)
+	ctx := context.Background()
+	sub, err := n.Client.APIKeys.Create(ctx, artnet.APIKeyCreateOpts{Label: "no confirm",
+		Scope: []string{"firewall/list", "firewall/details", "firewall/save", "firewall/enable", "firewall/disable"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := `
+resource "artnet_firewall_ruleset" "web" {
+  ruleset_id = "fw-12345"
+  rules = { in = [{ policy = "ACCEPT", protocol = 6, destination = { port = { begin = 22 } } }, { policy = "DROP" }] }
+}`
+	// Locks everything out; saved, never confirmed.
+	broken := `
+resource "artnet_firewall_ruleset" "web" {
+  ruleset_id     = "fw-12345"
+  confirm_within = 30
+  rules          = { in = [{ policy = "DROP" }] }
+}`
+	goodKernel := []string{"tcp dport 22 accept", "drop"}
+	accTest(t,
+		resource.TestStep{Config: n.config(good), Check: checkKernel(t, ns, goodKernel...)},
+		resource.TestStep{
+			Config:      strings.Replace(n.config(broken), n.APIKey, sub.APIKey, 1),
+			ExpectError: regexp.MustCompile(`(?s)api-key-out-of-scope.*restores the previous rules`),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				// The broken rules are in force until the server restores
+				// the previous ones (it checks every second).
+				deadline := time.Now().Add(2 * time.Minute)
+				for {
+					d, err := n.Client.Firewall.Details(ctx, "fw-12345")
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(d.Rules.In) == 2 {
+						return
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("the unconfirmed save was not rolled back: %+v", d.Rules)
+					}
+					time.Sleep(500 * time.Millisecond)
+				}
+			},
+			Config:   n.config(good),
+			PlanOnly: true,
+			Check:    checkKernel(t, ns, goodKernel...),
+		},
+		resource.TestStep{Config: n.config(good), Check: checkKernel(t, ns, goodKernel...)},
+	)
+}
