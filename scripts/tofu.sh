@@ -16,8 +16,8 @@ if [ ! -x "$bin" ]; then
   echo "tofu.sh: building OpenTofu $version into $bin (a few minutes, once)" >&2
   tmp="$bin.tmp.$$"
   trap 'rm -f "$tmp"' EXIT
-  (cd tools/opentofu && go build -trimpath -o "$tmp" github.com/opentofu/opentofu/cmd/tofu) >&2
+  (cd tools/opentofu && go build -trimpath -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$tmp" github.com/opentofu/opentofu/cmd/tofu) >&2
   mv "$tmp" "$bin"
 fi
-"$bin" version >/dev/null
+"$bin" version >/dev/null 2>&1
 echo "$bin"

@@ -143,15 +143,23 @@ func TestAccDNSZoneValidation(t *testing.T) {
 	n := startArtnetd(t)
 	for _, tc := range []struct{ hcl, want string }{
 		{`resource "artnet_dns_zone" "z" { domain = "nodot" }`, "at least two labels"},
-		{`resource "artnet_dns_zone" "z" { domain = "x.acme.test"
-  type = "secondary" }`, "value must be one of"},
-		{`resource "artnet_dns_zone" "z" { domain = "x.acme.test"
-  type = "secoundary" }`, "Missing master_nameserver"},
-		{`resource "artnet_dns_zone" "z" { domain = "x.acme.test"
-  master_nameserver = "192.0.2.1" }`, "for type = \"secoundary\" zones only"},
-		{`resource "artnet_dns_zone" "z" { domain = "x.acme.test"
+		{`resource "artnet_dns_zone" "z" {
+  domain = "x.acme.test"
+  type = "secondary"
+}`, "value must be one of"},
+		{`resource "artnet_dns_zone" "z" {
+  domain = "x.acme.test"
   type = "secoundary"
-  master_nameserver = "127.0.0.1" }`, "cannot be a master name server"},
+}`, "Missing master_nameserver"},
+		{`resource "artnet_dns_zone" "z" {
+  domain = "x.acme.test"
+  master_nameserver = "192.0.2.1"
+}`, "for type = \"secoundary\" zones only"},
+		{`resource "artnet_dns_zone" "z" {
+  domain = "x.acme.test"
+  type = "secoundary"
+  master_nameserver = "127.0.0.1"
+}`, "cannot be a master name server"},
 	} {
 		accTest(t, resource.TestStep{Config: n.config(tc.hcl), PlanOnly: true,
 			ExpectError: regexp.MustCompile(regexp.QuoteMeta(tc.want))})
