@@ -49,6 +49,15 @@ func (r *blackholeResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 		Description: "Blackholing of one of your addresses: all traffic to it is dropped at the network's edge " +
 			"(/ip-blackholing/enable). A blackhole set by the network administrator (type \"admin\") cannot be " +
 			"removed by you: destroying a resource whose blackhole is of type admin leaves it in place with a warning.",
+		MarkdownDescription: "Blackholing of one of your addresses: all traffic to it is dropped at the network's edge (`/ip-blackholing/enable`; artnetd " +
+			"announces the host route with the BLACKHOLE community over BGP). Destroy lifts it (`/ip-blackholing/disable`).\n\n" +
+			"**Blackholes of the network administrator.** `/ip-blackholing/list` marks each blackhole `customer` (set by you) or `admin` " +
+			"(set by the network administrator; you cannot remove it). The resource never creates an admin blackhole: creating one for an " +
+			"address the administrator blackholed fails with an error saying so. Its `type` shows `admin` when the operator took the " +
+			"address over, or when you imported an admin blackhole to watch it; destroying it then leaves the blackhole in place with a " +
+			"warning instead of failing (`admin-blackhole`). An address you blackholed already must be imported, not created.\n\n" +
+			"**Drift.** A blackhole lifted outside this configuration leaves the state at refresh and the next plan creates it again.\n\n" +
+			"Import: `tofu import artnet_ip_blackhole.NAME IP` (an address of `/ip-blackholing/list`).",
 		Attributes: map[string]schema.Attribute{
 			"ip": schema.StringAttribute{
 				Required: true,

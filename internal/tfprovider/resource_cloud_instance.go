@@ -141,6 +141,26 @@ func (r *cloudResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		Description: "An existing cloud instance: its resources, custom properties, power state and boot mode. The API cannot " +
 			"create instances, so create adopts one; destroy leaves it as it is (a warning says so). The management password " +
 			"is never stored: instance_password_wo (write-only), or the environment variable ARTNET_INSTANCE_PASSWORD_<instance_id>.",
+		MarkdownDescription: "An existing cloud instance: its hardware resources, custom properties, power state and boot mode (the `cloud-instance` " +
+			"module).\n\n" +
+			"**Create adopts, destroy leaves.** The API cannot create instances (they come from the operator), so create adopts an " +
+			"existing instance, like an import that then applies the configuration, and fails when the instance is not yours. " +
+			"`/cloud-instance/delete` exists but is irreversible and could not be undone by a create, so destroy leaves the instance as it " +
+			"is (running or not, with its disk) and says so in a warning.\n\n" +
+			"**The management password** is needed to change resources, power state or boot mode, and never enters the plan or the state: " +
+			"`instance_password_wo`, a write-only attribute, with clients that have them (Terraform >= 1.11, OpenTofu >= 1.11); otherwise " +
+			"(OpenTofu 1.10 and older) the provider's environment: `ARTNET_INSTANCE_PASSWORD_<instance_id>` (e.g. " +
+			"`ARTNET_INSTANCE_PASSWORD_1`), then `ARTNET_INSTANCE_PASSWORD`. A plan that would change something needing it fails when " +
+			"neither is set. Custom properties need no password. The resource does not change the password (`/cloud-instance/password-change` " +
+			"needs the old one: use `artnet cloud-instance password-change`).\n\n" +
+			"**Resource changes** go through `/cloud-instance/resources-negotiate` with the `shutdown` this configuration allows, and " +
+			"restart the machine. They are checked at plan time against `/cloud-instance/resources-allowed-ranges` (range and step), and " +
+			"`hdd` can only grow; an `installation_image` against `/cloud-instance/boot-installation-images-list`. The price of the " +
+			"resources is not an attribute (it changes with them): ask `artnet cloud-instance resources-calculate-price`.\n\n" +
+			"**Drift.** Every refresh reads `/cloud-instance/details`: resources, properties, power state and boot status changed outside " +
+			"this configuration show as changes of the attributes you set. The API does not answer which installation image is set, so " +
+			"only a change of `boot_status` is seen, not one of the image.\n\n" +
+			"Import: `tofu import artnet_cloud_instance.NAME INSTANCE_ID` (the id of `/cloud-instance/list`).",
 		Attributes: map[string]schema.Attribute{
 			"instance_id": schema.Int64Attribute{
 				Required:      true,

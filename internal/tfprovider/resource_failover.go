@@ -50,6 +50,13 @@ func (r *failoverResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		Description: "The real IP (target) of a fail-over IP service: where the traffic of its virtual IP goes " +
 			"(/fail-over-ip/switch). The service itself is not created or deleted: destroying the resource " +
 			"leaves the virtual IP routed to its last real IP (a warning says so).",
+		MarkdownDescription: "The real IP (target) of a fail-over IP service: where the traffic of its virtual IP goes (`/fail-over-ip/details`, " +
+			"`/fail-over-ip/switch`; artnetd announces the virtual IP's host route with the real IP as next hop over BGP).\n\n" +
+			"The service belongs to the operator and always points somewhere: **create** switches it to `real_ip`; **destroy changes " +
+			"nothing**: the virtual IP stays routed to its last real IP, and a warning says so. `real_ip` is checked at plan time against " +
+			"the service's `real_ips_allowed_list` (one `/fail-over-ip/details` call). A switch made outside this configuration shows as a " +
+			"change of `real_ip` in the next plan.\n\n" +
+			"Import: `tofu import artnet_failover_ip.NAME SERVICE_ID` (the id of `/fail-over-ip/list`).",
 		Attributes: map[string]schema.Attribute{
 			"service_id": schema.Int64Attribute{
 				Required:      true,

@@ -158,6 +158,24 @@ func (r *firewallResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		Description: "The rules and the state of one firewall ruleset. The ruleset itself is the operator's: create takes it " +
 			"over, destroy disables filtering and empties it. Every save is commit-confirmed: saved with confirm_within, " +
 			"read back, then confirmed (/firewall/save-confirm); an apply that breaks in between is rolled back by the server.",
+		MarkdownDescription: "The rules (incoming and outgoing) and the enabled state of one firewall ruleset (`/firewall/details`, `/firewall/save`, " +
+			"`/firewall/enable`, `/firewall/disable`).\n\n" +
+			"Rulesets belong to the operator: the API neither creates nor deletes them (`/firewall/list` shows yours). **Create** takes a " +
+			"ruleset over: its rules become the configuration's. **Destroy** disables filtering and saves an empty ruleset; the ruleset " +
+			"itself stays.\n\n" +
+			"**Commit-confirmed saves.** Every save uses artnetd's extension: `/firewall/save` with `confirm_within`, a read of the ruleset " +
+			"through the API, then `/firewall/save-confirm`. If the apply breaks in between (the provider is killed, the network fails, or " +
+			"the new rules cut the machine running OpenTofu off from the API) the save is never confirmed and the server restores the " +
+			"previous rules by itself when `confirm_within` runs out; the failed apply says when. A confirmation that arrives after the " +
+			"deadline fails the apply (`nothing-to-confirm`: the previous rules are back; raise `confirm_within`). Enabling or disabling " +
+			"is not covered by the window (the API has none for it): it happens after the save, before the confirmation.\n\n" +
+			"**Validation.** At plan time, by the server's rules: policy, protocol range, addresses in canonical form, mask ranges by " +
+			"address family, port ranges, ports only with a protocol that has them (6 TCP, 17 UDP, 33 DCCP, 132 SCTP, 136 UDP-Lite). " +
+			"The plan shows what the server stores (`mask_short` and a one-ended port range filled in), so the plan after an apply is " +
+			"empty. The number of rules (`too-many-rules`) is checked by the server at apply.\n\n" +
+			"**Drift.** Every refresh reads `/firewall/details`: rules or the enabled state changed through the API or the panel show " +
+			"in the next plan, and the apply puts the configuration back.\n\n" +
+			"Import: `tofu import artnet_firewall_ruleset.NAME RULESET_ID` (the `id` of `/firewall/list`).",
 		Attributes: map[string]schema.Attribute{
 			"ruleset_id": schema.StringAttribute{
 				Required:      true,
