@@ -75,7 +75,7 @@ resource "artnet_cloud_instance" "web" {
 		},
 		resource.TestStep{
 			Config:           v2,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}},
+			ConfigPlanChecks: plans(addr, plancheck.ResourceActionUpdate),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				api(`cpu=2 ram=2048 hdd=20 name="tofu web" notes="managed" state=stopped boot=install`),
 				resource.TestCheckResourceAttr(addr, "installation_image", "debian-12"),
@@ -100,7 +100,7 @@ resource "artnet_cloud_instance" "web" {
 				}
 			},
 			Config:           v2,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}},
+			ConfigPlanChecks: plans(addr, plancheck.ResourceActionUpdate),
 			Check:            api(`cpu=2 ram=2048 hdd=20 name="tofu web" notes="managed" state=stopped boot=install`),
 		},
 		resource.TestStep{

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
@@ -168,17 +170,23 @@ func (r *failoverResource) apply(ctx context.Context, plan failoverModel) (failo
 }
 
 func (r *failoverResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+// save switches to the planned real_ip (Create and Update alike: the
+// service always exists) and stores what the API answers.
+func (r *failoverResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
 	var plan failoverModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	diags.Append(p.Get(ctx, &plan)...)
+	if diags.HasError() {
 		return
 	}
 	m, err := r.apply(ctx, plan)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "fail-over-ip/switch", err)
+		addAPIError(diags, "fail-over-ip/switch", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	diags.Append(state.Set(ctx, m)...)
 }
 
 func (r *failoverResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -200,17 +208,7 @@ func (r *failoverResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *failoverResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan failoverModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m, err := r.apply(ctx, plan)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "fail-over-ip/switch", err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 // Delete changes nothing: a fail-over IP always points somewhere, and the

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
@@ -548,17 +549,23 @@ func (r *firewallResource) apply(ctx context.Context, plan fwModel) (fwModel, er
 }
 
 func (r *firewallResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+// save applies the plan (Create and Update alike: the ruleset always
+// exists) and stores what the API answers.
+func (r *firewallResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
 	var plan fwModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	diags.Append(p.Get(ctx, &plan)...)
+	if diags.HasError() {
 		return
 	}
 	m, err := r.apply(ctx, plan)
 	if err != nil {
-		addNotedError(&resp.Diagnostics, "saving ruleset "+plan.RulesetID.ValueString(), err)
+		addNotedError(diags, "saving ruleset "+plan.RulesetID.ValueString(), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	diags.Append(state.Set(ctx, m)...)
 }
 
 func (r *firewallResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -580,17 +587,7 @@ func (r *firewallResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *firewallResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan fwModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m, err := r.apply(ctx, plan)
-	if err != nil {
-		addNotedError(&resp.Diagnostics, "saving ruleset "+plan.RulesetID.ValueString(), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 // Delete disables filtering and saves an empty ruleset (the ruleset

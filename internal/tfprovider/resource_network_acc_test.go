@@ -27,6 +27,11 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/driver/gobgp"
 )
 
+// plans checks the action the plan of a step takes on addr.
+func plans(addr string, action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}}
+}
+
 // newNetns creates a network namespace for the test (removed at its end).
 // It needs root, as CI has.
 func newNetns(t *testing.T) string {
@@ -147,7 +152,7 @@ resource "artnet_firewall_ruleset" "web" {
 		},
 		resource.TestStep{
 			Config:           v2,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}},
+			ConfigPlanChecks: plans(addr, plancheck.ResourceActionUpdate),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr(addr, "rules.in.0.source.mask_short", "32"),
 				resource.TestCheckResourceAttr(addr, "rules.out.#", "1"),
@@ -175,7 +180,7 @@ resource "artnet_firewall_ruleset" "web" {
 				}
 			},
 			Config:           v2,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}},
+			ConfigPlanChecks: plans(addr, plancheck.ResourceActionUpdate),
 			Check:            resource.ComposeAggregateTestCheckFunc(resource.TestCheckResourceAttr(addr, "enabled", "true"), checkKernel(t, ns, v2Kernel...)),
 		},
 		resource.TestStep{
@@ -263,7 +268,7 @@ func TestAccIPBlackhole(t *testing.T) {
 		resource.TestStep{
 			// The address is the blackhole: a new one replaces it.
 			Config:           v6,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)}},
+			ConfigPlanChecks: plans(addr, plancheck.ResourceActionDestroyBeforeCreate),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				checkRIB(col, "the IPv6 blackhole and the IPv4 one withdrawn", func(r map[netip.Prefix]bgp.Announcement) bool {
 					return blackholed("2a01:1234:5678::5/128")(r) && notAnnounced("123.123.124.5/32")(r)
@@ -282,7 +287,7 @@ func TestAccIPBlackhole(t *testing.T) {
 				}
 			},
 			Config:           v6,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)}},
+			ConfigPlanChecks: plans(addr, plancheck.ResourceActionCreate),
 			Check:            checkRIB(col, "the blackhole again", blackholed("2a01:1234:5678::5/128")),
 		},
 		resource.TestStep{
@@ -350,7 +355,7 @@ func TestAccFailoverIP(t *testing.T) {
 		},
 		resource.TestStep{
 			Config:           cfg("123.123.123.123"),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}},
+			ConfigPlanChecks: plans(addr, plancheck.ResourceActionUpdate),
 			Check:            routedTo("123.123.123.123"),
 		},
 		resource.TestStep{
@@ -364,7 +369,7 @@ func TestAccFailoverIP(t *testing.T) {
 				}
 			},
 			Config:           cfg("123.123.123.123"),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}},
+			ConfigPlanChecks: plans(addr, plancheck.ResourceActionUpdate),
 			Check:            routedTo("123.123.123.123"),
 		},
 		resource.TestStep{
