@@ -452,3 +452,50 @@ resource "artnet_firewall_ruleset" "web" {
 		resource.TestStep{Config: n.config(good), Check: checkKernel(t, ns, goodKernel...)},
 	)
 }
+
+// Destroying what the API cannot delete, or what is not the customer's
+// to remove, leaves it and says so: the warnings as tofu prints them (the
+// built provider through dev_overrides, as TestExamples runs it).
+func TestAccDestroyLeavesWithWarning(t *testing.T) {
+	n := startArtnetd(t)
+	cli := newTofuCLI(t, n)
+	dir := t.TempDir()
+	main := `terraform {
+  required_providers {
+    artnet = { source = "artnet-panel/artnet" }
+  }
+}
+resource "artnet_failover_ip" "vip" {
+  service_id = 12353
+  real_ip    = "123.123.125.10"
+}
+resource "artnet_cloud_instance" "web" {
+  instance_id       = 1
+  custom_properties = { notes = "left by destroy" }
+}
+resource "artnet_ip_blackhole" "admin" {
+  ip = "123.123.124.6"
+}
+`
+	if err := os.WriteFile(dir+"/main.tf", []byte(main), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli.mustRun(dir, "import", "-input=false", "-no-color", "artnet_ip_blackhole.admin", "123.123.124.6")
+	cli.mustRun(dir, "apply", "-auto-approve", "-input=false", "-no-color")
+	out := cli.mustRun(dir, "destroy", "-auto-approve", "-input=false", "-no-color")
+	for _, want := range []string{"Warning: Fail-over IP left in place", "Warning: Cloud instance left as it is", "Warning: Blackhole left in place"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("tofu destroy did not warn %q:\n%s", want, out)
+		}
+	}
+	ctx := context.Background()
+	if d, err := n.Client.FailOverIP.Details(ctx, 12353); err != nil || d.RealIP != "123.123.125.10" {
+		t.Errorf("fail-over IP after destroy: %+v, %v", d, err)
+	}
+	if d, err := n.Client.CloudInstance.Details(ctx, 1); err != nil || d.CustomProperties.Notes != "left by destroy" || d.State != "running" {
+		t.Errorf("instance after destroy: %+v, %v", d, err)
+	}
+	if list, err := n.Client.IPBlackholing.List(ctx); err != nil || !slices.Contains(list, artnet.BlackholedIP{IP: "123.123.124.6", Type: artnet.BlackholeTypeAdmin}) {
+		t.Errorf("blackholes after destroy: %v, %v", list, err)
+	}
+}
