@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,6 +33,8 @@ func plans(addr string, action plancheck.ResourceActionType) resource.ConfigPlan
 	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}}
 }
 
+var netnsSeq atomic.Int64
+
 // newNetns creates a network namespace for the test (removed at its end).
 // It needs root, as CI has.
 func newNetns(t *testing.T) string {
@@ -39,7 +42,7 @@ func newNetns(t *testing.T) string {
 	if _, err := exec.LookPath("nft"); err != nil {
 		t.Fatalf("nft not found (Debian package nftables; scripts/test.sh installs it): %v", err)
 	}
-	name := fmt.Sprintf("tfacc%d", os.Getpid())
+	name := fmt.Sprintf("tfacc%d-%d", os.Getpid(), netnsSeq.Add(1))
 	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
 		t.Fatalf("ip netns add %s (run as root): %v: %s", name, err, out)
 	}
@@ -101,6 +104,7 @@ func checkConfirmed(c *artnet.Client, id string) resource.TestCheckFunc {
 }
 
 func TestAccFirewallRuleset(t *testing.T) {
+	t.Parallel()
 	ns := newNetns(t)
 	n := startArtnetd(t, "--firewall", "nft", "--firewall-netns", ns)
 	const addr = "artnet_firewall_ruleset.web"
@@ -250,6 +254,7 @@ func notAnnounced(p string) func(map[netip.Prefix]bgp.Announcement) bool {
 }
 
 func TestAccIPBlackhole(t *testing.T) {
+	t.Parallel()
 	n, col := startBGP(t)
 	const addr = "artnet_ip_blackhole.ddos"
 	v4 := n.config(`resource "artnet_ip_blackhole" "ddos" { ip = "123.123.124.5" }`)
@@ -330,6 +335,7 @@ func TestAccIPBlackhole(t *testing.T) {
 }
 
 func TestAccFailoverIP(t *testing.T) {
+	t.Parallel()
 	n, col := startBGP(t)
 	const addr = "artnet_failover_ip.vip"
 	cfg := func(ip string) string {
@@ -399,6 +405,7 @@ func TestAccFailoverIP(t *testing.T) {
 // confirm_within (30 s), in the API and in the kernel, and the plan of
 // the previous configuration is then empty again.
 func TestAccFirewallRulesetRollback(t *testing.T) {
+	t.Parallel()
 	ns := newNetns(t)
 	n := startArtnetd(t, "--firewall", "nft", "--firewall-netns", ns)
 	ctx := context.Background()
@@ -457,6 +464,7 @@ resource "artnet_firewall_ruleset" "web" {
 // to remove, leaves it and says so: the warnings as tofu prints them (the
 // built provider through dev_overrides, as TestExamples runs it).
 func TestAccDestroyLeavesWithWarning(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	cli := newTofuCLI(t, n)
 	dir := t.TempDir()
