@@ -5,9 +5,19 @@
 # through tools/tfplugindocs). The schema comes from
 # `tofu providers schema -json` on the provider built here, found through a
 # dev_overrides CLI configuration: no registry, no Terraform download.
+#
+#   scripts/tfdocs.sh        rewrites docs/terraform
+#   scripts/tfdocs.sh DIR    writes DIR/docs/terraform instead (the test
+#                            that docs/terraform is up to date compares them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+if [ $# -gt 0 ]; then
+  root=$(cd "$1" && pwd)
+  mkdir -p "$root/examples" "$root/docs"
+  cp -r examples/terraform "$root/examples/"
+  [ ! -d docs/terraform-templates ] || cp -r docs/terraform-templates "$root/docs/"
+fi
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/artnet-panel"
 docs="$cache/tfplugindocs-v0.24.0"
 if [ ! -x "$docs" ]; then

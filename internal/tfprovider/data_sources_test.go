@@ -15,6 +15,7 @@ import (
 // TestAccDataSources: every data source shows what the SDK reads from the
 // same server.
 func TestAccDataSources(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	ctx := context.Background()
 	all, err := n.Client.Services.List(ctx, artnet.ServiceListOpts{})

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -199,12 +197,12 @@ var errNoChange = errors.New("no change")
 
 // editZone runs one change of a primary zone's records: read, mutate,
 // write with the serial read; on incorrect-soa-serial read again, up to
-// maxEditAttempts rounds. mutate gets the zone's domain and a copy of its
-// records and returns the new set (errNoChange: nothing to write).
+// maxEditAttempts rounds (retrySerial). mutate gets the zone's domain and
+// a copy of its records and returns the new set (errNoChange: nothing to
+// write).
 func editZone(ctx context.Context, c *artnet.Client, zoneID int64, mutate func(domain string, recs []artnet.DNSRecord) ([]artnet.DNSRecord, error)) error {
 	defer lockZone(zoneID)()
-	delay := 50 * time.Millisecond
-	for attempt := 1; ; attempt++ {
+	return retrySerial(ctx, artnet.ErrCodeIncorrectSOASerial, fmt.Sprintf("zone %d", zoneID), func() error {
 		z, err := c.DNS.DetailsPrimary(ctx, zoneID)
 		if err != nil {
 			return err
@@ -216,20 +214,8 @@ func editZone(ctx context.Context, c *artnet.Client, zoneID int64, mutate func(d
 		if err != nil {
 			return err
 		}
-		err = c.DNS.EditPrimaryRecords(ctx, artnet.DNSEditPrimaryRecordsOpts{ZoneID: zoneID, Serial: z.Serial, Records: recs})
-		if err == nil || !artnet.IsError(err, artnet.ErrCodeIncorrectSOASerial) {
-			return err
-		}
-		if attempt == maxEditAttempts {
-			return fmt.Errorf("zone %d changed under every one of %d attempts: %w", zoneID, attempt, err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(delay/2 + rand.N(delay)):
-		}
-		delay = min(2*delay, 2*time.Second)
-	}
+		return c.DNS.EditPrimaryRecords(ctx, artnet.DNSEditPrimaryRecordsOpts{ZoneID: zoneID, Serial: z.Serial, Records: recs})
+	})
 }
 
 // recordOf is the record of m as sent to the API.

@@ -26,6 +26,21 @@ func (n *artnetdNode) addZone(t testing.TB, domain string) int64 {
 	return z.ID
 }
 
+// editRecords changes a zone's records through the SDK (a change made by
+// hand): edit gets the records and returns the new set.
+func (n *artnetdNode) editRecords(t testing.TB, zoneID int64, edit func([]artnet.DNSRecord) []artnet.DNSRecord) {
+	t.Helper()
+	ctx := context.Background()
+	z, err := n.Client.DNS.DetailsPrimary(ctx, zoneID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Client.DNS.EditPrimaryRecords(ctx, artnet.DNSEditPrimaryRecordsOpts{
+		ZoneID: zoneID, Serial: z.Serial, Records: edit(z.Records)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // records returns the zone's records.
 func (n *artnetdNode) records(t testing.TB, zoneID int64) []artnet.DNSRecord {
 	t.Helper()
@@ -37,6 +52,7 @@ func (n *artnetdNode) records(t testing.TB, zoneID int64) []artnet.DNSRecord {
 }
 
 func TestAccDNSRecord(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	zone := `resource "artnet_dns_zone" "z" {
   domain = "rec.acme.test"
@@ -110,15 +126,7 @@ resource "artnet_dns_record" "txt" {
 		// meanwhile is kept.
 		resource.TestStep{
 			PreConfig: func() {
-				recs := append(n.records(t, zid), unmanaged)
-				z, err := n.Client.DNS.DetailsPrimary(context.Background(), zid)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := n.Client.DNS.EditPrimaryRecords(context.Background(),
-					artnet.DNSEditPrimaryRecordsOpts{ZoneID: zid, Serial: z.Serial, Records: recs}); err != nil {
-					t.Fatal(err)
-				}
+				n.editRecords(t, zid, func(recs []artnet.DNSRecord) []artnet.DNSRecord { return append(recs, unmanaged) })
 			},
 			Config: records("192.0.2.11", 600),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -143,24 +151,18 @@ resource "artnet_dns_record" "txt" {
 		// record deleted through the API is planned again.
 		resource.TestStep{
 			PreConfig: func() {
-				z, err := n.Client.DNS.DetailsPrimary(context.Background(), zid)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var recs []artnet.DNSRecord
-				for _, r := range z.Records {
-					switch {
-					case r.Type == "A":
-						r.TTL = 120
-					case r.Type == "MX":
-						continue
+				n.editRecords(t, zid, func(old []artnet.DNSRecord) (recs []artnet.DNSRecord) {
+					for _, r := range old {
+						switch r.Type {
+						case "A":
+							r.TTL = 120
+						case "MX":
+							continue
+						}
+						recs = append(recs, r)
 					}
-					recs = append(recs, r)
-				}
-				if err := n.Client.DNS.EditPrimaryRecords(context.Background(),
-					artnet.DNSEditPrimaryRecordsOpts{ZoneID: zid, Serial: z.Serial, Records: recs}); err != nil {
-					t.Fatal(err)
-				}
+					return recs
+				})
 			},
 			Config: records("192.0.2.11", 600),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -192,6 +194,7 @@ resource "artnet_dns_record" "txt" {
 // provider's read and its write (the zone's serial moved on) is not
 // overwritten: the provider reads again and applies its change on top.
 func TestDNSRecordSerialRetry(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	ctx := context.Background()
 	zid := n.addZone(t, "race.acme.test")
@@ -255,6 +258,7 @@ func TestDNSRecordSerialRetry(t *testing.T) {
 
 // TestAccDNSRecordValidation: the server's record rules fail the plan.
 func TestAccDNSRecordValidation(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	for _, tc := range []struct{ body, want string }{
 		{`type = "A"

@@ -40,10 +40,9 @@ type dnsZoneModel struct {
 }
 
 var (
-	_ resource.ResourceWithConfigure        = (*dnsZoneResource)(nil)
-	_ resource.ResourceWithImportState      = (*dnsZoneResource)(nil)
-	_ resource.ResourceWithValidateConfig   = (*dnsZoneResource)(nil)
-	_ resource.ResourceWithConfigValidators = (*dnsZoneResource)(nil)
+	_ resource.ResourceWithConfigure      = (*dnsZoneResource)(nil)
+	_ resource.ResourceWithImportState    = (*dnsZoneResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*dnsZoneResource)(nil)
 )
 
 func (r *dnsZoneResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -98,8 +97,6 @@ func (r *dnsZoneResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 		},
 	}
 }
-
-func (r *dnsZoneResource) ConfigValidators(context.Context) []resource.ConfigValidator { return nil }
 
 // ValidateConfig: master_nameserver is given for secondary zones and only
 // for them.

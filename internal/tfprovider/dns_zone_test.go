@@ -40,6 +40,7 @@ func stateID(s *terraform.State, addr string) (int64, error) {
 }
 
 func TestAccDNSZone(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	primary := `resource "artnet_dns_zone" "p" {
   domain = "tf1.acme.test"
@@ -140,6 +141,7 @@ func TestAccDNSZone(t *testing.T) {
 
 // TestAccDNSZoneValidation: the server's rules fail the plan.
 func TestAccDNSZoneValidation(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	for _, tc := range []struct{ hcl, want string }{
 		{`resource "artnet_dns_zone" "z" { domain = "nodot" }`, "at least two labels"},

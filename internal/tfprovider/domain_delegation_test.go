@@ -27,6 +27,7 @@ func (n *artnetdNode) dnsServers(t testing.TB) []string {
 }
 
 func TestAccDomainDelegation(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	cfg := func(servers string) string {
 		return n.config(fmt.Sprintf(`
@@ -87,6 +88,7 @@ resource "artnet_domain_delegation" "d" {
 }
 
 func TestAccDomainDelegationValidation(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	for _, tc := range []struct{ servers, want string }{
 		{`["ns1.example.net"]`, "dns-servers-insufficient"},

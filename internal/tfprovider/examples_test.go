@@ -162,6 +162,7 @@ func workdir(t testing.TB, example string) string {
 }
 
 func TestExamples(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	cli := newTofuCLI(t, n)
 	if code, out := cli.run(examplesDir, "fmt", "-check", "-recursive", "-no-color"); code != 0 {
@@ -227,4 +228,43 @@ func TestDocsAndExamplesComplete(t *testing.T) {
 		f().Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: TypeName}, &resp)
 		check("data-sources", resp.TypeName)
 	}
+}
+
+// TestDocsUpToDate: docs/terraform is what scripts/tfdocs.sh generates from
+// the provider's schema and the examples now (run it after changing them).
+func TestDocsUpToDate(t *testing.T) {
+	t.Parallel()
+	tofuPath(t) // the script's schema step runs it
+	dir := t.TempDir()
+	cmd := exec.Command("bash", filepath.Join("..", "..", "scripts", "tfdocs.sh"), dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("scripts/tfdocs.sh: %v\n%s", err, out)
+	}
+	want := filepath.Join(dir, "docs", "terraform")
+	have := filepath.Join("..", "..", "docs", "terraform")
+	seen := map[string]bool{}
+	err := filepath.WalkDir(want, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(want, p)
+		seen[rel] = true
+		w, _ := os.ReadFile(p)
+		h, err := os.ReadFile(filepath.Join(have, rel))
+		if err != nil || !bytes.Equal(w, h) {
+			t.Errorf("docs/terraform/%s is not what scripts/tfdocs.sh generates: run it", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	filepath.WalkDir(have, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if rel, _ := filepath.Rel(have, p); !seen[rel] {
+				t.Errorf("docs/terraform/%s is not generated any more: remove it", rel)
+			}
+		}
+		return err
+	})
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -133,4 +135,29 @@ func serviceGone(ctx context.Context, c *artnet.Client, err error) (bool, error)
 		return false, err
 	}
 	return true, nil
+}
+
+// retrySerial runs one read-modify-write round of an object guarded by a
+// serial (a zone's records, a rev-dns subclass) until it does not fail
+// with mismatchCode (the object changed between the round's read and its
+// write), at most maxEditAttempts rounds, with a jittered backoff between
+// them. Each round reads again, so another writer's change is never
+// overwritten. what names the object in the final error.
+func retrySerial(ctx context.Context, mismatchCode, what string, round func() error) error {
+	delay := 50 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := round()
+		if err == nil || !artnet.IsError(err, mismatchCode) {
+			return err
+		}
+		if attempt == maxEditAttempts {
+			return fmt.Errorf("%s changed under every one of %d attempts: %w", what, attempt, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay/2 + rand.N(delay)):
+		}
+		delay = min(2*delay, 2*time.Second)
+	}
 }

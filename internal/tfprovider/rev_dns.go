@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/netip"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -55,7 +53,7 @@ func (r *revDNSResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 		MarkdownDescription: "The PTR record (reverse DNS) of one address of the customer's subnetworks " +
 			"(`/rev-dns/list`). The provider finds the subnetwork and configuration subclass of the address " +
 			"and edits that subclass's records under its serial (re-reading and retrying on `invalid-serial`). " +
-			"Destroying the resource deletes the PTR.\n\n" +
+			"An address has one PTR: creating the resource replaces a PTR set before; destroying it deletes the PTR.\n\n" +
 			"Import: `tofu import artnet_rev_dns.NAME ADDRESS` (e.g. `123.123.124.3`).",
 		Attributes: map[string]schema.Attribute{
 			"address": schema.StringAttribute{
@@ -194,39 +192,31 @@ func findPTR(d *artnet.RevDNSSubclass, addr netip.Addr) (string, bool) {
 
 // editPTR sets (ptr != "") or deletes the PTR of addr under the
 // subclass's serial, re-reading on invalid-serial up to maxEditAttempts
-// times; a warning about the record is returned as its error.
+// times (retrySerial); a warning about the record is returned as its
+// error.
 func editPTR(ctx context.Context, c *artnet.Client, addr netip.Addr, ptr string) (ptrPlace, error) {
-	delay := 50 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		place, d, err := locate(ctx, c, addr)
+	var place ptrPlace
+	err := retrySerial(ctx, artnet.ErrCodeInvalidSerial, "the subclass of "+addr.String(), func() error {
+		p, d, err := locate(ctx, c, addr)
 		if err != nil {
-			return place, err
+			return err
 		}
+		place = p
 		if cur, ok := findPTR(d, addr); (ptr == "" && !ok) || (ptr != "" && ok && sameDomain(cur, ptr)) {
-			return place, nil // nothing to change
+			return nil // nothing to change
 		}
-		edit := artnet.PTRRecordEdit{Origin: place.origin, PTR: ptr, Delete: ptr == ""}
-		warns, err := c.RevDNS.Edit(ctx, artnet.RevDNSEditOpts{SubnetworkID: place.subnetworkID,
-			DNSSubclass: place.subclass, Serial: d.Serial, PTRRecords: []artnet.PTRRecordEdit{edit}})
-		if err == nil {
-			for _, w := range warns {
-				return place, &artnet.Error{Code: w.Code, Description: w.Description}
-			}
-			return place, nil
+		edit := artnet.PTRRecordEdit{Origin: p.origin, PTR: ptr, Delete: ptr == ""}
+		warns, err := c.RevDNS.Edit(ctx, artnet.RevDNSEditOpts{SubnetworkID: p.subnetworkID,
+			DNSSubclass: p.subclass, Serial: d.Serial, PTRRecords: []artnet.PTRRecordEdit{edit}})
+		if err != nil {
+			return err
 		}
-		if !artnet.IsError(err, artnet.ErrCodeInvalidSerial) {
-			return place, err
+		for _, w := range warns {
+			return &artnet.Error{Code: w.Code, Description: w.Description}
 		}
-		if attempt == maxEditAttempts {
-			return place, fmt.Errorf("subclass %s changed under every one of %d attempts: %w", place.subclass, attempt, err)
-		}
-		select {
-		case <-ctx.Done():
-			return place, ctx.Err()
-		case <-time.After(delay/2 + rand.N(delay)):
-		}
-		delay = min(2*delay, 2*time.Second)
-	}
+		return nil
+	})
+	return place, err
 }
 
 func (m *revDNSModel) setPlace(p ptrPlace) {

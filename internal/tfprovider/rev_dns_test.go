@@ -36,6 +36,7 @@ func (n *artnetdNode) setPTR(t testing.TB, addr, ptr string) {
 }
 
 func TestAccRevDNS(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	cfg := func(v4ptr, v6ptr string) string {
 		return n.config(fmt.Sprintf(`
@@ -123,6 +124,7 @@ resource "artnet_rev_dns" "v6" {
 }
 
 func TestAccRevDNSErrors(t *testing.T) {
+	t.Parallel()
 	n := startArtnetd(t)
 	accTest(t, resource.TestStep{
 		Config: n.config(`resource "artnet_rev_dns" "x" {
