@@ -173,7 +173,7 @@ func (r *firewallResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"**Validation.** At plan time, by the server's rules: policy, protocol range, addresses in canonical form, mask ranges by " +
 			"address family, port ranges, ports only with a protocol that has them (6 TCP, 17 UDP, 33 DCCP, 132 SCTP, 136 UDP-Lite). " +
 			"The plan shows what the server stores (`mask_short` and a one-ended port range filled in), so the plan after an apply is " +
-			"empty. The number of rules (`too-many-rules`) is checked by the server at apply.\n\n" +
+			"empty. The ruleset and the number of rules per direction (`maximum_rules_number`) are checked at plan time with one `/firewall/details` call.\n\n" +
 			"**Drift.** Every refresh reads `/firewall/details`: rules or the enabled state changed through the API or the panel show " +
 			"in the next plan, and the apply puts the configuration back.\n\n" +
 			"Import: `tofu import artnet_firewall_ruleset.NAME RULESET_ID` (the `id` of `/firewall/list`).",
@@ -371,6 +371,32 @@ func (r *firewallResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		rules.Out = []fwRuleModel{}
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("rules"), rules)...)
+	// The ruleset must be the customer's, and each direction within its
+	// maximum_rules_number (one /firewall/details call).
+	if r.c == nil || !known(cfg.RulesetID) {
+		return
+	}
+	id := cfg.RulesetID.ValueString()
+	d, err := r.c.Firewall.Details(ctx, id)
+	if artnet.IsError(err, artnet.ErrCodeInvalidRulesetID) {
+		resp.Diagnostics.AddAttributeError(path.Root("ruleset_id"), "No such ruleset",
+			fmt.Sprintf("%q is not one of your firewall rulesets (/firewall/list).", id))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "firewall/details", err)
+		return
+	}
+	for _, dir := range []struct {
+		name string
+		n    int
+	}{{"in", len(rules.In)}, {"out", len(rules.Out)}} {
+		if int64(dir.n) > d.MaximumRulesNumber {
+			resp.Diagnostics.AddAttributeError(path.Root("rules").AtName(dir.name), "Too many rules",
+				fmt.Sprintf("Ruleset %s holds at most %d rules in each direction (maximum_rules_number); %d planned in %q.",
+					id, d.MaximumRulesNumber, dir.n, dir.name))
+		}
+	}
 }
 
 // toAPIRules converts planned rules to the API's.

@@ -198,6 +198,17 @@ resource "artnet_firewall_ruleset" "web" {
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)Write "2001:DB8::7".*as "2001:db8::7"`),
 		},
+		resource.TestStep{
+			// 11 rules: fw-12345 holds at most 10 in each direction.
+			Config:      n.config(`resource "artnet_firewall_ruleset" "web" {` + "\n" + `  ruleset_id = "fw-12345"` + "\n" + `  rules = { out = [` + strings.Repeat(`{ policy = "DROP" }, `, 11) + `] }` + "\n}"),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`at most 10 rules in each direction`),
+		},
+		resource.TestStep{
+			Config:      strings.Replace(v2, `"fw-12345"`, `"fw-99999"`, 1),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`not one of your firewall rulesets`),
+		},
 		// Nothing was sent: the plan of the applied configuration is empty.
 		resource.TestStep{Config: v2, PlanOnly: true},
 	)
