@@ -15,7 +15,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,6 +25,8 @@ import (
 	"github.com/artnet-panel/artnet-panel/artnet"
 	"github.com/artnet-panel/artnet-panel/internal/bgp"
 	"github.com/artnet-panel/artnet-panel/internal/driver/gobgp"
+	"github.com/artnet-panel/artnet-panel/internal/testpeer"
+	"github.com/artnet-panel/artnet-panel/internal/testpeer/netlab"
 )
 
 // plans checks the action the plan of a step takes on addr.
@@ -33,21 +34,14 @@ func plans(addr string, action plancheck.ResourceActionType) resource.ConfigPlan
 	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}}
 }
 
-var netnsSeq atomic.Int64
-
-// newNetns creates a network namespace for the test (removed at its end).
-// It needs root, as CI has.
+// newNetns returns the gateway namespace of a netlab (removed when the
+// test ends; the test skips loudly without root, as every nftables test
+// does) for artnetd's --firewall-netns.
 func newNetns(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("nft"); err != nil {
-		t.Fatalf("nft not found (Debian package nftables; scripts/test.sh installs it): %v", err)
-	}
-	name := fmt.Sprintf("tfacc%d-%d", os.Getpid(), netnsSeq.Add(1))
-	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
-		t.Fatalf("ip netns add %s (run as root): %v: %s", name, err, out)
-	}
-	t.Cleanup(func() { exec.Command("ip", "netns", "del", name).Run() })
-	return name
+	lab := netlab.New(t)
+	testpeer.NeedTool(t, "nft", "nftables")
+	return lab.GatewayNS
 }
 
 // nftTable lists artnetd's nftables table in ns.
