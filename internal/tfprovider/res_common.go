@@ -1,12 +1,14 @@
 package tfprovider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // Helpers of the network and cloud resources (firewall, blackhole,
@@ -54,4 +56,26 @@ func addNotedError(diags *diag.Diagnostics, what string, err error) {
 		detail += "\n\n" + n.note
 	}
 	diags.AddError(what, detail)
+}
+
+// refresh is the Read of a resource whose read fills its model from the
+// API: an object gone (or another customer's: the API answers alike)
+// leaves the state, so the next plan creates it again.
+func refresh[M any](ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, what string,
+	read func(context.Context, *M) (bool, error)) {
+	var m M
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	found, err := read(ctx, &m)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, what, err)
+		return
+	}
+	if !found {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }

@@ -126,36 +126,31 @@ func (r *blackholeResource) Create(ctx context.Context, req resource.CreateReque
 		addAPIError(&resp.Diagnostics, "ip-blackholing/enable", err)
 		return
 	}
-	b, err := r.find(ctx, ip)
+	found, err := r.read(ctx, &m)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "ip-blackholing/list", err)
 		return
 	}
-	if b == nil {
+	if !found {
 		resp.Diagnostics.AddError("Blackhole not listed", fmt.Sprintf("ip-blackholing/enable of %s succeeded but ip-blackholing/list does not show it.", ip))
 		return
 	}
-	m.Type = types.StringValue(b.Type)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
 func (r *blackholeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m blackholeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	refresh(ctx, req, resp, "ip-blackholing/list", r.read)
+}
+
+// read fills m's type; found is false when the address is not blackholed
+// (lifted outside this configuration: planned again).
+func (r *blackholeResource) read(ctx context.Context, m *blackholeModel) (bool, error) {
 	b, err := r.find(ctx, m.IP.ValueString())
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "ip-blackholing/list", err)
-		return
-	}
-	if b == nil { // disabled outside this configuration: planned again
-		resp.State.RemoveResource(ctx)
-		return
+	if err != nil || b == nil {
+		return false, err
 	}
 	m.Type = types.StringValue(b.Type)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	return true, nil
 }
 
 // Update is never called: ip forces a new resource, type is computed.

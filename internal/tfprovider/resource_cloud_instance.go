@@ -603,21 +603,7 @@ func (r *cloudResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *cloudResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m cloudModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	found, err := r.read(ctx, &m)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "cloud-instance/details", err)
-		return
-	}
-	if !found {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	refresh(ctx, req, resp, "cloud-instance/details", r.read)
 }
 
 func (r *cloudResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -190,21 +190,7 @@ func (r *failoverResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.
 }
 
 func (r *failoverResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m failoverModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	found, err := r.read(ctx, &m)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "fail-over-ip/details", err)
-		return
-	}
-	if !found {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	refresh(ctx, req, resp, "fail-over-ip/details", r.read)
 }
 
 func (r *failoverResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -595,21 +595,7 @@ func (r *firewallResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.
 }
 
 func (r *firewallResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m fwModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	found, err := r.read(ctx, &m)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "reading ruleset "+m.RulesetID.ValueString(), err)
-		return
-	}
-	if !found {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	refresh(ctx, req, resp, "reading ruleset", r.read)
 }
 
 func (r *firewallResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
