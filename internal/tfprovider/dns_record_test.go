@@ -58,11 +58,11 @@ func TestAccDNSRecord(t *testing.T) {
   domain = "rec.acme.test"
 }
 `
-	records := func(wwwIP string, wwwTTL int) string {
+	named := func(wwwName, wwwIP string, wwwTTL int) string {
 		return n.config(zone + fmt.Sprintf(`
 resource "artnet_dns_record" "www" {
   zone_id = artnet_dns_zone.z.id
-  name    = "www"
+  name    = %q
   type    = "A"
   ttl     = %d
   data1   = %q
@@ -82,8 +82,9 @@ resource "artnet_dns_record" "txt" {
   type    = "TXT"
   data1   = "v=spf1 ip4:192.0.2.0/24 -all"
 }
-`, wwwTTL, wwwIP))
+`, wwwName, wwwTTL, wwwIP))
 	}
+	records := func(wwwIP string, wwwTTL int) string { return named("www", wwwIP, wwwTTL) }
 	zoneID := func(s *terraform.State) int64 {
 		id, err := stateID(s, "artnet_dns_zone.z")
 		if err != nil {
@@ -92,6 +93,7 @@ resource "artnet_dns_record" "txt" {
 		return id
 	}
 	var zid int64
+	wwwAt := -1 // the position of www in the zone
 	// A record the configuration does not manage: every change keeps it.
 	unmanaged := artnet.DNSRecord{Name: "keep", TTL: 600, Type: "AAAA", Data1: "2001:db8::1"}
 	accTest(t,
@@ -173,6 +175,30 @@ resource "artnet_dns_record" "txt" {
 			Check: func(*terraform.State) error {
 				if recs := n.records(t, zid); len(recs) != 4 {
 					return fmt.Errorf("zone records %+v", recs)
+				}
+				return nil
+			},
+		},
+		// A new name is an update in place too (the record keeps its
+		// position in the zone).
+		resource.TestStep{
+			PreConfig: func() {
+				wwwAt = slices.IndexFunc(n.records(t, zid), func(r artnet.DNSRecord) bool { return r.Name == "www" })
+			},
+			Config: named("web", "192.0.2.11", 600),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("artnet_dns_record.www", plancheck.ResourceActionUpdate),
+			}},
+			Check: func(*terraform.State) error {
+				recs := n.records(t, zid)
+				if len(recs) != 4 || wwwAt < 0 || recs[wwwAt] != (artnet.DNSRecord{Name: "web", TTL: 600, Type: "A", Data1: "192.0.2.11"}) {
+					return fmt.Errorf("zone records %+v", recs)
+				}
+				if got := n.dig(t, "web.rec.acme.test", "A"); !slices.Equal(got, []string{"192.0.2.11"}) {
+					return fmt.Errorf("dig web A: %q", got)
+				}
+				if got := n.dig(t, "www.rec.acme.test", "A"); len(got) != 0 {
+					return fmt.Errorf("dig www A after the rename: %q", got)
 				}
 				return nil
 			},

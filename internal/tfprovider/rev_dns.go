@@ -231,7 +231,11 @@ func (r *revDNSResource) write(ctx context.Context, req tfsdkPlan, state setter,
 	if diags.HasError() {
 		return
 	}
-	addr := netip.MustParseAddr(plan.Address.ValueString())
+	addr, err := netip.ParseAddr(plan.Address.ValueString())
+	if err != nil { // known only at apply time, so not validated at plan time
+		diags.AddAttributeError(path.Root("address"), "Invalid address", err.Error())
+		return
+	}
 	place, err := editPTR(ctx, r.c, addr, plan.PTR.ValueString())
 	if err != nil {
 		addAPIError(diags, "Setting the PTR of "+plan.Address.ValueString(), err)
