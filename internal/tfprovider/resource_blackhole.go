@@ -102,6 +102,9 @@ func (r *blackholeResource) find(ctx context.Context, ip string) (*artnet.Blackh
 }
 
 func (r *blackholeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	var m blackholeModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -139,6 +142,9 @@ func (r *blackholeResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 func (r *blackholeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	refresh(ctx, req, resp, "ip-blackholing/list", r.read)
 }
 
@@ -155,10 +161,16 @@ func (r *blackholeResource) read(ctx context.Context, m *blackholeModel) (bool, 
 
 // Update is never called: ip forces a new resource, type is computed.
 func (r *blackholeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	resp.Diagnostics.AddError("Unexpected update", "artnet_ip_blackhole has no attribute that can change in place.")
 }
 
 func (r *blackholeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	var m blackholeModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

@@ -584,6 +584,9 @@ func (r *cloudResource) stop(ctx context.Context, auth artnet.InstanceAuth, shut
 }
 
 func (r *cloudResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	var plan cloudModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -603,10 +606,16 @@ func (r *cloudResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *cloudResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	refresh(ctx, req, resp, "cloud-instance/details", r.read)
 }
 
 func (r *cloudResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	var plan, prior cloudModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
@@ -623,6 +632,9 @@ func (r *cloudResource) Update(ctx context.Context, req resource.UpdateRequest, 
 
 // Delete leaves the instance: the API cannot create one again.
 func (r *cloudResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	var m cloudModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

@@ -170,6 +170,9 @@ func (r *failoverResource) apply(ctx context.Context, plan failoverModel) (failo
 }
 
 func (r *failoverResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -190,16 +193,25 @@ func (r *failoverResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.
 }
 
 func (r *failoverResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	refresh(ctx, req, resp, "fail-over-ip/details", r.read)
 }
 
 func (r *failoverResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 // Delete changes nothing: a fail-over IP always points somewhere, and the
 // API has no "unset".
 func (r *failoverResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	var m failoverModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

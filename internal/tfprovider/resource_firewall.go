@@ -575,6 +575,9 @@ func (r *firewallResource) apply(ctx context.Context, plan fwModel) (fwModel, er
 }
 
 func (r *firewallResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -595,16 +598,25 @@ func (r *firewallResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.
 }
 
 func (r *firewallResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	refresh(ctx, req, resp, "reading ruleset", r.read)
 }
 
 func (r *firewallResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 // Delete disables filtering and saves an empty ruleset (the ruleset
 // itself stays: it is the operator's).
 func (r *firewallResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if notConfigured(r.c, &resp.Diagnostics) {
+		return
+	}
 	var m fwModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
