@@ -79,7 +79,8 @@ func newTofuCLI(t testing.TB, n *artnetdNode) *tofuCLI {
 		env = append(env, kv)
 	}
 	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
-		EnvID+"="+strconv.FormatInt(n.ID, 10), EnvAPIKey+"="+n.APIKey, EnvEndpoint+"="+n.Endpoint)
+		EnvID+"="+strconv.FormatInt(n.ID, 10), EnvAPIKey+"="+n.APIKey, EnvEndpoint+"="+n.Endpoint,
+		"ARTNET_INSTANCE_PASSWORD_1=demo1234") // the demo instance's password (artnet_cloud_instance's example)
 	return &tofuCLI{t: t, bin: bin, env: env}
 }
 
