@@ -55,7 +55,7 @@ export ARTNET_TOFU TF_ACC_TERRAFORM_PATH="$ARTNET_TOFU"
 # The end-to-end HTTP suite runs a second time on PostgreSQL.
 exec scripts/pgtest.sh bash -c '
   set -e
-  go test -count=1 "$@" ./...
+  go test -count=1 -timeout 30m "$@" ./...
   echo "== shutdown under load with the race detector"
   go test -count=1 -race -run "^TestCloseUnderLoad$" "$@" ./cmd/artnetd/
   if [ -n "${ARTNET_TEST_POSTGRES:-}" ]; then
