@@ -20,6 +20,11 @@ need=()
 command -v dig >/dev/null || need+=(dnsutils)
 command -v kdig >/dev/null || need+=(knot-dnsutils)
 command -v knotd >/dev/null || [ -x /usr/sbin/knotd ] || need+=(knot)
+# DNSSEC: delv (bind9-dnsutils) validates, ldns-verify-zone (ldnsutils) and
+# kzonecheck (knot-dnssecutils) check signed zones.
+command -v delv >/dev/null || need+=(bind9-dnsutils)
+command -v ldns-verify-zone >/dev/null || need+=(ldnsutils)
+command -v kzonecheck >/dev/null || need+=(knot-dnssecutils)
 # The nftables driver's tests: ip (iproute2) builds their namespaces, nft
 # (nftables) lists tables; they skip loudly without root and namespaces.
 command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)

@@ -1,9 +1,12 @@
 package dnsd
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"github.com/artnet-panel/artnet-panel/internal/dnssec"
 )
 
 const (
@@ -34,8 +37,10 @@ func (s *Snapshot) answer(req *dns.Msg) *dns.Msg {
 	m.Compress = true
 	m.Question = req.Question
 
+	do := false
 	if opt := req.IsEdns0(); opt != nil {
-		m.SetEdns0(maxUDPSize, opt.Do())
+		do = opt.Do()
+		m.SetEdns0(maxUDPSize, do)
 		if opt.Version() != 0 {
 			m.Rcode = dns.RcodeBadVers // RFC 6891 §6.1.3
 			return m
@@ -84,7 +89,7 @@ func (s *Snapshot) answer(req *dns.Msg) *dns.Msg {
 		m.Answer = []dns.RR{withOwner(z.soa, q.Name)}
 		return m
 	}
-	z.resolve(m, q.Name, lname, q.Qtype)
+	z.resolve(m, q.Name, lname, q.Qtype, do && z.signed)
 	return m
 }
 
@@ -111,8 +116,9 @@ func (s *Snapshot) findZone(lname string, qtype uint16) *zone {
 }
 
 // resolve fills m with the answer to (qname, qtype) from z. lname is qname
-// in lower case.
-func (z *zone) resolve(m *dns.Msg, qname, lname string, qtype uint16) {
+// in lower case. With sec (a signed zone, a query with DO) the answer
+// gets the RRSIGs of its RRsets and the NSEC proofs of RFC 4035 §3.1.
+func (z *zone) resolve(m *dns.Msg, qname, lname string, qtype uint16, sec bool) {
 	m.Authoritative = true
 	// owner is the owner name written for the current name of the chain:
 	// the query name as asked (its case kept), then the lower-case CNAME
@@ -133,29 +139,57 @@ func (z *zone) resolve(m *dns.Msg, qname, lname string, qtype uint16) {
 				ns = withOwnerAll(ns, owner)
 			}
 			m.Ns = append(m.Ns, ns...)
+			if sec {
+				// The DS RRset, or the NSEC proving there is none
+				// (RFC 4035 §3.1.4).
+				if ds := cut.getSet(dns.TypeDS); ds != nil {
+					m.Ns = append(m.Ns, ds.rrs...)
+					m.Ns = append(m.Ns, ds.sigs...)
+				} else {
+					z.addNSEC(m, cut)
+				}
+			}
 			z.glue(m, ns)
 			return
 		}
 		n := z.nodes[lname]
+		wild := false
 		if n == nil {
-			if n = z.wildcard(lname); n == nil {
+			var ce string
+			if n, ce = z.wildcard(lname); n == nil {
 				m.Rcode = dns.RcodeNameError // RFC 6604: the rcode of the last name
 				m.Ns = append(m.Ns, z.negSOA)
+				if sec {
+					// The name does not exist, nor does the wildcard
+					// that could have made it (RFC 4035 §3.1.3.2).
+					m.Ns = append(m.Ns, z.negSOASigs...)
+					z.addNSEC(m, z.cover(lname))
+					z.addNSEC(m, z.cover("*."+ce))
+				}
 				return
+			}
+			wild = true
+			if sec {
+				// The query name does not exist: the answer comes from
+				// the wildcard (RFC 4035 §3.1.3.3).
+				z.addNSEC(m, z.cover(lname))
 			}
 		}
 		if qtype == dns.TypeANY {
 			// RFC 8482 §4.1: answer with one RRset rather than all of them.
 			if len(n.sets) == 0 {
-				m.Ns = append(m.Ns, z.negSOA)
+				z.nodata(m, n, lname, sec)
 				return
 			}
-			m.Answer = append(m.Answer, withOwnerAll(n.sets[0].rrs, owner)...)
+			z.addSet(m, &n.sets[0], owner, sec)
 			return
 		}
-		if c := n.get(dns.TypeCNAME); c != nil && qtype != dns.TypeCNAME {
-			m.Answer = append(m.Answer, withOwner(c[0], owner))
-			target := c[0].(*dns.CNAME).Target
+		if c := n.getSet(dns.TypeCNAME); c != nil && qtype != dns.TypeCNAME {
+			m.Answer = append(m.Answer, withOwner(c.rrs[0], owner))
+			if sec {
+				m.Answer = append(m.Answer, withOwnerAll(c.sigs, owner)...)
+			}
+			target := c.rrs[0].(*dns.CNAME).Target
 			ltarget := strings.ToLower(target)
 			if hop+1 >= maxChain || !dns.IsSubDomain(z.origin, ltarget) || ltarget == lname {
 				return // out of the zone, too long: the resolver goes on
@@ -169,16 +203,76 @@ func (z *zone) resolve(m *dns.Msg, qname, lname string, qtype uint16) {
 			lname, owner = ltarget, ltarget
 			continue
 		}
-		rrs := n.get(qtype)
-		if rrs == nil {
+		set := n.getSet(qtype)
+		if set == nil {
 			// NODATA: NOERROR with the SOA (RFC 2308 §2.2).
-			m.Ns = append(m.Ns, z.negSOA)
+			if wild {
+				z.nodata(m, n, "", sec)
+			} else {
+				z.nodata(m, n, lname, sec)
+			}
 			return
 		}
-		m.Answer = append(m.Answer, withOwnerAll(rrs, owner)...)
-		z.additional(m, rrs)
+		z.addSet(m, set, owner, sec)
+		z.additional(m, set.rrs)
 		return
 	}
+}
+
+// addSet appends an RRset (and, with sec, its RRSIGs) owned by owner to
+// the answer section.
+func (z *zone) addSet(m *dns.Msg, set *rrset, owner string, sec bool) {
+	m.Answer = append(m.Answer, withOwnerAll(set.rrs, owner)...)
+	if sec {
+		m.Answer = append(m.Answer, withOwnerAll(set.sigs, owner)...)
+	}
+}
+
+// nodata fills the authority section of a NODATA answer at node n: the
+// SOA, and with sec the NSEC proving the type is not there: n's own, or
+// for an empty non-terminal lname the NSEC covering it (RFC 4035 §3.1.3.1).
+// For a wildcard node, lname is "" (the NSEC covering the query name is
+// already there).
+func (z *zone) nodata(m *dns.Msg, n *node, lname string, sec bool) {
+	m.Ns = append(m.Ns, z.negSOA)
+	if !sec {
+		return
+	}
+	m.Ns = append(m.Ns, z.negSOASigs...)
+	if n.get(dns.TypeNSEC) != nil {
+		z.addNSEC(m, n)
+	} else if lname != "" {
+		z.addNSEC(m, z.cover(lname))
+	}
+}
+
+// addNSEC appends n's NSEC and its RRSIGs to the authority section, unless
+// they are already there.
+func (z *zone) addNSEC(m *dns.Msg, n *node) {
+	if n == nil {
+		return
+	}
+	set := n.getSet(dns.TypeNSEC)
+	if set == nil {
+		return
+	}
+	for _, rr := range m.Ns {
+		if rr == set.rrs[0] {
+			return
+		}
+	}
+	m.Ns = append(m.Ns, set.rrs...)
+	m.Ns = append(m.Ns, set.sigs...)
+}
+
+// cover returns the node whose NSEC covers (or matches) lname: the last
+// NSEC owner not after lname in the canonical order.
+func (z *zone) cover(lname string) *node {
+	i := sort.Search(len(z.nsec), func(i int) bool { return dnssec.CanonicalCompare(z.nsec[i].name, lname) > 0 })
+	if i == 0 {
+		return nil
+	}
+	return z.nsec[i-1]
 }
 
 // findCut returns the highest delegation point at or above lname (and below
@@ -209,11 +303,11 @@ func (z *zone) findCut(lname string) *node {
 }
 
 // wildcard returns the wildcard node that synthesises lname, a name that
-// does not exist in z: "*." + the closest encloser (RFC 4592 §3.3.1). An
+// does not exist in z: "*." + the closest encloser ce (RFC 4592 §3.3.1). An
 // existing name, empty non-terminals included, between the wildcard and
 // lname blocks it, since the closest encloser is then that name.
-func (z *zone) wildcard(lname string) *node {
-	ce := lname
+func (z *zone) wildcard(lname string) (n *node, ce string) {
+	ce = lname
 	for {
 		if ce == z.origin {
 			break
@@ -223,7 +317,7 @@ func (z *zone) wildcard(lname string) *node {
 			break
 		}
 	}
-	return z.nodes["*."+ce]
+	return z.nodes["*."+ce], ce
 }
 
 // additional adds the in-zone addresses of the names an MX, NS or SRV

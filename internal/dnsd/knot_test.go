@@ -21,64 +21,10 @@ import (
 func TestKnotSecondary(t *testing.T) {
 	knotd := needTool(t, "knotd", "knot")
 	srv, addr := startServer(t, Config{AXFRAllowed: loopback}, testSnapshot(t))
-	_, ourPort, _ := net.SplitHostPort(addr)
-
-	dir := t.TempDir()
-	for _, d := range []string{"run", "db", "zones"} {
-		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	port := freePort(t)
-	conf := fmt.Sprintf(`server:
-    rundir: "%[1]s/run"
-    listen: 127.0.0.1@%[2]d
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-
-log:
-  - target: stderr
-    any: info
-
-database:
-    storage: "%[1]s/db"
-    journal-db-max-size: 64M
-    timer-db-max-size: 16M
-    kasp-db-max-size: 16M
-    catalog-db-max-size: 16M
-
-remote:
-  - id: primary
-    address: 127.0.0.1@%[3]s
-
-acl:
-  - id: notify_from_primary
-    address: 127.0.0.1
-    action: notify
-
-template:
-  - id: default
-    storage: "%[1]s/zones"
-    zonefile-sync: -1
-    zonefile-load: none
-    journal-content: none
-
-zone:
-  - domain: example.com.
-    master: primary
-    acl: notify_from_primary
-`, dir, port, ourPort)
-	confPath := filepath.Join(dir, "knot.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	knot := testpeer.Start(ctx, t, knotd, "-c", confPath)
-
-	knotAddr := fmt.Sprintf("127.0.0.1:%d", port)
+	knot, knotAddr := startKnotSecondary(ctx, t, knotd, addr, "example.com.")
 	// waitFor polls Knot until it serves serial and www's address is want.
 	waitFor := func(serial uint32, want string) {
 		t.Helper()
@@ -128,4 +74,63 @@ zone:
 	}
 	waitFor(2024010102, "192.0.2.81")
 	t.Logf("Knot served the new serial %v after the NOTIFY", time.Since(start))
+}
+
+// startKnotSecondary runs knotd as a secondary of the zones, transferred
+// from our server at primary ("127.0.0.1:port"), and returns it with its
+// address. It stops with ctx or the test.
+func startKnotSecondary(ctx context.Context, t *testing.T, knotd, primary string, zones ...string) (*testpeer.Daemon, string) {
+	t.Helper()
+	_, ourPort, _ := net.SplitHostPort(primary)
+	dir := t.TempDir()
+	for _, d := range []string{"run", "db", "zones"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	port := freePort(t)
+	conf := fmt.Sprintf(`server:
+    rundir: "%[1]s/run"
+    listen: 127.0.0.1@%[2]d
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+
+log:
+  - target: stderr
+    any: info
+
+database:
+    storage: "%[1]s/db"
+    journal-db-max-size: 64M
+    timer-db-max-size: 16M
+    kasp-db-max-size: 16M
+    catalog-db-max-size: 16M
+
+remote:
+  - id: primary
+    address: 127.0.0.1@%[3]s
+
+acl:
+  - id: notify_from_primary
+    address: 127.0.0.1
+    action: notify
+
+template:
+  - id: default
+    storage: "%[1]s/zones"
+    zonefile-sync: -1
+    zonefile-load: none
+    journal-content: none
+
+zone:
+`, dir, port, ourPort)
+	for _, z := range zones {
+		conf += fmt.Sprintf("  - domain: %s\n    master: primary\n    acl: notify_from_primary\n", z)
+	}
+	confPath := filepath.Join(dir, "knot.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return testpeer.Start(ctx, t, knotd, "-c", confPath), fmt.Sprintf("127.0.0.1:%d", port)
 }

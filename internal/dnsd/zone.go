@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"github.com/artnet-panel/artnet-panel/internal/dnssec"
 )
 
 // Zone is one hosted zone as handed to NewSnapshot.
@@ -40,6 +42,14 @@ type zone struct {
 	nodes  map[string]*node // every name of the zone, empty non-terminals included
 	order  []*node          // names in load order, for zone transfers
 	cuts   int              // number of delegation points (names below the apex owning NS)
+
+	// DNSSEC, for a signed zone (one with RRSIG records at its apex):
+	// nsec holds the names owning an NSEC, in canonical order (RFC 4034
+	// §6.1), for the denial proofs; negSOASigs are the SOA's RRSIGs with
+	// negSOA's TTL.
+	signed     bool
+	nsec       []*node
+	negSOASigs []dns.RR
 }
 
 // node is one owner name and its RRsets.
@@ -53,6 +63,9 @@ type node struct {
 type rrset struct {
 	typ uint16
 	rrs []dns.RR
+	// sigs are the RRSIGs covering the set (in a signed zone); they are
+	// also in the node's RRSIG set, which zone transfers send.
+	sigs []dns.RR
 }
 
 // get returns the RRset of type t at n, or nil.
@@ -60,6 +73,16 @@ func (n *node) get(t uint16) []dns.RR {
 	for i := range n.sets {
 		if n.sets[i].typ == t {
 			return n.sets[i].rrs
+		}
+	}
+	return nil
+}
+
+// getSet returns the RRset of type t at n, or nil.
+func (n *node) getSet(t uint16) *rrset {
+	for i := range n.sets {
+		if n.sets[i].typ == t {
+			return &n.sets[i]
 		}
 	}
 	return nil
@@ -259,6 +282,7 @@ func buildZone(in *Zone) (*zone, error) {
 	neg := *z.soa
 	neg.Hdr.Ttl = min(z.soa.Hdr.Ttl, z.soa.Minttl)
 	z.negSOA = &neg
+	z.signed = apex.get(dns.TypeRRSIG) != nil
 
 	for _, n := range z.order {
 		if err := n.finish(); err != nil {
@@ -277,7 +301,34 @@ func buildZone(in *Zone) (*zone, error) {
 			z.nodes[name] = &node{name: name}
 		}
 	}
+	if z.signed {
+		z.indexDNSSEC()
+	}
 	return z, nil
+}
+
+// indexDNSSEC attaches the RRSIGs of a signed zone to the RRsets they
+// cover and sorts the NSEC owners.
+func (z *zone) indexDNSSEC() {
+	for _, n := range z.order {
+		sigs := n.get(dns.TypeRRSIG)
+		for _, rr := range sigs {
+			if set := n.getSet(rr.(*dns.RRSIG).TypeCovered); set != nil {
+				set.sigs = append(set.sigs, rr)
+			}
+		}
+		if n.get(dns.TypeNSEC) != nil {
+			z.nsec = append(z.nsec, n)
+		}
+	}
+	sort.Slice(z.nsec, func(i, j int) bool { return dnssec.CanonicalCompare(z.nsec[i].name, z.nsec[j].name) < 0 })
+	if set := z.nodes[z.origin].getSet(dns.TypeSOA); set != nil {
+		for _, rr := range set.sigs {
+			c := dns.Copy(rr)
+			c.Header().Ttl = z.negSOA.Hdr.Ttl
+			z.negSOASigs = append(z.negSOASigs, c)
+		}
+	}
 }
 
 // add appends rr to the RRset of its type.
@@ -296,10 +347,16 @@ func (n *node) add(rr dns.RR) {
 // sorts the RRsets by type.
 func (n *node) finish() error {
 	if c := n.get(dns.TypeCNAME); c != nil {
-		if len(n.sets) > 1 {
+		allowed := 1 // the CNAME, its RRSIGs and NSEC (RFC 4035 §2.5)
+		for _, t := range [...]uint16{dns.TypeRRSIG, dns.TypeNSEC} {
+			if n.get(t) != nil {
+				allowed++
+			}
+		}
+		if len(n.sets) > allowed {
 			var other []string
 			for _, s := range n.sets {
-				if s.typ != dns.TypeCNAME {
+				if s.typ != dns.TypeCNAME && s.typ != dns.TypeRRSIG && s.typ != dns.TypeNSEC {
 					other = append(other, dns.Type(s.typ).String())
 				}
 			}
@@ -310,6 +367,12 @@ func (n *node) finish() error {
 		}
 	}
 	for i := range n.sets {
+		if n.sets[i].typ == dns.TypeRRSIG {
+			// Each RRSIG has the TTL of the RRset it covers (RFC 4034
+			// §3): not one RRset.
+			n.sets[i].rrs = dedupe(n.sets[i].rrs)
+			continue
+		}
 		ttl := n.sets[i].rrs[0].Header().Ttl
 		for _, rr := range n.sets[i].rrs[1:] {
 			ttl = min(ttl, rr.Header().Ttl)
