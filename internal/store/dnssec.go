@@ -106,6 +106,12 @@ type DNSSECStore interface {
 	DNSSECKeySave(ctx context.Context, k DNSSECKey) error
 	// DNSSECKeyDelete removes the zone's key. Returns ErrNotFound.
 	DNSSECKeyDelete(ctx context.Context, zoneID, keyID int64) error
+	// DNSSECZoneTouch sets the serial and UpdatedAt of the customer's
+	// zone while its serial is expectSerial, without touching its
+	// records: a change of keys is a change of the zone (the signer reads
+	// the keys' states at the zone's last change; see internal/dnssec).
+	// Returns ErrNotFound, ErrStale.
+	DNSSECZoneTouch(ctx context.Context, customerID, zoneID, expectSerial, newSerial, updatedAt int64) error
 	// DNSSECDelete removes the DNSSEC row of the customer's zone and its
 	// keys while its version is version (the zone is served unsigned).
 	// Returns ErrNotFound, ErrStale.

@@ -288,3 +288,25 @@ func rowsOrNotFound(res interface{ RowsAffected() (int64, error) }, err error, d
 	}
 	return nil
 }
+
+// DNSSECZoneTouch implements store.Store.
+func (db *DB) DNSSECZoneTouch(ctx context.Context, customerID, zoneID, expectSerial, newSerial, updatedAt int64) error {
+	return db.InTx(ctx, func(t store.Store) error {
+		tx := t.(*DB).tx
+		res, err := tx.ExecContext(ctx, "UPDATE dns_zones SET serial = $1, updated_at = $2 WHERE id = $3 AND customer_id = $4 AND serial = $5",
+			newSerial, updatedAt, zoneID, customerID, expectSerial)
+		if err != nil {
+			return db.interpretError(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			var one int
+			if err := tx.QueryRowContext(ctx, "SELECT 1 FROM dns_zones WHERE id = $1 AND customer_id = $2", zoneID, customerID).Scan(&one); err != nil {
+				return db.interpretError(err)
+			}
+			return store.ErrStale
+		}
+		return logZone(ctx, t, zoneID)
+	})
+}

@@ -124,6 +124,23 @@ func testDNSSEC(t *testing.T, s store.Store) {
 	}
 	expectChanges(t, s, &last, "failed key writes")
 
+	// Touch: the zone's serial and last change, compare-and-swap.
+	if err := s.DNSSECZoneTouch(ctx(t), cust, z.ID, z.Serial, z.Serial+1, 4242); err != nil {
+		t.Fatal(err)
+	}
+	expectChanges(t, s, &last, "DNSSECZoneTouch", "signed.example")
+	if zz, err := s.ZoneGet(ctx(t), cust, z.ID); err != nil || zz.Serial != z.Serial+1 || zz.UpdatedAt != 4242 {
+		t.Fatalf("after touch: %+v %v", zz, err)
+	}
+	if err := s.DNSSECZoneTouch(ctx(t), cust, z.ID, z.Serial, z.Serial+2, 4243); !errors.Is(err, store.ErrStale) {
+		t.Fatalf("stale touch: %v", err)
+	}
+	other := newCustomer(t, s)
+	if err := s.DNSSECZoneTouch(ctx(t), other, z.ID, z.Serial+1, z.Serial+2, 4243); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("touch by another customer: %v", err)
+	}
+	expectChanges(t, s, &last, "failed touches")
+
 	// Delete: compare-and-swap, keys go with the row.
 	if err := s.DNSSECDelete(ctx(t), cust, z.ID, 1); !errors.Is(err, store.ErrStale) {
 		t.Fatalf("stale delete: %v", err)
