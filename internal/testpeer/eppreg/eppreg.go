@@ -10,7 +10,6 @@ package eppreg
 
 import (
 	"bytes"
-	"strings"
 	"context"
 	"crypto/tls"
 	"embed"
@@ -21,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
