@@ -13,6 +13,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/artnet-panel/artnet-panel/internal/dnssec"
+	"github.com/artnet-panel/artnet-panel/internal/testpeer"
 )
 
 // signedExtra adds to exampleZone a signed child zone hosted here too
@@ -83,44 +84,16 @@ func signedSnapshot(t testing.TB, alg uint8, now time.Time) (*Snapshot, []dnssec
 	return snap, keys
 }
 
-// anchorFile writes a delv trust anchor file for origin's SEP keys.
-func anchorFile(t testing.TB, origin string, keys []dnssec.Key) string {
-	t.Helper()
-	var b strings.Builder
-	b.WriteString("trust-anchors {\n")
-	for _, k := range keys {
-		if k.Role.SEP() {
-			fmt.Fprintf(&b, "  %s static-key %d 3 %d \"%s\";\n", origin, k.Flags(), k.Algorithm, k.PublicKey)
-		}
-	}
-	b.WriteString("};\n")
-	path := filepath.Join(t.TempDir(), "anchors.conf")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// delv runs delv against addr with the anchor for root and returns its
-// output.
-func delv(t testing.TB, bin, addr, anchors, root, name, qtype string, extra ...string) string {
-	t.Helper()
-	host, port, _ := strings.Cut(addr, ":")
-	args := append([]string{"@" + host, "-p", port, "-a", anchors, "+root=" + root, "+nomtrace", name, qtype}, extra...)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
-	if err != nil && ctx.Err() != nil {
-		t.Fatalf("delv %s %s: %v\n%s", name, qtype, err, out)
-	}
-	return string(out)
-}
+var (
+	anchorFile = testpeer.DelvAnchors
+	delv       = testpeer.Delv
+)
 
 // The validation verdicts delv prints.
 const (
-	validated = "; fully validated"
-	negative  = "; negative response, fully validated"
-	unsigned  = "; unsigned answer"
+	validated = testpeer.DelvValidated
+	negative  = testpeer.DelvNegative
+	unsigned  = testpeer.DelvUnsigned
 )
 
 // TestDelvValidates serves signed zones and has delv (BIND's validator)
@@ -303,5 +276,127 @@ func TestSignedTransfer(t *testing.T) {
 		if !strings.Contains(out, c.want+"\n") {
 			t.Errorf("delv via Knot %s %s: want %q in:\n%s", c.name, c.qtype, c.want, out)
 		}
+	}
+}
+
+// doQuery is a query with EDNS (payload size) and DO as asked.
+func doQuery(name string, qtype uint16, size uint16, do bool) *dns.Msg {
+	m := newQuery(name, qtype)
+	m.SetEdns0(size, do)
+	return m
+}
+
+// has reports whether section holds a record of type t (for RRSIG: one
+// covering t).
+func has(section []dns.RR, t uint16, covered uint16) bool {
+	for _, rr := range section {
+		if rr.Header().Rrtype != t {
+			continue
+		}
+		if sig, ok := rr.(*dns.RRSIG); !ok || sig.TypeCovered == covered {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSignedAnswerShapes checks what delv does not show: answers without
+// DO from a signed zone carry no DNSSEC records; referrals with DO carry
+// the signed DS, or the signed NSEC proving there is none (and no NSEC
+// when there is a DS); every RRSIG in those answers verifies with the
+// zone's DNSKEY; a signed answer too large for the client's UDP size is
+// truncated (TC), and fits in 1232 bytes.
+func TestSignedAnswerShapes(t *testing.T) {
+	snap, _ := signedSnapshot(t, dns.ECDSAP256SHA256, time.Now())
+	keyset := snap.answer(doQuery("example.com.", dns.TypeDNSKEY, 1232, true)).Answer
+	verifyAll := func(m *dns.Msg) {
+		t.Helper()
+		sets := map[[2]string][]dns.RR{}
+		for _, rr := range append(append([]dns.RR{}, m.Answer...), m.Ns...) {
+			if rr.Header().Rrtype != dns.TypeRRSIG {
+				k := [2]string{strings.ToLower(rr.Header().Name), dns.Type(rr.Header().Rrtype).String()}
+				sets[k] = append(sets[k], rr)
+			}
+		}
+		n := 0
+		for _, rr := range append(append([]dns.RR{}, m.Answer...), m.Ns...) {
+			sig, ok := rr.(*dns.RRSIG)
+			if !ok {
+				continue
+			}
+			set := sets[[2]string{strings.ToLower(sig.Hdr.Name), dns.Type(sig.TypeCovered).String()}]
+			ok = false
+			for _, k := range keyset {
+				if k, isKey := k.(*dns.DNSKEY); isKey && k.KeyTag() == sig.KeyTag && sig.Verify(k, set) == nil {
+					ok = true
+				}
+			}
+			if !ok {
+				t.Errorf("RRSIG %v does not verify over %v", sig, set)
+			}
+			n++
+		}
+		if n == 0 {
+			t.Errorf("no RRSIG in %v", m)
+		}
+	}
+
+	for _, q := range []struct {
+		name  string
+		qtype uint16
+	}{{"www.example.com.", dns.TypeA}, {"x.www.example.com.", dns.TypeA}, {"www.example.com.", dns.TypeTXT},
+		{"anything.example.com.", dns.TypeA}, {"host.sub.example.com.", dns.TypeA}, {"example.com.", dns.TypeDNSKEY}} {
+		for _, edns := range []bool{false, true} {
+			req := newQuery(q.name, q.qtype)
+			if edns {
+				req = doQuery(q.name, q.qtype, 1232, false)
+			}
+			m := snap.answer(req)
+			if has(m.Answer, dns.TypeRRSIG, q.qtype) || has(m.Ns, dns.TypeNSEC, 0) || has(m.Ns, dns.TypeRRSIG, dns.TypeSOA) {
+				t.Errorf("%s %s without DO (EDNS %v): DNSSEC records in\n%v", q.name, dns.Type(q.qtype), edns, m)
+			}
+		}
+		verifyAll(snap.answer(doQuery(q.name, q.qtype, 1232, true)))
+	}
+
+	// A referral to a child with a DS: the DS and its RRSIG, no NSEC.
+	m := snap.answer(doQuery("host.sub.example.com.", dns.TypeA, 1232, true))
+	if m.Authoritative || !has(m.Ns, dns.TypeNS, 0) || !has(m.Ns, dns.TypeDS, 0) || !has(m.Ns, dns.TypeRRSIG, dns.TypeDS) || has(m.Ns, dns.TypeNSEC, 0) {
+		t.Errorf("referral with DS:\n%v", m)
+	}
+	// Without a DS: the NSEC of the delegation point (NS, RRSIG, NSEC in
+	// its bitmap, no DS) and its RRSIG.
+	// (insecure.example.com is hosted here too: ask the parent's view
+	// through a snapshot without the child.)
+	parentOnly := snap.WithoutZone("insecure.example.com.")
+	m = parentOnly.answer(doQuery("www.insecure.example.com.", dns.TypeA, 1232, true))
+	var nsec *dns.NSEC
+	for _, rr := range m.Ns {
+		if n, ok := rr.(*dns.NSEC); ok {
+			nsec = n
+		}
+	}
+	if m.Authoritative || nsec == nil || nsec.Hdr.Name != "insecure.example.com." || !has(m.Ns, dns.TypeRRSIG, dns.TypeNSEC) || has(m.Ns, dns.TypeDS, 0) {
+		t.Fatalf("referral without DS:\n%v", m)
+	}
+	if fmt.Sprint(nsec.TypeBitMap) != fmt.Sprint([]uint16{dns.TypeNS, dns.TypeRRSIG, dns.TypeNSEC}) {
+		t.Errorf("NSEC bitmap at a delegation: %v", nsec.TypeBitMap)
+	}
+	verifyAll(m)
+
+	// Truncation: over UDP, a signed CNAME to NXDOMAIN does not fit 512 bytes (TC,
+	// no records), fits 1232.
+	_, addr := startServer(t, Config{}, snap)
+	full := exchange(t, "tcp", addr, doQuery("dangling.example.com.", dns.TypeA, 1232, true))
+	if b, _ := full.Pack(); len(b) <= 512 {
+		t.Fatalf("the signed CNAME and NXDOMAIN is only %d bytes: no truncation to test", len(b))
+	}
+	small := exchange(t, "udp", addr, doQuery("dangling.example.com.", dns.TypeA, 512, true))
+	if !small.Truncated || len(small.Ns) != 0 {
+		t.Errorf("512-byte DO answer: TC %v, %d authority records", small.Truncated, len(small.Ns))
+	}
+	big := exchange(t, "udp", addr, doQuery("dangling.example.com.", dns.TypeA, 1232, true))
+	if big.Truncated || len(big.Ns) != len(full.Ns) || big.Rcode != dns.RcodeNameError {
+		t.Errorf("1232-byte DO answer: TC %v, %d authority records (TCP: %d)", big.Truncated, len(big.Ns), len(full.Ns))
 	}
 }

@@ -48,6 +48,23 @@
 //     then its answer and authority sections, with TC set (RFC 2181 §9:
 //     no partial RRsets).
 //
+// # DNSSEC
+//
+// A zone handed over with RRSIG records at its apex (signed by package
+// dnssec: RRSIGs, an NSEC chain, DNSKEY, CDS, CDNSKEY) is signed: its
+// RRSIGs are attached to the RRsets they cover and its NSEC owners sorted
+// in canonical order. A query with DO then gets, following RFC 4035 §3.1,
+// the RRSIGs of every RRset in the answer and authority sections (not of
+// the additional data); NXDOMAIN the NSEC covering the name and the one
+// covering the wildcard of its closest encloser; NODATA the name's NSEC
+// (for an empty non-terminal, the NSEC covering it); a wildcard answer the
+// NSEC covering the query name; a referral the child's signed DS, or the
+// delegation point's NSEC proving there is none. Nothing is signed per
+// query: signed answers go through the same answer caches (the DO bit is
+// part of the key). Without DO the answers are those of an unsigned zone,
+// the DNSSEC types being answerable as any other type. A signed answer that
+// does not fit the client's UDP size is truncated as above (TC).
+//
 // # Transfers and NOTIFY
 //
 // AXFR goes over TCP only, to clients in Config.AXFRAllowed (empty: nobody)

@@ -66,27 +66,41 @@
 // Everything the signer does is a function of the zone's records, its keys
 // and the signing time
 //
-//	signing time = max(start of the current epoch, the zone's last change)
+//	signing time = max(start of the current epoch, the zone's last change,
+//	                   the keys' last change)
 //
-// (the last change: store.Zone.UpdatedAt). The keys' lifecycle times are
-// read at the signing time, not at "now": a key's Publish, Activate, Retire
-// or Remove takes effect at the first epoch start or zone change at or
-// after it. So every artnetd node on the same database signs the same zone
-// the same way (the same DNSKEY RRset, NSEC chain, validity windows and
-// serial; only the ECDSA signature bytes differ), and a new snapshot is
-// only built when the epoch, the records or the keys change.
+// (the zone's last change: store.Zone.UpdatedAt; the keys': ZoneKeys.Changed,
+// the key manager's last write; changes in the future are ignored). The
+// keys' lifecycle times are read at the signing time, not at "now": a
+// key's Publish, Activate, Retire or Remove takes effect at the first epoch
+// start, zone change or key change at or after it. So every artnetd node on
+// the same database signs the same zone the same way (the same DNSKEY
+// RRset, NSEC chain, validity windows and serial; only the ECDSA signature
+// bytes differ), and a new snapshot is only built when the epoch, the
+// records or the keys change. A key manager that schedules a transition
+// for a later time writes again (Changed) when it is due, or lets the next
+// epoch apply it.
 //
 // Serial: a signed zone is served with serial
 //
-//	max(stored serial, YYYYMMDD00 of the epoch's first day)
+//	max(stored serial, YYYYMMDD00 of the signing time's UTC day)
 //
-// which moves at every epoch start (so the secondaries transfer the new
-// signatures: zonesync sends NOTIFY) and never passes a serial the panel
-// gives the zone's next edit (panel.NextZoneSerial: at least YYYYMMDD01 of
-// its day). A change of keys must come with a change of the zone (the
-// key manager bumps the stored serial, as an edit does, and calls
-// panel.ZonePublisher.ZoneChanged), which makes it take effect at once and
-// moves the serial.
+// which moves at every epoch start and on the first key change of a day
+// (so the secondaries transfer the new signatures: zonesync sends NOTIFY)
+// and never passes a serial the panel gives the zone's next edit
+// (panel.NextZoneSerial: at least YYYYMMDD01 of its day). It does not move
+// for a key change on a day the zone was already edited (stored serial
+// YYYYMMDD01 or more): so the key manager also bumps the stored serial
+// with panel.NextZoneSerial when it changes keys, as an edit does — and
+// must on the last step of turning DNSSEC off (deleting the keys): the
+// unsigned zone is served with its stored serial, which must pass the
+// signed one.
+//
+// zonesync asks the KeySource at every full reload (every 30 s): once for
+// all zones when it implements KeyLister, else once per zone. It signs
+// only when the signing state changed, but the keys are read each time, so
+// a KeySource over the database should make that read cheap (unseal the
+// private keys once and keep them, keyed by their stored form).
 //
 // # Rollovers (the key manager's schedule, with the signer's rules above)
 //

@@ -307,6 +307,12 @@ type ZoneKeys struct {
 	// retired, removed: the signer looks at their times). No key: the
 	// zone is served unsigned.
 	Keys []Key
+	// Changed is when the keys (or the zone's DNSSEC state) last changed:
+	// the key manager's last write. The keys are read at the signing
+	// time, max(epoch start, zone's last change, Changed), so a change
+	// takes effect at once, on every node alike. Zero: not known (the
+	// change then takes effect at the next epoch or zone change).
+	Changed time.Time
 	// Unsigning, set while DNSSEC is being turned off (RFC 8078 §4): the
 	// zone is still signed with Keys, and its CDS and CDNSKEY RRsets are
 	// the "delete" records (CDS 0 0 0 00, CDNSKEY 0 3 0 AA==) asking the
@@ -320,8 +326,10 @@ func (z ZoneKeys) Signed() bool { return len(z.Keys) > 0 }
 // KeySource gives the keys of a zone. zonesync asks it for every primary
 // zone (and reverse zone) it builds; origin is the zone's apex, lower case
 // and fully qualified ("example.com."). A zone without keys is served
-// unsigned, exactly as without DNSSEC. An error leaves the zone pending
-// (served as last loaded) like any other failed load.
+// unsigned, exactly as without DNSSEC: a zone the source does not know
+// (reverse zones, zones without DNSSEC) gets ZoneKeys{} and a nil error.
+// An error leaves the zone pending (served as last loaded) like any other
+// failed load.
 type KeySource interface {
 	ZoneKeys(ctx context.Context, origin string) (ZoneKeys, error)
 }
@@ -357,4 +365,12 @@ func DeleteCDS(origin string, ttl uint32) *dns.CDS {
 func DeleteCDNSKEY(origin string, ttl uint32) *dns.CDNSKEY {
 	return &dns.CDNSKEY{DNSKEY: dns.DNSKEY{Hdr: dns.RR_Header{Name: dns.CanonicalName(origin), Rrtype: dns.TypeCDNSKEY, Class: dns.ClassINET, Ttl: ttl},
 		Flags: 0, Protocol: 3, Algorithm: 0, PublicKey: "AA=="}}
+}
+
+// KeyLister is an optional interface of a KeySource: the keys of every
+// zone that has keys, by origin (lower case, fully qualified), in one read.
+// zonesync uses it for the periodic full reload instead of one ZoneKeys
+// call per zone.
+type KeyLister interface {
+	AllZoneKeys(ctx context.Context) (map[string]ZoneKeys, error)
 }

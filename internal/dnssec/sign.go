@@ -72,21 +72,25 @@ func (p Policy) EpochStart(origin string, now time.Time) time.Time {
 	return time.Unix((k*n+off)*86400, 0).UTC()
 }
 
-// SigningTime returns the time a zone is signed as of now: the later of
-// the epoch's start and the zone's last change, in whole seconds.
-func (p Policy) SigningTime(origin string, now, lastChange time.Time) time.Time {
+// SigningTime returns the time a zone is signed as of now: the latest of
+// the epoch's start, the zone's last change and the last change of its
+// keys (ZoneKeys.Changed), in whole seconds; changes after now are
+// ignored.
+func (p Policy) SigningTime(origin string, now, lastChange, keysChanged time.Time) time.Time {
 	t := p.EpochStart(origin, now)
-	if lastChange.After(t) && !lastChange.After(now) {
-		t = lastChange
+	for _, c := range []time.Time{lastChange, keysChanged} {
+		if c.After(t) && !c.After(now) {
+			t = c
+		}
 	}
 	return time.Unix(t.Unix(), 0).UTC()
 }
 
-// Serial returns the serial a signed zone is served with: the larger (in
-// serial arithmetic, RFC 1982) of the stored serial and YYYYMMDD00 of the
-// epoch's first day.
-func (p Policy) Serial(origin string, stored uint32, now time.Time) uint32 {
-	y, m, d := p.EpochStart(origin, now).Date()
+// Serial returns the serial a zone signed at the signing time at is served
+// with: the larger (in serial arithmetic, RFC 1982) of the stored serial
+// and YYYYMMDD00 of the signing time's UTC day.
+func Serial(stored uint32, at time.Time) uint32 {
+	y, m, d := at.UTC().Date()
 	e := uint32((y*10000 + int(m)*100 + d) * 100)
 	if int32(e-stored) > 0 {
 		return e
@@ -102,7 +106,7 @@ func (p Policy) State(origin string, zk ZoneKeys, now, lastChange time.Time) str
 	if !zk.Signed() {
 		return ""
 	}
-	at := p.SigningTime(origin, now, lastChange)
+	at := p.SigningTime(origin, now, lastChange, zk.Changed)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %d %v", p.EpochStart(origin, now).Unix(), at.Unix(), zk.Unsigning)
 	for _, k := range zk.Keys {
@@ -122,16 +126,17 @@ func hash32(s string) uint32 {
 // now and the zone's last change (see the package documentation). It
 // takes ownership of rrs: owners are lower-cased, duplicates dropped, the
 // TTLs of an RRset set to its lowest (as internal/dnsd would), the SOA
-// serial set by Policy.Serial. It returns the records with the DNSKEY,
+// serial set by Serial. It returns the records with the DNSKEY,
 // CDS, CDNSKEY, NSEC and RRSIG records added. A zone without keys is
-// returned as given. It fails when no key can sign.
+// returned as given, and so is a zone none of whose keys is active at the
+// signing time (keys published later: see the package documentation).
 func (p Policy) SignZone(origin string, rrs []dns.RR, zk ZoneKeys, now, lastChange time.Time) ([]dns.RR, error) {
 	if !zk.Signed() {
 		return rrs, nil
 	}
 	p = p.withDefaults()
 	origin = dns.CanonicalName(origin)
-	at := p.SigningTime(origin, now, lastChange)
+	at := p.SigningTime(origin, now, lastChange, zk.Changed)
 	epoch := p.EpochStart(origin, now)
 
 	// Group by owner and type.
@@ -189,7 +194,8 @@ func (p Policy) SignZone(origin string, rrs []dns.RR, zk ZoneKeys, now, lastChan
 	if soa == nil {
 		return nil, fmt.Errorf("dnssec: %s: no SOA at the apex", origin)
 	}
-	soa.Serial = p.Serial(origin, soa.Serial, now)
+	stored := soa.Serial
+	soa.Serial = Serial(soa.Serial, at)
 	negTTL := min(soa.Hdr.Ttl, soa.Minttl) // RFC 9077
 	keyTTL := soa.Hdr.Ttl
 
@@ -219,7 +225,10 @@ func (p Policy) SignZone(origin string, rrs []dns.RR, zk ZoneKeys, now, lastChan
 		zoneSigners = sepSigners
 	}
 	if len(zoneSigners) == 0 {
-		return nil, fmt.Errorf("dnssec: %s: no active key at %s", origin, at.Format(time.RFC3339))
+		// No key signs yet (or any more) at the signing time: served
+		// unsigned, as a zone without keys, with its stored serial.
+		soa.Serial = stored
+		return rrs, nil
 	}
 	apex := names[origin]
 	addSet := func(typ uint16, rrs []dns.RR) {

@@ -37,6 +37,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/artnet-panel/artnet-panel/internal/dnsd"
+	"github.com/artnet-panel/artnet-panel/internal/dnssec"
 	"github.com/artnet-panel/artnet-panel/internal/driver"
 	"github.com/artnet-panel/artnet-panel/internal/metrics"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
@@ -75,6 +76,15 @@ type Syncer struct {
 	// Reconcile (ZoneChanged, Changes, Load), so that the reconciler
 	// retries it at once and then until it loads (Reconciler sets it).
 	Kick func()
+	// Keys, when set, gives the DNSSEC keys of the primary and reverse
+	// zones: a zone with keys is signed (Policy) when it is built, and
+	// again at every signing epoch (the full reload notices it); nil or a
+	// zone without keys: served unsigned. See package dnssec.
+	Keys dnssec.KeySource
+	// Policy is the signing policy (zero: dnssec.DefaultPolicy).
+	Policy dnssec.Policy
+	// Now is the clock of the signer (nil: time.Now); tests fake it.
+	Now func() time.Time
 
 	// mu serialises snapshot updates and guards the state below.
 	mu sync.Mutex
@@ -254,16 +264,20 @@ func (s *Syncer) reload(ctx context.Context, domain string, notify bool) (pendin
 	k := key(domain)
 	origin := k + "."
 	t := s.ticket()
-	dz, serial, ok, err := s.loadZone(ctx, k)
+	b, ok, err := s.loadZone(ctx, k)
 	var sum uint64
 	if err == nil && ok {
-		sum = fingerprint(dz)
+		sum = b.fingerprint()
 	}
 	s.mu.Lock()
 	if err == nil && t > s.installed(k) {
 		cur, served := s.sums[k]
 		switch {
 		case ok && (!served || cur != sum):
+			var dz dnsd.Zone
+			if dz, err = s.sign(b); err != nil {
+				break
+			}
 			snap, errs := s.snapshot().Update([]dnsd.Zone{dz}, nil)
 			if err = errs[dns.CanonicalName(dz.Origin)]; err == nil {
 				s.Server.SetSnapshot(snap)
@@ -286,9 +300,10 @@ func (s *Syncer) reload(ctx context.Context, domain string, notify bool) (pendin
 		notify = notify || was
 	}
 	_, pending = s.pending[k]
+	serial, served := s.snapshot().Serial(origin)
 	s.mu.Unlock()
 	report()
-	if err == nil && ok && notify {
+	if err == nil && ok && notify && served {
 		s.notify(ctx, origin, serial)
 	}
 	return pending
@@ -314,7 +329,28 @@ func (s *Syncer) loadAll(ctx context.Context) error {
 	}
 	sums := make(map[string]uint64, len(zones))
 	for k, z := range zones {
-		sums[k] = fingerprint(z)
+		sums[k] = z.fingerprint()
+	}
+	// Sign the signed zones that changed outside the lock (signing a
+	// zone costs a signature per RRset); one that changes again in the
+	// meantime is signed under the lock below.
+	s.mu.Lock()
+	var toSign []string
+	for k, z := range zones {
+		if cur, served := s.sums[k]; z.keys.Signed() && (!served || cur != sums[k]) {
+			toSign = append(toSign, k)
+		}
+	}
+	s.mu.Unlock()
+	signed := make(map[string]dnsd.Zone, len(toSign))
+	for _, k := range toSign {
+		dz, err := s.sign(zones[k])
+		if err != nil {
+			failed[k] = err
+			delete(zones, k)
+			continue
+		}
+		signed[k] = dz
 	}
 
 	s.mu.Lock()
@@ -324,13 +360,27 @@ func (s *Syncer) loadAll(ctx context.Context) error {
 		return nil
 	}
 	var put []dnsd.Zone
-	var putKeys, remove []string
+	var putKeys, remove, resigned []string
 	for k, z := range zones {
-		if cur, served := s.sums[k]; s.ver[k] > t || served && cur == sums[k] {
+		cur, served := s.sums[k]
+		if s.ver[k] > t || served && cur == sums[k] {
 			continue
 		}
-		put = append(put, z)
+		dz, ok := signed[k]
+		if !ok {
+			var err error
+			if dz, err = s.sign(z); err != nil {
+				failed[k] = err
+				continue
+			}
+		}
+		put = append(put, dz)
 		putKeys = append(putKeys, k)
+		if served && z.keys.Signed() {
+			// Re-signed (a new epoch, or keys changed): the secondaries
+			// are told, whichever node changed the records.
+			resigned = append(resigned, k+".")
+		}
 	}
 	for k := range s.sums {
 		if _, ok := zones[k]; !ok && failed[k] == nil && s.ver[k] < t {
@@ -387,7 +437,7 @@ func (s *Syncer) loadAll(ctx context.Context) error {
 	for _, r := range reports {
 		r()
 	}
-	for _, origin := range notifies {
+	for _, origin := range append(notifies, resigned...) {
 		if serial, ok := snap.Serial(origin); ok {
 			s.notify(ctx, origin, serial)
 		}
@@ -397,21 +447,25 @@ func (s *Syncer) loadAll(ctx context.Context) error {
 
 // readAll reads and builds every zone to serve, by key; failed holds the
 // zones that did not build. err is set when the zones cannot be read.
-func (s *Syncer) readAll(ctx context.Context) (zones map[string]dnsd.Zone, failed map[string]error, err error) {
+func (s *Syncer) readAll(ctx context.Context) (zones map[string]built, failed map[string]error, err error) {
 	all, err := s.Store.ZonesAll(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load zones: %w", err)
 	}
-	zones = make(map[string]dnsd.Zone, len(all))
+	keys, err := s.allKeys(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load DNSSEC keys: %w", err)
+	}
+	zones = make(map[string]built, len(all))
 	failed = make(map[string]error)
 	for _, z := range all {
-		dz, ok, err := s.build(ctx, z.Zone, z.Records)
+		b, ok, err := s.build(ctx, z.Zone, z.Records, keys)
 		switch {
 		case err != nil:
 			// One broken zone must not take every other zone down.
 			failed[key(z.Domain)] = err
 		case ok:
-			zones[key(z.Domain)] = dz
+			zones[key(z.Domain)] = b
 		}
 	}
 	reverse, err := s.Store.PTRsAll(ctx)
@@ -423,7 +477,12 @@ func (s *Syncer) readAll(ctx context.Context) (zones map[string]dnsd.Zone, faile
 		return nil, nil, fmt.Errorf("load reverse zones: %w", err)
 	}
 	for _, rz := range served {
-		zones[key(rz.Name)] = s.buildReverse(rz)
+		b, err := s.buildReverse(ctx, rz, keys)
+		if err != nil {
+			failed[key(rz.Name)] = err
+			continue
+		}
+		zones[key(rz.Name)] = b
 	}
 	return zones, failed, nil
 }
@@ -557,12 +616,16 @@ const dnsNotifyTimeout = 30e9 // 30 s
 var seed = maphash.MakeSeed()
 
 // fingerprint hashes a built zone's records as zonesync built them (before
-// dnsd normalises them), to tell whether a zone changed since it was
-// installed.
-func fingerprint(z dnsd.Zone) uint64 {
+// signing, before dnsd normalises them) and, for a signed zone, what its
+// signatures depend on (dnssec.Policy.State), to tell whether a zone
+// changed since it was installed.
+func (b built) fingerprint() uint64 {
+	z := b.zone
 	var h maphash.Hash
 	h.SetSeed(seed)
 	h.WriteString(z.Origin)
+	h.WriteString(b.state)
+	h.WriteByte(0)
 	buf := make([]byte, 512)
 	for _, rr := range z.Records {
 		for {
@@ -582,60 +645,72 @@ func fingerprint(z dnsd.Zone) uint64 {
 	return h.Sum64()
 }
 
+// built is a zone as read from the store, before signing.
+type built struct {
+	zone    dnsd.Zone
+	keys    dnssec.ZoneKeys // none: served unsigned
+	changed time.Time       // the zone's last change (store.Zone.UpdatedAt)
+	state   string          // dnssec.Policy.State, "" unsigned
+}
+
 // loadZone reads one zone and its records from the store: a customer's
 // zone, or a reverse zone (in-addr.arpa, ip6.arpa) of the PTR records.
-func (s *Syncer) loadZone(ctx context.Context, domain string) (dnsd.Zone, uint32, bool, error) {
+func (s *Syncer) loadZone(ctx context.Context, domain string) (built, bool, error) {
 	if name := strings.ToLower(strings.TrimSuffix(domain, ".")); strings.HasSuffix(name, ".in-addr.arpa") || strings.HasSuffix(name, ".ip6.arpa") {
 		z, err := s.Store.ReverseZoneGet(ctx, name)
 		if errors.Is(err, store.ErrNotFound) {
-			return dnsd.Zone{}, 0, false, nil
+			return built{}, false, nil
 		}
 		if err != nil {
-			return dnsd.Zone{}, 0, false, err
+			return built{}, false, err
 		}
 		served, err := panel.RevDNSServable(ctx, s.Store, []store.ReverseZone{z})
 		if err != nil {
-			return dnsd.Zone{}, 0, false, err
+			return built{}, false, err
 		}
-		return s.buildReverse(served[0]), uint32(served[0].Serial), true, nil
+		b, err := s.buildReverse(ctx, served[0], nil)
+		return b, err == nil, err
 	}
 	z, err := s.Store.ZoneByDomain(ctx, domain)
 	if errors.Is(err, store.ErrNotFound) {
-		return dnsd.Zone{}, 0, false, nil
+		return built{}, false, nil
 	}
 	if err != nil {
-		return dnsd.Zone{}, 0, false, err
+		return built{}, false, err
 	}
 	recs, err := s.Store.ZoneRecords(ctx, z.CustomerID, z.ID)
 	if err != nil {
-		return dnsd.Zone{}, 0, false, err
+		return built{}, false, err
 	}
-	dz, ok, err := s.build(ctx, z, recs)
-	return dz, uint32(z.Serial), ok, err
+	return s.build(ctx, z, recs, nil)
 }
 
 // build converts a stored zone to the records the server answers from: a
 // primary zone through zonefile.RRs (the SOA, the apex NS set, then the
-// records), a secondary zone through s.Secondary. ok is false for a zone
-// that is not to be served.
-func (s *Syncer) build(ctx context.Context, z store.Zone, recs []store.ZoneRecord) (dnsd.Zone, bool, error) {
+// records) with its DNSSEC keys (from all, the keys of every zone read by
+// allKeys, or else asked of s.Keys), a secondary zone through s.Secondary.
+// ok is false for a zone that is not to be served.
+func (s *Syncer) build(ctx context.Context, z store.Zone, recs []store.ZoneRecord, all map[string]dnssec.ZoneKeys) (built, bool, error) {
 	if z.Type == store.ZoneTypeSecondary {
 		if s.Secondary == nil {
-			return dnsd.Zone{}, false, nil
+			return built{}, false, nil
 		}
-		return s.Secondary(ctx, z)
+		dz, ok, err := s.Secondary(ctx, z)
+		return built{zone: dz}, ok, err
 	}
 	soa, nameservers := s.soaAndNS()
 	rrs, err := zonefile.RRs(zonefile.Zone{Domain: z.Domain, Serial: z.Serial, SOA: soa,
 		Nameservers: nameservers, Records: recs})
 	if err != nil {
-		return dnsd.Zone{}, false, err
+		return built{}, false, err
 	}
-	return dnsd.Zone{Origin: dns.Fqdn(strings.ToLower(z.Domain)), Records: rrs}, true, nil
+	b := built{zone: dnsd.Zone{Origin: dns.Fqdn(strings.ToLower(z.Domain)), Records: rrs}, changed: time.Unix(z.UpdatedAt, 0)}
+	return b, true, s.withKeys(ctx, &b, all)
 }
 
-// buildReverse builds a reverse zone: SOA, apex NS and the PTR records.
-func (s *Syncer) buildReverse(z panel.ServedReverseZone) dnsd.Zone {
+// buildReverse builds a reverse zone: SOA, apex NS and the PTR records,
+// with its DNSSEC keys as build does.
+func (s *Syncer) buildReverse(ctx context.Context, z panel.ServedReverseZone, all map[string]dnssec.ZoneKeys) (built, error) {
 	origin := dns.Fqdn(z.Name)
 	soa, nameservers := s.soaAndNS()
 	rrs := make([]dns.RR, 0, 1+len(nameservers)+len(z.PTRs))
@@ -650,7 +725,61 @@ func (s *Syncer) buildReverse(z panel.ServedReverseZone) dnsd.Zone {
 	for _, p := range z.PTRs {
 		rrs = append(rrs, &dns.PTR{Hdr: dns.RR_Header{Name: p.Owner, Rrtype: dns.TypePTR, Class: dns.ClassINET, Ttl: soa.TTL}, Ptr: p.Target})
 	}
-	return dnsd.Zone{Origin: origin, Records: rrs}
+	b := built{zone: dnsd.Zone{Origin: origin, Records: rrs}}
+	return b, s.withKeys(ctx, &b, all)
+}
+
+// withKeys sets b's DNSSEC keys and signing state: from all when it is
+// not nil (the keys of every zone, read at once), else asked of s.Keys.
+func (s *Syncer) withKeys(ctx context.Context, b *built, all map[string]dnssec.ZoneKeys) error {
+	if s.Keys == nil {
+		return nil
+	}
+	origin := dns.CanonicalName(b.zone.Origin)
+	if all != nil {
+		b.keys = all[origin]
+	} else {
+		zk, err := s.Keys.ZoneKeys(ctx, origin)
+		if err != nil {
+			return fmt.Errorf("DNSSEC keys of %s: %w", origin, err)
+		}
+		b.keys = zk
+	}
+	b.state = s.Policy.State(origin, b.keys, s.now(), b.changed)
+	return nil
+}
+
+// allKeys returns the keys of every zone when s.Keys can list them at once
+// (dnssec.KeyLister), else nil (build asks per zone).
+func (s *Syncer) allKeys(ctx context.Context) (map[string]dnssec.ZoneKeys, error) {
+	l, ok := s.Keys.(dnssec.KeyLister)
+	if !ok {
+		return nil, nil
+	}
+	all, err := l.AllZoneKeys(ctx)
+	if err == nil && all == nil {
+		all = map[string]dnssec.ZoneKeys{}
+	}
+	return all, err
+}
+
+// sign returns the zone to install: b's zone, signed when it has keys.
+func (s *Syncer) sign(b built) (dnsd.Zone, error) {
+	if !b.keys.Signed() {
+		return b.zone, nil
+	}
+	rrs, err := s.Policy.SignZone(b.zone.Origin, b.zone.Records, b.keys, s.now(), b.changed)
+	if err != nil {
+		return dnsd.Zone{}, err
+	}
+	return dnsd.Zone{Origin: b.zone.Origin, Records: rrs}, nil
+}
+
+func (s *Syncer) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // soaAndNS returns the configured SOA fields and name servers, with the
