@@ -244,34 +244,66 @@ func (p *Panel) newStoredKey(domain string, alg uint8, role string, now time.Tim
 }
 
 // DNSSECKeySource returns the KeySource of the zone builder: the keys of
-// a zone from the store, their private keys unsealed.
-func (p *Panel) DNSSECKeySource() dnssec.KeySource {
-	return dnssec.KeySourceFunc(func(ctx context.Context, origin string) (dnssec.ZoneKeys, error) {
-		domain := strings.TrimSuffix(strings.ToLower(origin), ".")
-		z, keys, err := p.Store.DNSSECByDomain(ctx, domain)
-		if errors.Is(err, store.ErrNotFound) {
-			return dnssec.ZoneKeys{}, nil
-		}
+// a zone from the store, their private keys unsealed; it also lists every
+// signed zone's keys at once (dnssec.KeyLister, the full reload).
+func (p *Panel) DNSSECKeySource() dnssec.KeySource { return dnssecKeySource{p} }
+
+type dnssecKeySource struct{ p *Panel }
+
+var _ dnssec.KeyLister = dnssecKeySource{}
+
+// ZoneKeys implements dnssec.KeySource.
+func (s dnssecKeySource) ZoneKeys(ctx context.Context, origin string) (dnssec.ZoneKeys, error) {
+	domain := strings.TrimSuffix(strings.ToLower(origin), ".")
+	z, keys, err := s.p.Store.DNSSECByDomain(ctx, domain)
+	if errors.Is(err, store.ErrNotFound) {
+		return dnssec.ZoneKeys{}, nil
+	}
+	if err != nil {
+		return dnssec.ZoneKeys{}, err
+	}
+	return s.p.zoneKeys(z, keys)
+}
+
+// AllZoneKeys implements dnssec.KeyLister.
+func (s dnssecKeySource) AllZoneKeys(ctx context.Context) (map[string]dnssec.ZoneKeys, error) {
+	zones, err := s.p.Store.DNSSECZones(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]dnssec.ZoneKeys, len(zones))
+	for _, z := range zones {
+		keys, err := s.p.Store.DNSSECKeys(ctx, z.ZoneID)
 		if err != nil {
-			return dnssec.ZoneKeys{}, err
+			return nil, err
 		}
-		out := dnssec.ZoneKeys{Unsigning: z.State == store.DNSSECDisabling}
-		secret := p.dnssecConfig().SecretKey
-		for _, sk := range keys {
-			k := publicKey(sk)
-			der, err := OpenDNSSECKey(secret, z.Domain, sk.PublicKey, sk.PrivateSealed)
-			if err != nil {
-				return dnssec.ZoneKeys{}, fmt.Errorf("dnssec: key %d of %s: %w", sk.KeyTag, z.Domain, err)
-			}
-			k.Signer, err = dnssec.ParsePrivateKey(sk.Algorithm, der, sk.PublicKey)
-			clear(der)
-			if err != nil {
-				return dnssec.ZoneKeys{}, fmt.Errorf("dnssec: key %d of %s: %w", sk.KeyTag, z.Domain, err)
-			}
-			out.Keys = append(out.Keys, k)
+		zk, err := s.p.zoneKeys(z, keys)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
-	})
+		out[dns.CanonicalName(z.Domain)] = zk
+	}
+	return out, nil
+}
+
+// zoneKeys unseals a zone's keys for the signer.
+func (p *Panel) zoneKeys(z store.DNSSECZone, keys []store.DNSSECKey) (dnssec.ZoneKeys, error) {
+	out := dnssec.ZoneKeys{Unsigning: z.State == store.DNSSECDisabling, Changed: unixTime(z.UpdatedAt)}
+	secret := p.dnssecConfig().SecretKey
+	for _, sk := range keys {
+		k := publicKey(sk)
+		der, err := OpenDNSSECKey(secret, z.Domain, sk.PublicKey, sk.PrivateSealed)
+		if err != nil {
+			return dnssec.ZoneKeys{}, fmt.Errorf("dnssec: key %d of %s: %w", sk.KeyTag, z.Domain, err)
+		}
+		k.Signer, err = dnssec.ParsePrivateKey(sk.Algorithm, der, sk.PublicKey)
+		clear(der)
+		if err != nil {
+			return dnssec.ZoneKeys{}, fmt.Errorf("dnssec: key %d of %s: %w", sk.KeyTag, z.Domain, err)
+		}
+		out.Keys = append(out.Keys, k)
+	}
+	return out, nil
 }
 
 // touchZone moves the zone's serial and last change to now in tx (a key
