@@ -299,7 +299,7 @@ func (p Policy) SignZone(origin string, rrs []dns.RR, zk ZoneKeys, now, lastChan
 		}
 		owner := rs[0].Header().Name
 		exp := epoch.Add(p.Validity)
-		if p.Jitter > 0 {
+		if p.Jitter >= time.Second {
 			exp = exp.Add(time.Duration(hash32(owner+"/"+dns.Type(typ).String())%uint32(p.Jitter/time.Second)) * time.Second)
 		}
 		for _, k := range keys {
@@ -373,7 +373,9 @@ func parentName(n string) string {
 // CanonicalCompare compares two lower-case fully qualified names in the
 // canonical DNS order (RFC 4034 §6.1): label by label from the right, each
 // label as an octet string. It returns -1, 0 or 1. It does not allocate.
-// Escaped dots ("\.") inside labels are not supported.
+// Names are compared in their presentation form: escapes ("\.", "\032")
+// are not decoded, so names holding them may sort wrongly (the panel's
+// names are letters, digits, '-', '_' and '*').
 func CanonicalCompare(a, b string) int {
 	ai, bi := len(a), len(b)
 	if ai > 0 && a[ai-1] == '.' {

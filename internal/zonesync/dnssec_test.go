@@ -3,6 +3,9 @@ package zonesync_test
 import (
 	"context"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/artnet-panel/artnet-panel/internal/dnssec"
 	"github.com/artnet-panel/artnet-panel/internal/panel"
+	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/artnet-panel/artnet-panel/internal/testpeer"
 	"github.com/artnet-panel/artnet-panel/internal/zonesync"
 )
@@ -287,6 +291,7 @@ func TestZSKRollover(t *testing.T) {
 // moves up, the zone was re-signed (15 epochs of 4 days), and a reconcile
 // that finds nothing changed installs nothing.
 func TestResignedBeforeExpiry(t *testing.T) {
+	verify := testpeer.NeedTool(t, "ldns-verify-zone", "ldnsutils")
 	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	c := testpeer.NewClock(t0)
 	ksk, _ := dnssec.Generate(dns.ED25519, dnssec.KSK, t0)
@@ -318,6 +323,12 @@ func TestResignedBeforeExpiry(t *testing.T) {
 					inceptions[sig.Inception] = true
 				}
 			}
+		}
+		if h%(10*24) == 0 {
+			// An independent check of the whole zone at that time:
+			// ldns-verify-zone on an AXFR, every signature valid and
+			// not expiring within 9 days.
+			verifyZone(t, verify, e.addr, "example.test.", now)
 		}
 		// Nothing changed: the next reconcile installs nothing (no
 		// signing, no new snapshot).
@@ -434,12 +445,13 @@ func TestKSKRolloverAndUnsigning(t *testing.T) {
 // TestEnableSignsAtOnce: a zone served unsigned gets keys (published from
 // now, ZoneKeys.Changed = now, as the key manager writes them) and is
 // signed by the next load of the zone, not at the next epoch: delv
-// validates at once.
+// validates at once. A key change made the next day by another node,
+// learnt from the change feed, is served with a new serial and NOTIFY.
 func TestEnableSignsAtOnce(t *testing.T) {
 	delvBin := testpeer.NeedTool(t, "delv", "bind9-dnsutils")
 	c := testpeer.NewClock(time.Now())
 	keys := &fakeKeys{}
-	e, sync, _ := signedEnv(t, keys, c, dnssec.Policy{})
+	e, sync, n := signedEnv(t, keys, c, dnssec.Policy{})
 	addSignedZone(t, e)
 	if r := e.dnssecQuery(t, "www.example.test.", dns.TypeA); len(r.Answer) != 1 {
 		t.Fatalf("unsigned zone: %v", r)
@@ -454,5 +466,62 @@ func TestEnableSignsAtOnce(t *testing.T) {
 	anchors := testpeer.DelvAnchors(t, "example.test.", []dnssec.Key{ksk})
 	if out := testpeer.Delv(t, delvBin, e.addr, anchors, "example.test.", "www.example.test.", "A"); !strings.Contains(out, testpeer.DelvValidated+"\n") {
 		t.Fatalf("not validated right after enabling:\n%s", out)
+	}
+
+	// The next day another node adds a ZSK: this node learns it from the
+	// change feed (Changes), serves the new DNSKEY set with a new serial
+	// and tells its secondaries.
+	c.Set(c.Now().Add(24 * time.Hour))
+	zsk2, _ := dnssec.Generate(dns.ECDSAP256SHA256, dnssec.ZSK, c.Now())
+	zsk2.Activate = c.Now().Add(time.Hour)
+	keys.mu.Lock()
+	keys.keys = map[string]dnssec.ZoneKeys{"example.test.": {Keys: []dnssec.Key{ksk, zsk, zsk2}, Changed: c.Now()}}
+	keys.mu.Unlock()
+	sync.Changes(context.Background(), []store.Change{{Kind: store.ChangeDNS, Key: "example.test"}})
+	if got := tagsOf(dnskeys(e.dnssecQuery(t, "example.test.", dns.TypeDNSKEY))); !hasTags(got, ksk.Tag(), zsk.Tag(), zsk2.Tag()) {
+		t.Fatalf("DNSKEY tags %v after the key change", got)
+	}
+	n.waitFor(t, e.query(t, "example.test.", dns.TypeSOA).Answer[0].(*dns.SOA).Serial)
+}
+
+// verifyZone transfers origin from addr and has ldns-verify-zone check it
+// as of at: every signature valid then and for 9 more days, the NSEC chain
+// complete.
+func verifyZone(t *testing.T, bin, addr, origin string, at time.Time) {
+	t.Helper()
+	m := new(dns.Msg)
+	m.SetAxfr(origin)
+	env, err := new(dns.Transfer).In(m, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	n := 0
+	for e := range env {
+		if e.Error != nil {
+			t.Fatal(e.Error)
+		}
+		for _, rr := range e.RR {
+			if n++; n > 1 && rr.Header().Rrtype == dns.TypeSOA {
+				continue
+			}
+			b.WriteString(rr.String() + "\n")
+		}
+	}
+	file := filepath.Join(t.TempDir(), "zone")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check := func(at time.Time) (string, bool) {
+		out, err := exec.Command(bin, "-t", at.UTC().Format("20060102150405"), "-e", "P9D", file).CombinedOutput()
+		return string(out), err == nil && strings.Contains(string(out), "Zone is verified and complete")
+	}
+	if out, ok := check(at); !ok {
+		t.Fatalf("ldns-verify-zone at %v:\n%s", at, out)
+	}
+	// Not blind: the same zone 6 days later has signatures expiring
+	// within 9 days.
+	if out, ok := check(at.Add(6 * 24 * time.Hour)); ok {
+		t.Fatalf("ldns-verify-zone accepts the zone of %v six days later:\n%s", at, out)
 	}
 }

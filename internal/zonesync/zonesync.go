@@ -7,7 +7,10 @@
 // Changes made through other nodes (other artnetd processes on the same
 // database) reach this one through the store's change log: a Syncer is the
 // changefeed.Handler of store.ChangeDNS. Only the node that made a change
-// sends NOTIFY.
+// sends NOTIFY, except for signed zones (see Changes).
+//
+// Zones with DNSSEC keys (Keys) are signed when they are built and at every
+// signing epoch, see package dnssec.
 //
 // A load that fails (a database error, a zone that does not build) leaves
 // the zone pending: it is served as last loaded, or not at all, while the
@@ -212,7 +215,9 @@ func (s *Syncer) ZoneChanged(ctx context.Context, domain string) {
 
 // Changes implements changefeed.Handler for store.ChangeDNS: it reloads
 // every zone named, once each, without sending NOTIFY (the node that made
-// the change did).
+// the change did), except for a signed zone whose serial moved: a change
+// of its keys may come from a node that did not publish it, so every node
+// tells its secondaries (a NOTIFY more is harmless).
 func (s *Syncer) Changes(ctx context.Context, changes []store.Change) {
 	seen := make(map[string]bool, len(changes))
 	failed := false
@@ -278,10 +283,16 @@ func (s *Syncer) reload(ctx context.Context, domain string, notify bool) (pendin
 			if dz, err = s.sign(b); err != nil {
 				break
 			}
+			before, _ := s.snapshot().Serial(origin)
 			snap, errs := s.snapshot().Update([]dnsd.Zone{dz}, nil)
 			if err = errs[dns.CanonicalName(dz.Origin)]; err == nil {
 				s.Server.SetSnapshot(snap)
 				s.setSum(k, sum)
+				if after, _ := snap.Serial(origin); served && b.keys.Signed() && after != before {
+					// Re-signed with a new serial (keys changed, on
+					// any node): the secondaries are told.
+					notify = true
+				}
 			}
 		case !ok && served:
 			s.Server.SetSnapshot(s.snapshot().WithoutZone(origin))
@@ -645,11 +656,12 @@ func (b built) fingerprint() uint64 {
 	return h.Sum64()
 }
 
-// built is a zone as read from the store, before signing.
+// built is a zone as read from the store, before signing. It is kept
+// within 128 bytes, so that a map holds it without an allocation per zone.
 type built struct {
 	zone    dnsd.Zone
 	keys    dnssec.ZoneKeys // none: served unsigned
-	changed time.Time       // the zone's last change (store.Zone.UpdatedAt)
+	changed int64           // the zone's last change (store.Zone.UpdatedAt, Unix seconds)
 	state   string          // dnssec.Policy.State, "" unsigned
 }
 
@@ -704,7 +716,7 @@ func (s *Syncer) build(ctx context.Context, z store.Zone, recs []store.ZoneRecor
 	if err != nil {
 		return built{}, false, err
 	}
-	b := built{zone: dnsd.Zone{Origin: dns.Fqdn(strings.ToLower(z.Domain)), Records: rrs}, changed: time.Unix(z.UpdatedAt, 0)}
+	b := built{zone: dnsd.Zone{Origin: dns.Fqdn(strings.ToLower(z.Domain)), Records: rrs}, changed: z.UpdatedAt}
 	return b, true, s.withKeys(ctx, &b, all)
 }
 
@@ -745,7 +757,7 @@ func (s *Syncer) withKeys(ctx context.Context, b *built, all map[string]dnssec.Z
 		}
 		b.keys = zk
 	}
-	b.state = s.Policy.State(origin, b.keys, s.now(), b.changed)
+	b.state = s.Policy.State(origin, b.keys, s.now(), time.Unix(b.changed, 0))
 	return nil
 }
 
@@ -768,7 +780,7 @@ func (s *Syncer) sign(b built) (dnsd.Zone, error) {
 	if !b.keys.Signed() {
 		return b.zone, nil
 	}
-	rrs, err := s.Policy.SignZone(b.zone.Origin, b.zone.Records, b.keys, s.now(), b.changed)
+	rrs, err := s.Policy.SignZone(b.zone.Origin, b.zone.Records, b.keys, s.now(), time.Unix(b.changed, 0))
 	if err != nil {
 		return dnsd.Zone{}, err
 	}
