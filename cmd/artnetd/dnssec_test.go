@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/testpeer"
 	"github.com/artnet-panel/artnet-panel/internal/testpeer/eppreg"
 )
@@ -173,5 +175,56 @@ func TestDNSSECEndToEnd(t *testing.T) {
 	}
 	if strings.Contains(logBuf.String(), "PRIVATE") || strings.Contains(logBuf.String(), "v1$") {
 		t.Fatal("a private key in the log")
+	}
+}
+
+// TestAdminZoneRollKSK: artnetd admin zone roll-ksk starts a KSK rollover
+// of a signed zone (a second KSK, sealed with the operator key from the
+// environment); it refuses an unsigned zone, a rollover in progress and a
+// missing key.
+func TestAdminZoneRollKSK(t *testing.T) {
+	dsn := sqliteDSN(t)
+	registryInventory(t, dsn)
+	args := []string{"admin", "zone", "roll-ksk", "--db", dsn, "--domain", "acme.test"}
+	if err := runErr(t, args...); !strings.Contains(err.Error(), "ARTNETD_DNSSEC_SECRET_KEY") {
+		t.Fatalf("without a key: %v", err)
+	}
+	t.Setenv("ARTNETD_DNSSEC_SECRET_KEY", strings.Repeat("5a", 32))
+	if err := runErr(t, args...); !strings.Contains(err.Error(), "not found") {
+		t.Fatalf("unsigned zone: %v", err)
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := panel.New(st)
+	p.DNSSEC = &panel.DNSSECConfig{SecretKey: bytes.Repeat([]byte{0x5a}, 32)}
+	if _, err := p.DNSSECEnable(ctx, 7, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	if out := runOK(t, args...); !strings.Contains(out, "KSK rollover of acme.test started") {
+		t.Fatalf("roll-ksk: %s", out)
+	}
+	d, err := p.DNSSECDetails(ctx, 7, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ksks := 0
+	for _, k := range d.KeysList {
+		if k.Role == "KSK" && k.State == "active" {
+			ksks++
+		}
+	}
+	if ksks != 2 || len(d.DSList) != 2 {
+		t.Fatalf("after roll-ksk: %+v", d)
+	}
+	// The new key opens with the operator key: the zone builds signed.
+	if zk, err := p.DNSSECKeySource().ZoneKeys(ctx, "acme.test."); err != nil || len(zk.Keys) != 3 {
+		t.Fatalf("keys after roll-ksk: %d, %v", len(zk.Keys), err)
+	}
+	if err := runErr(t, args...); !strings.Contains(err.Error(), "in progress") {
+		t.Fatalf("second roll-ksk: %v", err)
 	}
 }
