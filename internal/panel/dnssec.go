@@ -885,3 +885,28 @@ func (p *Panel) DNSSECRollKSK(ctx context.Context, customerID, zoneID int64) err
 	p.kickDNSSEC()
 	return nil
 }
+
+// dnssecDropDS removes the DS set of the customer's signed zone from the
+// registry before the zone is deleted (dns/delete): internal-dns-error
+// when the registry fails (the zone stays).
+func (p *Panel) dnssecDropDS(ctx context.Context, customerID, zoneID int64) error {
+	z, err := p.Store.DNSSECGet(ctx, customerID, zoneID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return apperr.Internal(apperr.CodeInternalDNSError, err)
+	}
+	if len(z.DSSent) == 0 {
+		return nil
+	}
+	_, reg := p.dsRegistry(ctx, customerID, z.Domain)
+	if reg == nil {
+		return nil
+	}
+	if err := reg.SetDS(ctx, z.Domain, nil); err != nil {
+		return apperr.Internal(apperr.CodeInternalDNSError, fmt.Errorf("dns/delete of %s: removing its DS at the registry: %w", z.Domain, err))
+	}
+	p.logger().Info("dnssec: DS removed at the registry before the zone's deletion", "zone", z.Domain)
+	return nil
+}

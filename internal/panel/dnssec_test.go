@@ -395,6 +395,21 @@ func TestDNSSECRegistryFailure(t *testing.T) {
 		t.Fatalf("after the retry: %+v", d)
 	}
 
+	// Deleting a signed zone takes its DS off the registry first; a
+	// registry that fails keeps the zone.
+	f.sim.FailDomain("acme.test", errors.New("registry down"))
+	wantCode(t, "delete with the registry down", f.p.DNSDeleteZone(ctx, f.a, f.zoneID), apperr.CodeInternalDNSError)
+	if _, err := f.st.ZoneGet(ctx, f.a, f.zoneID); err != nil {
+		t.Fatalf("the zone went although its DS stayed: %v", err)
+	}
+	f.sim.FailDomain("acme.test", nil)
+	if err := f.p.DNSDeleteZone(ctx, f.a, f.zoneID); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.sim.DS("acme.test")); n != 0 {
+		t.Fatalf("DS left at the registry after dns/delete: %d", n)
+	}
+
 	// shop.acme.test is a zone of A but no domain service: no registry.
 	z, err := f.p.DNSAddPrimary(ctx, f.a, "shop.acme.test")
 	if err != nil {
