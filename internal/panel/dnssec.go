@@ -785,7 +785,10 @@ func (p *Panel) dnssecStep(ctx context.Context, z store.DNSSECZone) error {
 	if next == 0 && z.State == store.DNSSECDisabling && !deleteZone {
 		next = n + secs(cfg.Retry)
 	}
-	z.NextAt, z.UpdatedAt = next, n
+	z.NextAt = next
+	if touch {
+		z.UpdatedAt = n // the keys' last change (ZoneKeys.Changed): the zone is re-signed
+	}
 
 	err = p.Store.InTx(ctx, func(tx store.Store) error {
 		if deleteZone {
