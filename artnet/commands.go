@@ -137,6 +137,9 @@ var commandTable = []struct {
 	{"dns/details-primary", readOnly},
 	{"dns/add-primary", write},
 	{"dns/edit-primary-records", write},
+	{"dns/dnssec-enable", write | extension},
+	{"dns/dnssec-disable", destructive | extension},
+	{"dns/dnssec-details", readOnly | extension},
 
 	// rev-dns
 	{"rev-dns/list", readOnly},

@@ -128,6 +128,12 @@ func calls(c *artnet.Client) map[string]func(context.Context) error {
 			}})
 		},
 
+		"dns/dnssec-enable": func(ctx context.Context) error {
+			return ignore(c.DNS.DNSSECEnable(ctx, artnet.DNSSECEnableOpts{ZoneID: 1, Algorithm: artnet.DNSSECAlgorithmED25519}))
+		},
+		"dns/dnssec-disable": func(ctx context.Context) error { return c.DNS.DNSSECDisable(ctx, 1) },
+		"dns/dnssec-details": func(ctx context.Context) error { return ignore(c.DNS.DNSSECDetails(ctx, 1)) },
+
 		"rev-dns/list": func(ctx context.Context) error { return ignore(c.RevDNS.List(ctx)) },
 		"rev-dns/details": func(ctx context.Context) error {
 			return ignore(c.RevDNS.Details(ctx, artnet.RevDNSDetailsOpts{SubnetworkID: 501, DNSSubclass: "124.123.123.in-addr.arpa"}))

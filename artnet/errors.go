@@ -101,6 +101,10 @@ const (
 	ErrCodeIdempotencyKeyMismatch = "idempotency-key-mismatch" // HTTP 422
 	ErrCodeIdempotencyKeyInUse    = "idempotency-key-in-use"   // HTTP 409, retried
 	ErrCodeIdempotentRequestDone  = "idempotent-request-done"  // carried out, its answer lost
+	// Codes of the DNSSEC commands of the dns module (an extension).
+	ErrCodeDNSSECAlreadyEnabled   = "dnssec-already-enabled"   // /dns/dnssec-enable of a signed zone
+	ErrCodeDNSSECNotEnabled       = "dnssec-not-enabled"       // /dns/dnssec-disable of an unsigned zone
+	ErrCodeInvalidDNSSECAlgorithm = "invalid-dnssec-algorithm" // neither ECDSAP256SHA256 nor ED25519
 )
 
 // errorCodes lists the ErrCode constants (for the tests).
@@ -129,6 +133,7 @@ var errorCodes = []string{
 	ErrCodeInvalidInvoiceNumber,
 	ErrCodeAPIKeyOutOfScope, ErrCodeInvalidKeyID, ErrCodeTooManyAPIKeys,
 	ErrCodeRateLimited, ErrCodeIdempotencyKeyMismatch, ErrCodeIdempotencyKeyInUse, ErrCodeIdempotentRequestDone,
+	ErrCodeDNSSECAlreadyEnabled, ErrCodeDNSSECNotEnabled, ErrCodeInvalidDNSSECAlgorithm,
 }
 
 // Error is an error answered by the API ({"success": false, "error": {...}}).

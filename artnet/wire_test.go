@@ -46,6 +46,8 @@ var responseTypes = map[string]any{
 	"dns/details-secoundary":                       artnet.DNSZoneResponse{},
 	"dns/add-secoundary":                           artnet.DNSZoneResponse{},
 	"dns/details-primary":                          artnet.DNSPrimaryZoneResponse{},
+	"dns/dnssec-enable":                            artnet.DNSSECDetailsResponse{},
+	"dns/dnssec-details":                           artnet.DNSSECDetailsResponse{},
 	"dns/add-primary":                              artnet.DNSZoneResponse{},
 	"rev-dns/list":                                 artnet.RevDNSSubnetworksListResponse{},
 	"rev-dns/details":                              artnet.RevDNSSubclassResponse{},

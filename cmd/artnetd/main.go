@@ -232,7 +232,7 @@ func addGoFlags(c *cobra.Command, fs *flag.FlagSet) {
 		switch f.Name {
 		case "db":
 			f.DefValue = redactDSN(f.DefValue)
-		case "cloud-secret-key":
+		case "cloud-secret-key", "dnssec-secret-key":
 			if f.DefValue != "" {
 				f.DefValue = "[from the environment]"
 			}

@@ -325,3 +325,23 @@ func (c countedRegistry) GetDelegation(ctx context.Context, domain string) ([]st
 	d, err := c.Registry.GetDelegation(ctx, domain)
 	return d, countRegistryErr(err)
 }
+
+// SetDS passes the DS set to the registry when it holds DS records
+// (panel.DSRegistry), counting failures.
+func (c countedRegistry) SetDS(ctx context.Context, domain string, ds []panel.DSRecord) error {
+	r, ok := c.Registry.(panel.DSRegistry)
+	if !ok {
+		return countRegistryErr(errors.New("the registry does not hold DS records"))
+	}
+	return countRegistryErr(r.SetDS(ctx, domain, ds))
+}
+
+// GetDS reads the DS set from the registry (panel.DSRegistry).
+func (c countedRegistry) GetDS(ctx context.Context, domain string) ([]panel.DSRecord, error) {
+	r, ok := c.Registry.(panel.DSRegistry)
+	if !ok {
+		return nil, countRegistryErr(errors.New("the registry does not hold DS records"))
+	}
+	d, err := r.GetDS(ctx, domain)
+	return d, countRegistryErr(err)
+}

@@ -49,6 +49,7 @@ type Main struct {
 	Cloud    CloudConfig
 	Mail     MailConfig     // mail.go
 	Registry RegistryConfig // registry.go
+	DNSSEC   DNSSECConfig   // dnssec.go
 	Demo     bool
 	// Simulate runs a simulator for every device kind without a
 	// configured real driver (--simulate; --demo implies it). Off, such a
@@ -212,9 +213,11 @@ func (m *Main) Run(ctx context.Context) error {
 			}
 		}
 	}}, store.ChangeDriver)
+	m.configureDNSSEC(p)
 	var syncer *zonesync.Syncer
 	if m.DNSAddr != "" {
 		syncer = m.newSyncer()
+		syncer.Keys = p.DNSSECKeySource()
 		m.syncer = syncer
 		m.feed.Subscribe(syncer, store.ChangeDNS)
 	}
@@ -240,6 +243,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.startFeed()
+	m.wg.Go(func() { m.runDNSSEC(m.bg, p) })
 	m.startMaintenance()
 	m.startTransferPoller(p)
 	m.api = httpapi.New(p, m.Logger)
@@ -595,7 +599,11 @@ func serveFlags(fs *flag.FlagSet, stdout io.Writer) (m *Main, finish func() erro
 	trusted := fs.String("trusted-proxies", env("ARTNETD_TRUSTED_PROXIES", ""), "reverse proxies (addresses or prefixes, comma separated) whose X-Forwarded-For names the client")
 	cloudParsed := cloudFlags(fs, &m.Cloud)
 	registryParsed := registryFlags(fs, &m.Registry)
+	dnssecParsed := dnssecFlags(fs, &m.DNSSEC)
 	return m, func() error {
+		if err := dnssecParsed(); err != nil {
+			return err
+		}
 		if err := cloudParsed(); err != nil {
 			return err
 		}

@@ -30,10 +30,11 @@ func newZoneCommand(a *app) *cobra.Command {
   export: the primary zone of DOMAIN as a zone file, with the SOA and NS
       records artnetd serve --dns makes.
   allow: the customer may add zones for DOMAIN and its subdomains.
+  roll-ksk: start a KSK rollover of the signed zone of DOMAIN.
 
 See artnetd admin zone COMMAND --help.`,
 	})
-	g.AddCommand(newZoneImportCommand(a), newZoneExportCommand(a), newZoneAllowCommand(a))
+	g.AddCommand(newZoneImportCommand(a), newZoneExportCommand(a), newZoneAllowCommand(a), newZoneRollKSKCommand(a))
 	return g
 }
 

@@ -19,6 +19,9 @@ func newCmdDNS(f *Factory) *cobra.Command {
 		newCmdDNSDetailsPrimary(f, nil),
 		newCmdDNSAddPrimary(f, nil),
 		newCmdDNSEditPrimaryRecords(f, nil),
+		newCmdDNSSECEnable(f, nil),
+		newCmdDNSSECDisable(f, nil),
+		newCmdDNSSECDetails(f, nil),
 	)
 	return cmd
 }

@@ -307,6 +307,14 @@ func TestAnswersMatchDocument(t *testing.T) {
 			t.Fatal(err)
 		}
 		zoneOf["dns/details-primary"] = strconv.FormatInt(z.ID, 10)
+		// Signed, so that dnssec-details answers with every list filled.
+		if s.Panel.DNSSEC == nil {
+			s.Panel.DNSSEC = &panel.DNSSECConfig{SecretKey: []byte("artnet-panel docs test key, 32 B")}
+		}
+		if _, err := s.Panel.DNSSECEnable(ctx, docsCustomerID, z.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		zoneOf["dns/dnssec-details"] = zoneOf["dns/details-primary"]
 		z, err = s.Panel.DNSAddSecondary(ctx, docsCustomerID, "sub.acme.test", "192.0.2.53")
 		if err != nil {
 			t.Fatal(err)

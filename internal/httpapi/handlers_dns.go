@@ -54,6 +54,24 @@ func (s *Server) addDNSRoutes(h map[string]handlerFunc) {
 		return nil, p.DNSEditPrimaryRecords(ctx, c.customerID, c.int("zone_id"), c.str("serial"),
 			dnsRecords(c.params.Get("records")))
 	}
+	// DNSSEC (an extension of artnetd).
+	h["dns/dnssec-enable"] = func(ctx context.Context, c *call) (any, error) {
+		d, err := p.DNSSECEnable(ctx, c.customerID, c.int("zone_id"), c.str("algorithm"))
+		if err != nil {
+			return nil, err
+		}
+		return artnet.DNSSECDetailsResponse{DNSSECDetails: d}, nil
+	}
+	h["dns/dnssec-disable"] = func(ctx context.Context, c *call) (any, error) {
+		return nil, p.DNSSECDisable(ctx, c.customerID, c.int("zone_id"))
+	}
+	h["dns/dnssec-details"] = func(ctx context.Context, c *call) (any, error) {
+		d, err := p.DNSSECDetails(ctx, c.customerID, c.int("zone_id"))
+		if err != nil {
+			return nil, err
+		}
+		return artnet.DNSSECDetailsResponse{DNSSECDetails: d}, nil
+	}
 }
 
 // dnsRecords decodes records[N][name|ttl|type|data1..data4] in the order

@@ -135,6 +135,9 @@ func openStoreDSN(t *testing.T) (store.Store, [2]string) {
 	return st, where
 }
 
+// testDNSSECKey seals the test zones' DNSSEC private keys.
+var testDNSSECKey = []byte("artnet-panel httpapi tests 32 B!")
+
 // newEnv starts the API on port 0 over a fresh SQLite database holding
 // customers A and B, with the commands or modules disable turned off
 // (Server.Disable).
@@ -167,6 +170,7 @@ func newEnv(t *testing.T, disable ...string) *testEnv {
 	// The caches artnetd uses, kept true only by this node's commits (the
 	// feed never reads the log): every read after a write below shows it.
 	p := panel.New(st)
+	p.DNSSEC = &panel.DNSSECConfig{SecretKey: testDNSSECKey}
 	feed := &changefeed.Feed{Store: st, Poll: -1, Logger: slog.New(slog.DiscardHandler)}
 	p.UseCaches(feed, nil)
 	if err := feed.Start(ctx); err != nil {

@@ -437,6 +437,31 @@ func rywCases() map[string]rywCase {
 				}},
 			},
 		},
+		"dns/dnssec-enable": {
+			prepare: func(t *testing.T, e *testEnv, s *rywState, i int) {
+				a := must(t, "add-primary", s.call(e, "dns/add-primary", "domain", fmt.Sprintf("k%d.acme.test", i)))
+				s.vals["zone"] = fmt.Sprint(a.get("zone_details", "id"))
+			},
+			write: func(e *testEnv, s *rywState, i int) answer {
+				return s.call(e, "dns/dnssec-enable", "zone_id", s.vals["zone"])
+			},
+			reads: []rywRead{
+				{cmd: "dns/dnssec-details", params: withVal("zone", "zone_id"), shows: field("signing", "dnssec_details", "state")},
+			},
+		},
+		"dns/dnssec-disable": {
+			prepare: func(t *testing.T, e *testEnv, s *rywState, i int) {
+				a := must(t, "add-primary", s.call(e, "dns/add-primary", "domain", fmt.Sprintf("u%d.acme.test", i)))
+				s.vals["zone"] = fmt.Sprint(a.get("zone_details", "id"))
+				must(t, "dnssec-enable", s.call(e, "dns/dnssec-enable", "zone_id", s.vals["zone"]))
+			},
+			write: func(e *testEnv, s *rywState, i int) answer {
+				return s.call(e, "dns/dnssec-disable", "zone_id", s.vals["zone"])
+			},
+			reads: []rywRead{
+				{cmd: "dns/dnssec-details", params: withVal("zone", "zone_id"), shows: field("disabling", "dnssec_details", "state")},
+			},
+		},
 		"dns/add-secoundary": {
 			write: func(e *testEnv, s *rywState, i int) answer {
 				a := s.call(e, "dns/add-secoundary", "domain", fmt.Sprintf("s%d.acme.test", i), "master_nameserver", fmt.Sprintf("198.51.100.%d", i+1))

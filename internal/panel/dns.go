@@ -385,6 +385,11 @@ func (p *Panel) DNSPrimaryDetails(ctx context.Context, customerID, zoneID int64)
 // (/dns/delete). Returns invalid-zone-id for a missing zone (or another
 // customer's).
 func (p *Panel) DNSDeleteZone(ctx context.Context, customerID, zoneID int64) error {
+	// A signed zone's DS leaves the registry first (dnssec.go): a DS left
+	// behind would make the domain bogus wherever it is hosted next.
+	if err := p.dnssecDropDS(ctx, customerID, zoneID); err != nil {
+		return err
+	}
 	var domain string
 	err := p.Store.InTx(ctx, func(tx store.Store) error {
 		z, err := zoneOfType(ctx, tx, customerID, zoneID, "")

@@ -150,6 +150,12 @@ type Panel struct {
 	// Cloud configures the cloud-instance module and VPS power (cloud.go).
 	// Nil: no hypervisor, no secret key.
 	Cloud *Cloud
+	// DNSSEC configures the DNSSEC key manager (dnssec.go). Nil: the
+	// defaults, and no key to seal private keys with.
+	DNSSEC *DNSSECConfig
+	// DNSSECKick, when set, wakes the DNSSEC lifecycle loop after a
+	// command changed a zone's DNSSEC state.
+	DNSSECKick func()
 
 	fwMu  sync.Mutex // serialises firewall changes in this process
 	bgpMu sync.Mutex // serialises BGP changes in this process

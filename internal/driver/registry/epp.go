@@ -35,6 +35,8 @@ const (
 	NSEPP    = "urn:ietf:params:xml:ns:epp-1.0"
 	NSDomain = "urn:ietf:params:xml:ns:domain-1.0"
 	NSHost   = "urn:ietf:params:xml:ns:host-1.0"
+	// NSSecDNS is the DNSSEC extension (RFC 5910, secDNS-1.1).
+	NSSecDNS = "urn:ietf:params:xml:ns:secDNS-1.1"
 )
 
 // MaxFrame bounds a frame we accept (RFC 5734 sets none; registries'
@@ -186,6 +188,7 @@ type eppSession struct {
 	conn        net.Conn
 	fresh       bool // opened by this take: no command has used it yet
 	hostObjects bool // the greeting offers the host mapping
+	secDNS      bool // the greeting offers the DNSSEC extension (RFC 5910)
 	lastUsed    time.Time
 }
 
@@ -301,9 +304,13 @@ func (e *EPP) dial(ctx context.Context, s *eppSession) error {
 		return fail(fmt.Errorf("epp: the registry's greeting does not offer %s", NSDomain))
 	}
 	s.hostObjects = slices.Contains(g.ObjURIs, NSHost)
+	s.secDNS = slices.Contains(g.ExtURIs, NSSecDNS)
 	uris := "<objURI>" + NSDomain + "</objURI>"
 	if s.hostObjects {
 		uris += "<objURI>" + NSHost + "</objURI>"
+	}
+	if s.secDNS {
+		uris += "<svcExtension><extURI>" + NSSecDNS + "</extURI></svcExtension>"
 	}
 	lang := "en"
 	if len(g.Langs) > 0 && !slices.Contains(g.Langs, "en") {
@@ -316,7 +323,7 @@ func (e *EPP) dial(ctx context.Context, s *eppSession) error {
 		return fail(err)
 	}
 	s.lastUsed = time.Now()
-	e.cfg.Logger.Info("epp: session open", "registry", e.cfg.Addr, "client_id", e.cfg.ClientID, "host_objects", s.hostObjects)
+	e.cfg.Logger.Info("epp: session open", "registry", e.cfg.Addr, "client_id", e.cfg.ClientID, "host_objects", s.hostObjects, "secdns", s.secDNS)
 	return nil
 }
 
@@ -392,8 +399,17 @@ func (e *EPP) drop(s *eppSession) {
 // response; a result other than 1000/1001 (1500 for logout) is an
 // *EPPError. An I/O error, a timeout or a 25xx result closes the session.
 func (e *EPP) command(ctx context.Context, s *eppSession, name, body string) (*eppResponse, error) {
+	return e.commandExt(ctx, s, name, body, "")
+}
+
+// commandExt is command with ext (extension elements, RFC 5730 section
+// 2.7.3) in the command's <extension>.
+func (e *EPP) commandExt(ctx context.Context, s *eppSession, name, body, ext string) (*eppResponse, error) {
 	if s.conn == nil {
 		return nil, errors.New("epp: no session")
+	}
+	if ext != "" {
+		body += "<extension>" + ext + "</extension>"
 	}
 	trid := fmt.Sprintf("artnet-%d-%d", time.Now().UnixMilli(), e.seq.Add(1))
 	frame := xml.Header + `<epp xmlns="` + NSEPP + `"><command>` + body + `<clTRID>` + trid + `</clTRID></command></epp>`
@@ -663,6 +679,7 @@ func ReadFrame(r io.Reader) ([]byte, error) { return readFrame(r) }
 
 type eppGreeting struct {
 	ObjURIs []string
+	ExtURIs []string
 	Langs   []string
 }
 
@@ -675,6 +692,7 @@ func parseGreeting(raw []byte) (*eppGreeting, error) {
 				Version []string `xml:"version"`
 				Lang    []string `xml:"lang"`
 				ObjURI  []string `xml:"objURI"`
+				ExtURI  []string `xml:"svcExtension>extURI"`
 			} `xml:"svcMenu"`
 		} `xml:"greeting"`
 	}
@@ -690,6 +708,9 @@ func parseGreeting(raw []byte) (*eppGreeting, error) {
 	out := &eppGreeting{Langs: g.Greeting.SvcMenu.Lang}
 	for _, u := range g.Greeting.SvcMenu.ObjURI {
 		out.ObjURIs = append(out.ObjURIs, strings.TrimSpace(u))
+	}
+	for _, u := range g.Greeting.SvcMenu.ExtURI {
+		out.ExtURIs = append(out.ExtURIs, strings.TrimSpace(u))
 	}
 	return out, nil
 }
@@ -726,9 +747,22 @@ type eppResponse struct {
 				} `xml:"cd"`
 			} `xml:"urn:ietf:params:xml:ns:host-1.0 chkData"`
 		} `xml:"resData"`
+		Extension *struct {
+			SecDNSInfo *struct {
+				DSData []eppDSData `xml:"dsData"`
+			} `xml:"urn:ietf:params:xml:ns:secDNS-1.1 infData"`
+		} `xml:"extension"`
 		TrID struct {
 			ClTRID string `xml:"clTRID"`
 			SvTRID string `xml:"svTRID"`
 		} `xml:"trID"`
 	} `xml:"response"`
+}
+
+// eppDSData is a secDNS:dsData (RFC 5910 section 4.1).
+type eppDSData struct {
+	KeyTag     uint16 `xml:"keyTag"`
+	Alg        uint8  `xml:"alg"`
+	DigestType uint8  `xml:"digestType"`
+	Digest     string `xml:"digest"`
 }

@@ -33,6 +33,8 @@ type Simulator struct {
 	calls       int
 	fail        error
 	failDomains map[string]error
+	ds          map[string][]panel.DSRecord
+	dsCalls     int
 }
 
 var _ panel.Registry = (*Simulator)(nil)
@@ -216,4 +218,106 @@ func (r *Router) GetDelegation(ctx context.Context, domain string) ([]string, er
 		return nil, fmt.Errorf("no registry is configured for %s: %w", domain, panel.ErrDelegationUnknown)
 	}
 	return reg.GetDelegation(ctx, domain)
+}
+
+// SimDSSettingPrefix prefixes the panel_settings keys of the simulator's
+// DS sets.
+const SimDSSettingPrefix = "registry-sim-ds/"
+
+var _ panel.DSRegistry = (*Simulator)(nil)
+
+// SetDS implements panel.DSRegistry: it records the DS set, or returns the
+// error set with Fail or FailDomain (and records nothing).
+func (s *Simulator) SetDS(ctx context.Context, domain string, ds []panel.DSRecord) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dsCalls++
+	if err := s.failDomains[domain]; err != nil {
+		return err
+	}
+	if s.fail != nil {
+		return s.fail
+	}
+	if s.Store != nil {
+		raw, err := json.Marshal(ds)
+		if err != nil {
+			return err
+		}
+		return s.Store.SettingPut(ctx, SimDSSettingPrefix+domain, string(raw))
+	}
+	if s.ds == nil {
+		s.ds = make(map[string][]panel.DSRecord)
+	}
+	s.ds[domain] = slices.Clone(ds)
+	return nil
+}
+
+// GetDS implements panel.DSRegistry: the DS set last recorded (none when
+// none was).
+func (s *Simulator) GetDS(ctx context.Context, domain string) ([]panel.DSRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail != nil {
+		return nil, s.fail
+	}
+	return s.loadDS(ctx, domain)
+}
+
+func (s *Simulator) loadDS(ctx context.Context, domain string) ([]panel.DSRecord, error) {
+	if s.Store == nil {
+		return slices.Clone(s.ds[domain]), nil
+	}
+	v, err := s.Store.SettingGet(ctx, SimDSSettingPrefix+domain)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var d []panel.DSRecord
+	if err := json.Unmarshal([]byte(v), &d); err != nil {
+		return nil, fmt.Errorf("simulator: stored DS set of %s: %w", domain, err)
+	}
+	return d, nil
+}
+
+// DS returns the DS set last recorded for domain.
+func (s *Simulator) DS(domain string) []panel.DSRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, _ := s.loadDS(context.Background(), domain)
+	return d
+}
+
+// DSCalls returns the number of SetDS calls so far, failed ones included.
+func (s *Simulator) DSCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dsCalls
+}
+
+var _ panel.DSRegistry = (*Router)(nil)
+
+// SetDS implements panel.DSRegistry for the domain's registry.
+func (r *Router) SetDS(ctx context.Context, domain string, ds []panel.DSRecord) error {
+	reg, ok := r.For(domain).(panel.DSRegistry)
+	if !ok {
+		return fmt.Errorf("no registry that holds DS records is configured for %s", domain)
+	}
+	return reg.SetDS(ctx, domain, ds)
+}
+
+// GetDS implements panel.DSRegistry for the domain's registry.
+func (r *Router) GetDS(ctx context.Context, domain string) ([]panel.DSRecord, error) {
+	reg, ok := r.For(domain).(panel.DSRegistry)
+	if !ok {
+		return nil, fmt.Errorf("no registry that holds DS records is configured for %s", domain)
+	}
+	return reg.GetDS(ctx, domain)
 }

@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -63,9 +64,11 @@ type Server struct {
 	dir     string
 	ln      net.Listener
 	hostObj bool
+	secDNS  bool
 
 	mu      sync.Mutex
 	domains map[string][]string // domain → ns names
+	ds      map[string][]string // domain → DS records ("tag alg digest-type DIGEST")
 	hosts   map[string][]string // host objects → addresses
 	inject  map[string][]Action // command → actions, one per command
 	counts  map[string]int
@@ -81,6 +84,8 @@ type Options struct {
 	// HostAttributes makes the greeting offer no host mapping: name
 	// servers are host attributes (RFC 5731 section 1.1).
 	HostAttributes bool
+	// NoSecDNS makes the greeting offer no DNSSEC extension (RFC 5910).
+	NoSecDNS bool
 }
 
 // Start starts a registry on 127.0.0.1 (port 0) with its own CA; it stops
@@ -90,12 +95,12 @@ func Start(t testing.TB, o Options) *Server {
 	s := &Server{
 		t: t, ClientID: "artnet-test", Password: "secret-pw1",
 		xmllint: testpeer.NeedTool(t, "xmllint", "libxml2-utils"),
-		dir:     t.TempDir(), hostObj: !o.HostAttributes,
-		domains: map[string][]string{}, hosts: map[string][]string{},
+		dir:     t.TempDir(), hostObj: !o.HostAttributes, secDNS: !o.NoSecDNS,
+		domains: map[string][]string{}, hosts: map[string][]string{}, ds: map[string][]string{},
 		inject: map[string][]Action{}, counts: map[string]int{}, conns: map[net.Conn]bool{},
 		stalled: make(chan struct{}),
 	}
-	for _, n := range []string{"eppcom-1.0.xsd", "epp-1.0.xsd", "host-1.0.xsd", "domain-1.0.xsd", "all.xsd"} {
+	for _, n := range []string{"eppcom-1.0.xsd", "epp-1.0.xsd", "host-1.0.xsd", "domain-1.0.xsd", "secDNS-1.1.xsd", "all.xsd"} {
 		b, err := schemas.ReadFile("xsd/" + n)
 		if err != nil {
 			t.Fatal(err)
@@ -152,6 +157,14 @@ func (s *Server) Delegation(domain string) ([]string, bool) {
 	defer s.mu.Unlock()
 	d, ok := s.domains[domain]
 	return slices.Clone(d), ok
+}
+
+// DS returns the registry's DS set of domain, each "keytag alg
+// digest-type DIGEST", in the order added.
+func (s *Server) DS(domain string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.ds[domain])
 }
 
 // Host returns a host object's addresses and whether it exists.
@@ -243,6 +256,7 @@ type cmdBody struct {
 		ClID   string   `xml:"clID"`
 		PW     string   `xml:"pw"`
 		ObjURI []string `xml:"svcs>objURI"`
+		ExtURI []string `xml:"svcs>svcExtension>extURI"`
 	} `xml:"login"`
 	Logout *struct{} `xml:"logout"`
 	Info   *struct {
@@ -268,7 +282,36 @@ type cmdBody struct {
 			Rem  *nsList `xml:"rem"`
 		} `xml:"urn:ietf:params:xml:ns:domain-1.0 update"`
 	} `xml:"update"`
+	Extension *struct {
+		SecDNSUpdate *struct {
+			Rem *struct {
+				All     string   `xml:"all"`
+				DSData  []dsData `xml:"dsData"`
+				KeyData []struct {
+					Flags string `xml:"flags"`
+				} `xml:"keyData"`
+			} `xml:"rem"`
+			Add *struct {
+				DSData  []dsData `xml:"dsData"`
+				KeyData []struct {
+					Flags string `xml:"flags"`
+				} `xml:"keyData"`
+			} `xml:"add"`
+		} `xml:"urn:ietf:params:xml:ns:secDNS-1.1 update"`
+	} `xml:"extension"`
 	ClTRID string `xml:"clTRID"`
+}
+
+// dsData is a secDNS:dsData (RFC 5910).
+type dsData struct {
+	KeyTag     int    `xml:"keyTag"`
+	Alg        int    `xml:"alg"`
+	DigestType int    `xml:"digestType"`
+	Digest     string `xml:"digest"`
+}
+
+func (d dsData) String() string {
+	return fmt.Sprintf("%d %d %d %s", d.KeyTag, d.Alg, d.DigestType, strings.ToUpper(strings.TrimSpace(d.Digest)))
 }
 
 type nsList struct {
@@ -297,6 +340,7 @@ func (s *Server) serve(c net.Conn) {
 		return
 	}
 	loggedIn := false
+	sess := &session{}
 	sv := 0
 	for {
 		raw, err := registry.ReadFrame(c)
@@ -336,13 +380,14 @@ func (s *Server) serve(c net.Conn) {
 		reply := func(code int, msg, resData string) bool {
 			return s.send(c, response(code, msg, resData, cmd.ClTRID, svTRID)) == nil
 		}
+		var ext string
 		if !loggedIn && name != "login" {
 			reply(2002, "Command use error: log in first", "")
 			continue
 		}
 		var code int
 		var msg, resData string
-		apply := func() { code, msg, resData = s.carryOut(cmd, name, &loggedIn) }
+		apply := func() { code, msg, resData, ext = s.carryOut(cmd, name, &loggedIn, sess) }
 		if s.act(c, name, apply) {
 			return
 		}
@@ -354,6 +399,9 @@ func (s *Server) serve(c net.Conn) {
 		}
 		if code == 0 {
 			apply()
+		}
+		if ext != "" {
+			resData += "\x00" + ext // response() puts it in <extension>
 		}
 		if !reply(code, msg, resData) || name == "logout" || code >= 2500 {
 			return

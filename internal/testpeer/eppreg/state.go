@@ -23,12 +23,21 @@ const (
 	nsEPP    = "urn:ietf:params:xml:ns:epp-1.0"
 	nsDomain = "urn:ietf:params:xml:ns:domain-1.0"
 	nsHost   = "urn:ietf:params:xml:ns:host-1.0"
+	nsSecDNS = "urn:ietf:params:xml:ns:secDNS-1.1"
 )
+
+// session is what the registry knows of one connection.
+type session struct {
+	secDNS bool // logged in with the DNSSEC extension
+}
 
 func (s *Server) greeting() string {
 	objs := "<objURI>" + nsDomain + "</objURI>"
 	if s.hostObj {
 		objs += "<objURI>" + nsHost + "</objURI>"
+	}
+	if s.secDNS {
+		objs += "<svcExtension><extURI>" + nsSecDNS + "</extURI></svcExtension>"
 	}
 	return `<epp xmlns="` + nsEPP + `"><greeting><svID>artnet test registry</svID><svDate>` +
 		time.Now().UTC().Format("2006-01-02T15:04:05.0Z") + `</svDate><svcMenu><version>1.0</version><lang>en</lang><lang>pl</lang>` +
@@ -36,10 +45,16 @@ func (s *Server) greeting() string {
 		`<recipient><ours/><public/></recipient><retention><stated/></retention></statement></dcp></greeting></epp>`
 }
 
+// response makes a response frame; resData may carry, after a NUL, the
+// response's extension elements.
 func response(code int, msg, resData, clTRID, svTRID string) string {
 	r := `<epp xmlns="` + nsEPP + `"><response><result code="` + fmt.Sprint(code) + `"><msg>` + esc(msg) + `</msg></result>`
+	resData, ext, _ := strings.Cut(resData, "\x00")
 	if resData != "" {
 		r += "<resData>" + resData + "</resData>"
+	}
+	if ext != "" {
+		r += "<extension>" + ext + "</extension>"
 	}
 	r += "<trID>"
 	if clTRID != "" {
@@ -74,9 +89,89 @@ func validAddrs(addrs []string) bool {
 }
 
 // carryOut runs a valid command on the registry's state.
-func (s *Server) carryOut(cmd *cmdBody, name string, loggedIn *bool) (code int, msg, resData string) {
+func (s *Server) carryOut(cmd *cmdBody, name string, loggedIn *bool, sess *session) (code int, msg, resData, ext string) {
+	code, msg, resData, ext = s.carryOutLocked(cmd, name, loggedIn, sess)
+	return
+}
+
+func (s *Server) carryOutLocked(cmd *cmdBody, name string, loggedIn *bool, sess *session) (int, string, string, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if cmd.Extension != nil && cmd.Extension.SecDNSUpdate != nil && !sess.secDNS {
+		return 2103, "Unimplemented extension: " + nsSecDNS + " was not announced at login", "", ""
+	}
+	if name == "domain:info" && sess.secDNS {
+		code, msg, resData := s.carryOutCmd(cmd, name, loggedIn, sess)
+		if code == 1000 {
+			if ds := s.ds[strings.ToLower(cmd.Info.Domain.Name)]; len(ds) > 0 {
+				return code, msg, resData, s.dsInfData(ds)
+			}
+		}
+		return code, msg, resData, ""
+	}
+	code, msg, resData := s.carryOutCmd(cmd, name, loggedIn, sess)
+	return code, msg, resData, ""
+}
+
+// dsInfData is the secDNS:infData of a DS set.
+func (s *Server) dsInfData(ds []string) string {
+	var b strings.Builder
+	b.WriteString(`<secDNS:infData xmlns:secDNS="` + nsSecDNS + `">`)
+	for _, d := range ds {
+		var tag, alg, dt int
+		var digest string
+		fmt.Sscanf(d, "%d %d %d %s", &tag, &alg, &dt, &digest)
+		fmt.Fprintf(&b, "<secDNS:dsData><secDNS:keyTag>%d</secDNS:keyTag><secDNS:alg>%d</secDNS:alg><secDNS:digestType>%d</secDNS:digestType><secDNS:digest>%s</secDNS:digest></secDNS:dsData>",
+			tag, alg, dt, digest)
+	}
+	b.WriteString("</secDNS:infData>")
+	return b.String()
+}
+
+// updateDS carries out a secDNS:update (RFC 5910 section 5.2.5, dsData
+// interface) on d; the caller holds s.mu.
+func (s *Server) updateDS(d string, u *cmdBody) (int, string) {
+	x := u.Extension.SecDNSUpdate
+	next := slices.Clone(s.ds[d])
+	if x.Rem != nil {
+		if len(x.Rem.KeyData) > 0 {
+			return 2306, "Parameter value policy error: the keyData interface is not supported"
+		}
+		if a := strings.TrimSpace(x.Rem.All); a == "true" || a == "1" {
+			next = nil
+		}
+		for _, r := range x.Rem.DSData {
+			i := slices.Index(next, r.String())
+			if i < 0 {
+				return 2306, "Parameter value policy error: DS " + r.String() + " is not a DS of " + d
+			}
+			next = slices.Delete(next, i, i+1)
+		}
+	}
+	if x.Add != nil {
+		if len(x.Add.KeyData) > 0 {
+			return 2306, "Parameter value policy error: the keyData interface is not supported"
+		}
+		for _, a := range x.Add.DSData {
+			if a.DigestType == 2 && len(strings.TrimSpace(a.Digest)) != 64 {
+				return 2005, "Parameter value syntax error: a SHA-256 digest has 64 hexadecimal digits"
+			}
+			if slices.Contains(next, a.String()) {
+				return 2306, "Parameter value policy error: DS " + a.String() + " is already a DS of " + d
+			}
+			next = append(next, a.String())
+		}
+	}
+	if len(next) > 8 {
+		return 2306, "Parameter value policy error: at most 8 DS records"
+	}
+	s.ds[d] = next
+	return 1000, ""
+}
+
+// carryOutCmd runs a valid command on the registry's state; the caller
+// holds s.mu.
+func (s *Server) carryOutCmd(cmd *cmdBody, name string, loggedIn *bool, sess *session) (code int, msg, resData string) {
 	switch name {
 	case "login":
 		l := cmd.Login
@@ -87,6 +182,12 @@ func (s *Server) carryOut(cmd *cmdBody, name string, loggedIn *bool) (code int, 
 			if u != nsDomain && !(u == nsHost && s.hostObj) {
 				return 2307, "Unimplemented object service " + u, ""
 			}
+		}
+		for _, u := range l.ExtURI {
+			if u != nsSecDNS || !s.secDNS {
+				return 2103, "Unimplemented extension " + u, ""
+			}
+			sess.secDNS = true
 		}
 		*loggedIn = true
 		return 1000, "Command completed successfully", ""
@@ -186,6 +287,11 @@ func (s *Server) carryOut(cmd *cmdBody, name string, loggedIn *bool) (code int, 
 		}
 		if len(next) > 13 {
 			return 2306, "Parameter value policy error: at most 13 name servers", ""
+		}
+		if cmd.Extension != nil && cmd.Extension.SecDNSUpdate != nil {
+			if code, msg := s.updateDS(d, cmd); code != 1000 {
+				return code, msg, ""
+			}
 		}
 		s.domains[d] = next
 		return 1000, "Command completed successfully", ""
