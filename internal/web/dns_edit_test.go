@@ -112,3 +112,15 @@ func TestMoveServer(t *testing.T) {
 		t.Error("the input was modified")
 	}
 }
+
+// TestDNSDataLabels: every data field of every record type has a label
+// in both languages.
+func TestDNSDataLabels(t *testing.T) {
+	for _, l := range panel.DNSRecordLayouts {
+		for _, f := range recordLayout(l.Type) {
+			if v, ok := allTexts[dnsDataLabel(f)]; !ok || v[0] == "" || v[1] == "" {
+				t.Errorf("%s data%d (%s): no label %q", l.Type, f.Index+1, f.Doc, dnsDataLabel(f))
+			}
+		}
+	}
+}
