@@ -367,6 +367,12 @@ func TestRevDNSPages(t *testing.T) {
 	if got := b.Text("#warnings"); !strings.Contains(got, "123.123.124.4") || !strings.Contains(got, "Incorrect parameter value") {
 		t.Errorf("warnings %q", got)
 	}
+	if v := webtest.Run(b, chromedp.Value(chromedp.CSS(`tr[data-address="123.123.124.4"] input[name^=ptr]`))); v != "bad name" {
+		t.Errorf("the refused value was not kept for correction: %q", v)
+	}
+	if !b.Exists(`tr[data-address="123.123.124.4"] input[aria-invalid=true]`) {
+		t.Error("the refused row is not marked invalid")
+	}
 	shot(b, "revdns-warning")
 	// IPv6: a new record by address.
 	b.Go(sub6)

@@ -123,9 +123,9 @@ type revdnsView struct {
 	// subnetwork within the subclass when there are few, else the
 	// addresses that have a record.
 	Rows []revdnsRow
-	// New are empty rows for addresses without a record (large IPv6
+	// New are rows for addresses without a record (large IPv6
 	// subnetworks), numbered from 1.
-	New      []int
+	New      []revdnsNewRow
 	Warnings []artnet.RevDNSWarning
 	Conflict bool
 	Link     string
@@ -137,6 +137,14 @@ type revdnsRow struct {
 	Origin  string
 	PTR     string // stored
 	Value   string // shown (what was posted when the form failed)
+	Invalid bool   // a warning names the address
+}
+
+// revdnsNewRow is a row for a new record, by address.
+type revdnsNewRow struct {
+	N            int
+	Address, PTR string
+	Invalid      bool
 }
 
 // revdnsMaxRows is the most addresses a subclass page lists with a field
@@ -202,7 +210,7 @@ func (q *Req) loadSubclass(subnetworkID int64, subclass string) (*revdnsView, pa
 		for _, r := range v.Details.PTRRecords {
 			v.Rows = append(v.Rows, revdnsRow{Address: r.Address, Origin: r.Origin, PTR: r.PTR, Value: r.PTR})
 		}
-		v.New = []int{1, 2, 3}
+		v.New = []revdnsNewRow{{N: 1}, {N: 2}, {N: 3}}
 	}
 	return v, sc, true
 }
@@ -308,6 +316,37 @@ func revdnsSave(q *Req) {
 			return
 		}
 		nv.Warnings = w
+		// Rows the warnings name keep what was typed, to be corrected.
+		bad := map[string]bool{}
+		for _, x := range w {
+			bad[x.Address] = true
+			bad[x.Origin] = true
+		}
+		for i := range nv.Rows {
+			r := &nv.Rows[i]
+			if !bad[r.Address] {
+				continue
+			}
+			r.Invalid = true
+			for j := 0; f.Has("origin[" + strconv.Itoa(j) + "]"); j++ {
+				if k := "[" + strconv.Itoa(j) + "]"; f.Get("origin"+k) == r.Origin {
+					r.Value = f.Get("ptr" + k)
+				}
+			}
+		}
+		if nv.New != nil {
+			nv.New = nv.New[:0]
+			for i := 1; f.Has("new_address[" + strconv.Itoa(i) + "]"); i++ {
+				k := "[" + strconv.Itoa(i) + "]"
+				row := revdnsNewRow{N: i, Address: f.Get("new_address" + k), PTR: f.Get("new_ptr" + k)}
+				if a, err := netip.ParseAddr(strings.TrimSpace(row.Address)); (err == nil && bad[a.String()]) || bad[strings.TrimSpace(row.Address)] {
+					row.Invalid = true
+				} else {
+					row.Address, row.PTR = "", ""
+				}
+				nv.New = append(nv.New, row)
+			}
+		}
 		q.Render(http.StatusUnprocessableEntity, "revdns_edit.html", &View{Title: "revdns.title", Nav: "revdns", Data: nv})
 	}
 }
