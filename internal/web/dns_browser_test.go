@@ -304,6 +304,9 @@ func TestDNSSerialLock(t *testing.T) {
 	if typed != "123.123.123.202" {
 		t.Errorf("the form lost the typed value: %q", typed)
 	}
+	if ttl := webtest.Run(b2, chromedp.Value(chromedp.CSS("#r-ttl"))); ttl != "300" {
+		t.Errorf("the form lost the TTL: %q", ttl)
+	}
 	b2.Axe()
 	b2.Screenshot("dns-conflict")
 	if got := dig(t, dnsAddr, "mail.acme.test", "A"); strings.Join(got, ",") != "123.123.123.201" {

@@ -299,10 +299,12 @@ type dnsRecordView struct {
 	Zone   artnet.DNSZone
 	Serial int64
 	// N is the position of the record edited, -1 for a new record.
-	N      int
-	Rec    artnet.DNSRecord
-	Fields []dataField
-	Types  []string
+	N   int
+	Rec artnet.DNSRecord
+	// TTLText is the TTL as posted (shown again after a failure).
+	TTLText string
+	Fields  []dataField
+	Types   []string
 	// FieldErrors are the command's errors by field ("name", "data2").
 	FieldErrors map[string]string
 	Conflict    bool
@@ -399,7 +401,13 @@ func dnsRecordSave(q *Req) {
 	rec := artnet.DNSRecord{Name: strings.TrimSpace(f.Get("name")), Type: strings.ToUpper(strings.TrimSpace(f.Get("type"))),
 		Data1: f.Get("data1"), Data2: f.Get("data2"), Data3: f.Get("data3"), Data4: f.Get("data4")}
 	ttlText := strings.TrimSpace(f.Get("ttl"))
-	form := &dnsRecordView{N: n, Rec: rec, FieldErrors: map[string]string{}}
+	ttlOK := true
+	if ttlText != "" {
+		ttl, err := strconv.ParseInt(ttlText, 10, 64)
+		ttlOK = err == nil && ttl > 0
+		rec.TTL = ttl
+	}
+	form := &dnsRecordView{N: n, Rec: rec, TTLText: ttlText, FieldErrors: map[string]string{}}
 	form.Serial, _ = strconv.ParseInt(serial, 10, 64)
 
 	v, err := q.loadZone(id)
@@ -427,14 +435,10 @@ func dnsRecordSave(q *Req) {
 		conflict()
 		return
 	}
-	if ttlText != "" {
-		ttl, err := strconv.ParseInt(ttlText, 10, 64)
-		if err != nil || ttl <= 0 {
-			form.FieldErrors["ttl"] = q.T("dns.record.ttl.hint")
-			q.renderRecord(http.StatusUnprocessableEntity, form, q.Error(apperr.Errorf(apperr.CodeIncorrectParamValue, "ttl: not a number")))
-			return
-		}
-		rec.TTL = ttl
+	if !ttlOK {
+		form.FieldErrors["ttl"] = q.T("dns.record.ttl.hint")
+		q.renderRecord(http.StatusUnprocessableEntity, form, q.Error(apperr.Errorf(apperr.CodeIncorrectParamValue, "ttl: not a number")))
+		return
 	}
 	if n < -1 || (n == -1 && del) {
 		conflict()
