@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -561,4 +562,37 @@ func apiAs(t *testing.T, a *webtest.Artnetd, id int64, key, command string, para
 		t.Fatalf("%s: %v", command, err)
 	}
 	return string(out)
+}
+
+// TestDNSWithoutJavaScript: with the page's scripts off, the record form,
+// the zone's deletion (its confirmation page) and the PTR form work by
+// plain form posts and redirects.
+func TestDNSWithoutJavaScript(t *testing.T) {
+	a, dnsAddr := startDNS(t)
+	a.SetLanguage(t, "en")
+	b := webtest.NewBrowser(t, a)
+	b.SignInDemo()
+	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	b.Go("/dns/1/records/new?type=A")
+	if webtest.Run(b, chromedp.Evaluate[bool](`typeof htmx !== "undefined"`)) {
+		t.Fatal("htmx runs: the page's scripts are not off")
+	}
+	submit(b, map[string]string{"#r-name": "nojs", "#r-data1": "192.0.2.77"}, "#record-form button[type=submit]", ".done")
+	if got := dig(t, dnsAddr, "nojs.acme.test", "A"); strings.Join(got, ",") != "192.0.2.77" {
+		t.Fatalf("nojs.acme.test A: %v", got)
+	}
+	b.Go("/dns")
+	submit(b, map[string]string{"#primary-domain": "acme-shop.test"}, "#add-primary button[type=submit]", ".done")
+	b.Do(chromedp.Click(chromedp.CSS("#delete-zone-link")), chromedp.WaitVisible(chromedp.CSS("#delete-zone")))
+	submit(b, nil, "#delete-zone button[type=submit]", ".done")
+	if b.Exists(`#zones tr[data-zone="acme-shop.test"]`) {
+		t.Error("the deleted zone is still listed")
+	}
+	b.Go("/revdns/501?subclass=123.123.124")
+	submit(b, map[string]string{`tr[data-address="123.123.124.6"] input[name^=ptr]`: "six.acme.test"}, "#ptr-form button[type=submit]", ".done")
+	if got := dig(t, dnsAddr, "-x", "123.123.124.6", "PTR"); strings.Join(got, ",") != "six.acme.test." {
+		t.Fatalf("PTR of 123.123.124.6: %v", got)
+	}
 }
