@@ -10,9 +10,9 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/panel"
 )
 
-// Pure helpers of the DNS, reverse DNS and domain pages (page_dns.go,
-// page_revdns.go, page_domains.go): they turn one change a person makes
-// in a form into the parameters of the command that carries it.
+// Pure helpers of the DNS and reverse DNS pages (page_dns.go,
+// page_revdns.go): they turn one change a person makes in a form into the
+// parameters of the command that carries it.
 
 // explicitNames returns a copy of recs with every empty name (the
 // previous record's name, as /dns/details-primary may give it) replaced
@@ -81,9 +81,9 @@ func recordsValues(zoneID int64, serial string, recs []artnet.DNSRecord) url.Val
 	return v
 }
 
-// recordLayout returns the data fields a record type uses (data1..dataN,
+// dnsRecordLayout returns the data fields a record type uses (data1..dataN,
 // by their index 0..3) with their kind; an unknown type uses data1 only.
-func recordLayout(typ string) []dataField {
+func dnsRecordLayout(typ string) []dataField {
 	l, ok := panel.DNSRecordLayoutOf(typ)
 	if !ok {
 		return []dataField{{Index: 0}}
@@ -126,17 +126,5 @@ func subclassAddresses(sc panel.RevDNSSubclass, max int) []netip.Addr {
 	for a := p.Masked().Addr(); p.Contains(a) && len(out) < n; a = a.Next() {
 		out = append(out, a)
 	}
-	return out
-}
-
-// moveServer returns servers with the entry at i moved one place up (dir
-// < 0) or down (dir > 0); out of range moves change nothing.
-func moveServer(servers []string, i, dir int) []string {
-	out := slices.Clone(servers)
-	j := i + dir
-	if i < 0 || i >= len(out) || j < 0 || j >= len(out) {
-		return out
-	}
-	out[i], out[j] = out[j], out[i]
 	return out
 }

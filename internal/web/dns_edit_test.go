@@ -59,11 +59,11 @@ func TestRecordsValues(t *testing.T) {
 
 func TestRecordLayout(t *testing.T) {
 	for typ, n := range map[string]int{"A": 1, "MX": 2, "SRV": 4, "CAA": 3, "NS": 1, "TXT": 1, "BOGUS": 1} {
-		if got := recordLayout(typ); len(got) != n {
+		if got := dnsRecordLayout(typ); len(got) != n {
 			t.Errorf("%s: %d fields, want %d", typ, len(got), n)
 		}
 	}
-	if f := recordLayout("SRV"); f[3].Index != 3 || f[3].Doc != "target" {
+	if f := dnsRecordLayout("SRV"); f[3].Index != 3 || f[3].Doc != "target" {
 		t.Errorf("SRV data4: %+v", f[3])
 	}
 }
@@ -94,30 +94,11 @@ func TestSubclassAddresses(t *testing.T) {
 	}
 }
 
-func TestMoveServer(t *testing.T) {
-	s := []string{"a", "b", "c"}
-	if got := moveServer(s, 2, -1); !reflect.DeepEqual(got, []string{"a", "c", "b"}) {
-		t.Errorf("up: %v", got)
-	}
-	if got := moveServer(s, 0, 1); !reflect.DeepEqual(got, []string{"b", "a", "c"}) {
-		t.Errorf("down: %v", got)
-	}
-	if got := moveServer(s, 0, -1); !reflect.DeepEqual(got, s) {
-		t.Errorf("first up: %v", got)
-	}
-	if got := moveServer(s, 5, 1); !reflect.DeepEqual(got, s) {
-		t.Errorf("out of range: %v", got)
-	}
-	if s[0] != "a" || s[2] != "c" {
-		t.Error("the input was modified")
-	}
-}
-
 // TestDNSDataLabels: every data field of every record type has a label
 // in both languages.
 func TestDNSDataLabels(t *testing.T) {
 	for _, l := range panel.DNSRecordLayouts {
-		for _, f := range recordLayout(l.Type) {
+		for _, f := range dnsRecordLayout(l.Type) {
 			if v, ok := allTexts[dnsDataLabel(f)]; !ok || v[0] == "" || v[1] == "" {
 				t.Errorf("%s data%d (%s): no label %q", l.Type, f.Index+1, f.Doc, dnsDataLabel(f))
 			}

@@ -129,13 +129,13 @@ func (q *Req) renderDNSList(status int, pe *PageError, posted url.Values, done s
 		q.Render(http.StatusInternalServerError, "dns.html", &View{Title: "dns.title", Nav: "dns", Err: q.Error(err)})
 		return
 	}
-	q.Render(status, "dns.html", &View{Title: "dns.title", Nav: "dns", Err: pe, Form: posted, Done: knownText(done),
+	q.Render(status, "dns.html", &View{Title: "dns.title", Nav: "dns", Err: pe, Form: posted, Done: dnsDoneText(done),
 		Data: &dnsListView{Zones: resp.(artnet.DNSZonesListResponse).ZonesList}})
 }
 
-// knownText returns key when it is a registered text (a done= parameter
+// dnsDoneText returns key when it is a registered text (a done= parameter
 // names one), else "".
-func knownText(key string) string {
+func dnsDoneText(key string) string {
 	if _, ok := allTexts[key]; ok {
 		return key
 	}
@@ -170,13 +170,22 @@ func dnsAddSecondary(q *Req) {
 	}, "secondary")
 }
 
-// zoneID returns the {id} of the path, 0 when it is not a positive number.
-func (q *Req) zoneID() int64 {
-	id, err := strconv.ParseInt(q.R.PathValue("id"), 10, 64)
+// dnsPathID returns the path's {name} as an id, 0 when it is not a positive
+// number (which no object has: the page answers not found).
+func (q *Req) dnsPathID(name string) int64 {
+	id, err := strconv.ParseInt(q.R.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0
 	}
 	return id
+}
+
+// dnsPostForm returns the posted form (parsed once).
+func (q *Req) dnsPostForm() url.Values {
+	if q.R.PostForm == nil {
+		q.R.ParseForm()
+	}
+	return q.R.PostForm
 }
 
 // dnsZoneView is the zone page's data: a primary zone (Primary set) or a
@@ -204,46 +213,46 @@ type dnsDataValue struct {
 	Value string
 }
 
-// recordData returns the data fields of r labelled by its type.
-func recordData(r artnet.DNSRecord) []dnsDataValue {
+// dnsRecordData returns the data fields of r labelled by its type.
+func dnsRecordData(r artnet.DNSRecord) []dnsDataValue {
 	raw := [4]string{r.Data1, r.Data2, r.Data3, r.Data4}
 	var out []dnsDataValue
-	for _, f := range recordLayout(r.Type) {
+	for _, f := range dnsRecordLayout(r.Type) {
 		out = append(out, dnsDataValue{Field: f, Value: raw[f.Index]})
 	}
 	return out
 }
 
-// errNotFound is a zone, record or service that is not the customer's.
-var errNotFound = errors.New("not found")
+// errDNSNotFound is a zone, record or service that is not the customer's.
+var errDNSNotFound = errors.New("not found")
 
-// loadZone reads zone id: the primary zone's details, or the secondary
+// dnsLoadZone reads zone id: the primary zone's details, or the secondary
 // zone's. Another customer's zone answers like a missing one
-// (errNotFound).
-func (q *Req) loadZone(id int64) (*dnsZoneView, error) {
+// (errDNSNotFound).
+func (q *Req) dnsLoadZone(id int64) (*dnsZoneView, error) {
 	params := url.Values{"zone_id": {strconv.FormatInt(id, 10)}}
 	resp, err := q.Invoke("dns/details-primary", params)
 	if apperr.Is(err, apperr.CodeInvalidZoneType) {
 		resp, err = q.Invoke("dns/details-secoundary", params)
 		if err != nil {
-			return nil, zoneErr(err)
+			return nil, dnsZoneErr(err)
 		}
 		return &dnsZoneView{Zone: resp.(artnet.DNSZoneResponse).ZoneDetails}, nil
 	}
 	if err != nil {
-		return nil, zoneErr(err)
+		return nil, dnsZoneErr(err)
 	}
 	z := resp.(artnet.DNSPrimaryZoneResponse).ZoneDetails
 	v := &dnsZoneView{Zone: artnet.DNSZone{ID: z.ID, Domain: z.Domain, Type: z.Type}, Primary: &z, Types: artnet.DNSRecordTypes}
 	for i, r := range z.Records {
-		v.Records = append(v.Records, dnsRecordRow{N: i, Num: i + 1, Rec: r, Data: recordData(r)})
+		v.Records = append(v.Records, dnsRecordRow{N: i, Num: i + 1, Rec: r, Data: dnsRecordData(r)})
 	}
 	return v, nil
 }
 
-func zoneErr(err error) error {
+func dnsZoneErr(err error) error {
 	if NotFoundCode(err) {
-		return errNotFound
+		return errDNSNotFound
 	}
 	return err
 }
@@ -251,7 +260,7 @@ func zoneErr(err error) error {
 // renderZoneError answers a failure to read a zone: 404 for a zone that
 // is not the customer's, else the error.
 func (q *Req) renderZoneError(err error) {
-	if errors.Is(err, errNotFound) {
+	if errors.Is(err, errDNSNotFound) {
 		q.NotFound()
 		return
 	}
@@ -259,16 +268,16 @@ func (q *Req) renderZoneError(err error) {
 }
 
 func dnsZone(q *Req) {
-	v, err := q.loadZone(q.zoneID())
+	v, err := q.dnsLoadZone(q.dnsPathID("id"))
 	if err != nil {
 		q.renderZoneError(err)
 		return
 	}
-	q.Render(http.StatusOK, "dns_zone.html", &View{Title: "dns.zone.title", Nav: "dns", Data: v, Done: knownText(q.R.URL.Query().Get("done"))})
+	q.Render(http.StatusOK, "dns_zone.html", &View{Title: "dns.zone.title", Nav: "dns", Data: v, Done: dnsDoneText(q.R.URL.Query().Get("done"))})
 }
 
 func dnsDeleteConfirm(q *Req) {
-	v, err := q.loadZone(q.zoneID())
+	v, err := q.dnsLoadZone(q.dnsPathID("id"))
 	if err != nil {
 		q.renderZoneError(err)
 		return
@@ -277,13 +286,13 @@ func dnsDeleteConfirm(q *Req) {
 }
 
 func dnsDelete(q *Req) {
-	id := q.zoneID()
+	id := q.dnsPathID("id")
 	if _, err := q.Invoke("dns/delete", url.Values{"zone_id": {strconv.FormatInt(id, 10)}}); err != nil {
 		if NotFoundCode(err) {
 			q.NotFound()
 			return
 		}
-		v, lerr := q.loadZone(id)
+		v, lerr := q.dnsLoadZone(id)
 		if lerr != nil {
 			q.renderZoneError(lerr)
 			return
@@ -318,9 +327,9 @@ func (v *dnsRecordView) DataValue(i int) string {
 	return [4]string{v.Rec.Data1, v.Rec.Data2, v.Rec.Data3, v.Rec.Data4}[i]
 }
 
-// recordType returns the ?type= of the request when it is a known type,
+// dnsRecordType returns the ?type= of the request when it is a known type,
 // else def.
-func (q *Req) recordType(def string) string {
+func (q *Req) dnsRecordType(def string) string {
 	t := strings.ToUpper(q.R.URL.Query().Get("type"))
 	if slices.Contains(artnet.DNSRecordTypes, t) {
 		return t
@@ -328,12 +337,12 @@ func (q *Req) recordType(def string) string {
 	return def
 }
 
-// primaryZone reads a primary zone for the record form; a secondary zone
+// dnsPrimaryZone reads a primary zone for the record form; a secondary zone
 // has no record form (not found).
-func (q *Req) primaryZone() (*dnsZoneView, bool) {
-	v, err := q.loadZone(q.zoneID())
+func (q *Req) dnsPrimaryZone() (*dnsZoneView, bool) {
+	v, err := q.dnsLoadZone(q.dnsPathID("id"))
 	if err == nil && v.Primary == nil {
-		err = errNotFound
+		err = errDNSNotFound
 	}
 	if err != nil {
 		q.renderZoneError(err)
@@ -343,17 +352,17 @@ func (q *Req) primaryZone() (*dnsZoneView, bool) {
 }
 
 func dnsRecordNew(q *Req) {
-	v, ok := q.primaryZone()
+	v, ok := q.dnsPrimaryZone()
 	if !ok {
 		return
 	}
-	typ := q.recordType(artnet.DNSRecordA)
+	typ := q.dnsRecordType(artnet.DNSRecordA)
 	q.renderRecord(http.StatusOK, &dnsRecordView{Zone: v.Zone, Serial: v.Primary.Serial, N: -1,
 		Rec: artnet.DNSRecord{Type: typ}}, nil)
 }
 
 func dnsRecordEdit(q *Req) {
-	v, ok := q.primaryZone()
+	v, ok := q.dnsPrimaryZone()
 	if !ok {
 		return
 	}
@@ -364,7 +373,7 @@ func dnsRecordEdit(q *Req) {
 		return
 	}
 	rec := recs[n]
-	if t := q.recordType(rec.Type); t != rec.Type {
+	if t := q.dnsRecordType(rec.Type); t != rec.Type {
 		// Another type: keep what the fields of the new type can keep.
 		rec = artnet.DNSRecord{Name: rec.Name, TTL: rec.TTL, Type: t}
 	}
@@ -373,7 +382,7 @@ func dnsRecordEdit(q *Req) {
 
 // renderRecord renders the record form.
 func (q *Req) renderRecord(status int, v *dnsRecordView, pe *PageError) {
-	v.Fields = recordLayout(v.Rec.Type)
+	v.Fields = dnsRecordLayout(v.Rec.Type)
 	v.Types = artnet.DNSRecordTypes
 	title := "dns.record.edit.title"
 	if v.N < 0 {
@@ -386,12 +395,8 @@ func (q *Req) renderRecord(status int, v *dnsRecordView, pe *PageError) {
 // /dns/{id}/records: serial, n (-1: add), delete, name, ttl, type,
 // data1..data4).
 func dnsRecordSave(q *Req) {
-	id := q.zoneID()
-	f := q.R.PostForm
-	if f == nil {
-		q.R.ParseForm()
-		f = q.R.PostForm
-	}
+	id := q.dnsPathID("id")
+	f := q.dnsPostForm()
 	serial := strings.TrimSpace(f.Get("serial"))
 	n, nerr := strconv.Atoi(f.Get("n"))
 	if nerr != nil {
@@ -410,9 +415,9 @@ func dnsRecordSave(q *Req) {
 	form := &dnsRecordView{N: n, Rec: rec, TTLText: ttlText, FieldErrors: map[string]string{}}
 	form.Serial, _ = strconv.ParseInt(serial, 10, 64)
 
-	v, err := q.loadZone(id)
+	v, err := q.dnsLoadZone(id)
 	if err == nil && v.Primary == nil {
-		err = errNotFound
+		err = errDNSNotFound
 	}
 	if err != nil {
 		q.renderZoneError(err)

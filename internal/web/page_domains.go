@@ -74,7 +74,7 @@ func domainsList(q *Req) {
 	v := &domainsListView{}
 	for _, s := range resp.(artnet.ServicesListResponse).ServicesList {
 		it := domainItem{Service: s}
-		if d, err := q.domainDetails(s.ID); err == nil {
+		if d, err := q.domainServiceDetails(s.ID); err == nil {
 			it.Details = d
 		}
 		v.Domains = append(v.Domains, it)
@@ -82,10 +82,10 @@ func domainsList(q *Req) {
 	q.Render(http.StatusOK, "domains.html", &View{Title: "domains.title", Nav: "domains", Data: v})
 }
 
-// domainDetails reads the customer's domain service id (domain/details).
+// domainServiceDetails reads the customer's domain service id (domain/details).
 // Another customer's service, or a service of another type, answers
 // authorization-failed, as a missing one.
-func (q *Req) domainDetails(id int64) (*artnet.DomainDetails, error) {
+func (q *Req) domainServiceDetails(id int64) (*artnet.DomainDetails, error) {
 	resp, err := q.Invoke("domain/details", url.Values{"service_id": {strconv.FormatInt(id, 10)}})
 	if err != nil {
 		return nil, err
@@ -127,18 +127,10 @@ func domainFormRows(servers []string) []domainRow {
 	return rows
 }
 
-func (q *Req) serviceID() int64 {
-	id, err := strconv.ParseInt(q.R.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0
-	}
-	return id
-}
-
-// loadDomain reads the domain of the request; ok is false when it
+// domainLoad reads the domain of the request; ok is false when it
 // answered (not found or an error).
-func (q *Req) loadDomain() (*domainView, bool) {
-	d, err := q.domainDetails(q.serviceID())
+func (q *Req) domainLoad() (*domainView, bool) {
+	d, err := q.domainServiceDetails(q.dnsPathID("id"))
 	if apperr.Is(err, apperr.CodeAuthorizationFailed, apperr.CodeInvalidID) {
 		q.NotFound()
 		return nil, false
@@ -151,11 +143,11 @@ func (q *Req) loadDomain() (*domainView, bool) {
 }
 
 func domainPage(q *Req) {
-	v, ok := q.loadDomain()
+	v, ok := q.domainLoad()
 	if !ok {
 		return
 	}
-	q.Render(http.StatusOK, "domain.html", &View{Title: "domains.details", Nav: "domains", Data: v, Done: knownText(q.R.URL.Query().Get("done"))})
+	q.Render(http.StatusOK, "domain.html", &View{Title: "domains.details", Nav: "domains", Data: v, Done: dnsDoneText(q.R.URL.Query().Get("done"))})
 }
 
 // postedServers returns the rows of the posted form (position[i],
@@ -193,15 +185,11 @@ func postedServers(f url.Values) ([]domainRow, []string) {
 
 // domainSave sends the servers in the order of their positions.
 func domainSave(q *Req) {
-	v, ok := q.loadDomain()
+	v, ok := q.domainLoad()
 	if !ok {
 		return
 	}
-	f := q.R.PostForm
-	if f == nil {
-		q.R.ParseForm()
-		f = q.R.PostForm
-	}
+	f := q.dnsPostForm()
 	rows, servers := postedServers(f)
 	params := url.Values{"service_id": {strconv.FormatInt(v.Details.ID, 10)}}
 	for i, s := range servers {

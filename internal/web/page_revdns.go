@@ -151,10 +151,10 @@ type revdnsNewRow struct {
 // each (a /24).
 const revdnsMaxRows = 256
 
-// loadSubclass reads the subclass of the request (?subclass=, the
+// revdnsLoad reads the subclass of the request (?subclass=, the
 // subnetwork's only one when absent). ok is false when it answered (not
 // found, or an error).
-func (q *Req) loadSubclass(subnetworkID int64, subclass string) (*revdnsView, panel.RevDNSSubclass, bool) {
+func (q *Req) revdnsLoad(subnetworkID int64, subclass string) (*revdnsView, panel.RevDNSSubclass, bool) {
 	resp, err := q.Invoke("rev-dns/list", nil)
 	if err != nil {
 		q.Render(http.StatusInternalServerError, "revdns_edit.html", &View{Title: "revdns.title", Nav: "revdns", Err: q.Error(err)})
@@ -215,32 +215,20 @@ func (q *Req) loadSubclass(subnetworkID int64, subclass string) (*revdnsView, pa
 	return v, sc, true
 }
 
-func (q *Req) subnetworkID() int64 {
-	id, err := strconv.ParseInt(q.R.PathValue("subnetwork"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0
-	}
-	return id
-}
-
 func revdnsSubclass(q *Req) {
-	v, _, ok := q.loadSubclass(q.subnetworkID(), q.R.URL.Query().Get("subclass"))
+	v, _, ok := q.revdnsLoad(q.dnsPathID("subnetwork"), q.R.URL.Query().Get("subclass"))
 	if !ok {
 		return
 	}
-	q.Render(http.StatusOK, "revdns_edit.html", &View{Title: "revdns.title", Nav: "revdns", Data: v, Done: knownText(q.R.URL.Query().Get("done"))})
+	q.Render(http.StatusOK, "revdns_edit.html", &View{Title: "revdns.title", Nav: "revdns", Data: v, Done: dnsDoneText(q.R.URL.Query().Get("done"))})
 }
 
 // revdnsSave sends the changed rows of the form to rev-dns/edit: a field
 // whose value differs from the one the page showed sets the PTR (or
 // deletes it when emptied); the new rows add records by address.
 func revdnsSave(q *Req) {
-	f := q.R.PostForm
-	if f == nil {
-		q.R.ParseForm()
-		f = q.R.PostForm
-	}
-	v, sc, ok := q.loadSubclass(q.subnetworkID(), f.Get("subclass"))
+	f := q.dnsPostForm()
+	v, sc, ok := q.revdnsLoad(q.dnsPathID("subnetwork"), f.Get("subclass"))
 	if !ok {
 		return
 	}
@@ -311,7 +299,7 @@ func revdnsSave(q *Req) {
 		}
 		// Some changes were not made: show the subclass as it is now
 		// (the others were saved) with the warnings.
-		nv, _, ok := q.loadSubclass(v.SubnetworkID, v.Subclass)
+		nv, _, ok := q.revdnsLoad(v.SubnetworkID, v.Subclass)
 		if !ok {
 			return
 		}
