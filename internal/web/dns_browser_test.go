@@ -332,6 +332,22 @@ func TestDNSSerialLock(t *testing.T) {
 		t.Errorf("catalogue text (pl) %q", got)
 	}
 	b2.Screenshot("dns-conflict")
+	// A record deleted from a zone page read before another change: the
+	// conflict, the record still there.
+	acceptDialogs(b1)
+	b1.Go("/dns/1")
+	b2.Go("/dns/1/records/3")
+	submit(b2, map[string]string{"#r-data1": "123.123.123.205"}, `#record-form button[type=submit]`, ".done")
+	rows := countRows(b1, "#records tbody tr")
+	b1.Do(chromedp.Click(chromedp.CSS(`#records tr[data-n="3"] form button`)), chromedp.WaitVisible(chromedp.CSS("#conflict")))
+	if got := countRows(b1, "#records tbody tr"); got != rows {
+		t.Errorf("records after a refused delete: %d, want %d", got, rows)
+	}
+	if got := dig(t, dnsAddr, "mail.acme.test", "A"); strings.Join(got, ",") != "123.123.123.205" {
+		t.Fatalf("mail.acme.test A after a refused delete: %v", got)
+	}
+	b1.Axe()
+	b1.Screenshot("dns-delete-conflict")
 }
 
 // TestRevDNSPages: PTR records set in the browser and answered by the DNS
