@@ -31,6 +31,10 @@ type Server struct {
 	// SecretKey (SecretKeySize bytes) seals the customers' TOTP secrets
 	// in the store; nil: two-factor enrolment is refused.
 	SecretKey []byte
+	// BaseURL is the panel's public URL ("https://panel.example.com"),
+	// the start of the links sent by e-mail; "": password reset by e-mail
+	// is off.
+	BaseURL string
 	// Now returns the time (tests may fix it); nil: time.Now.
 	Now func() time.Time
 
