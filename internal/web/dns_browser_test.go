@@ -469,8 +469,8 @@ func formServers(b *webtest.Browser) []string {
 // of acme.test the registry simulator holds.
 func registryServers(t *testing.T, a *webtest.Artnetd) []string {
 	t.Helper()
-	out, _ := exec.Command(webtest.Binary(), "admin", "registry", "check", "--db", a.DB, "--registry", "sim", "acme.test").CombinedOutput()
-	for _, l := range strings.Split(string(out), "\n") {
+	out := a.Admin(t, "", "admin", "registry", "check", "--db", a.DB, "--registry", "sim", "acme.test")
+	for _, l := range strings.Split(out, "\n") {
 		if f := strings.Fields(l); len(f) > 0 && f[0] == "registry" {
 			return f[1:]
 		}
@@ -500,9 +500,7 @@ func TestDNSIsolation(t *testing.T) {
 	if err := os.WriteFile(inv, []byte(other), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(webtest.Binary(), "admin", "import", "--db", a.DB, inv).CombinedOutput(); err != nil {
-		t.Fatalf("admin import: %v\n%s", err, out)
-	}
+	a.Admin(t, "", "admin", "import", "--db", a.DB, inv)
 	b := webtest.NewBrowser(t, a)
 	b.SignInDemo()
 	pairs := [][2]string{

@@ -189,10 +189,6 @@ func StartDB(t testing.TB, db string, demo bool, args ...string) *Artnetd {
 	return a
 }
 
-// Binary returns the path of the artnetd built by Main (tests run its
-// admin commands on a server's database: a.DB).
-func Binary() string { return binary }
-
 // Log returns what artnetd logged so far.
 func (a *Artnetd) Log() string { return a.stderr.String() }
 
