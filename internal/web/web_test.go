@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"regexp"
 	"strconv"
 	"testing"
@@ -58,6 +59,25 @@ func TestTexts(t *testing.T) {
 // violation, no serious axe-core violation.
 func TestSignInAccount(t *testing.T) {
 	a := webtest.Start(t)
+	resp, err := http.Get(a.URL + "/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+		"Referrer-Policy":         "same-origin",
+		"X-Content-Type-Options":  "nosniff",
+	} {
+		if got := resp.Header.Get(h); got != want {
+			t.Errorf("%s: %q, want %q", h, got, want)
+		}
+	}
+	// The API keeps its paths: JSON, not a page.
+	if resp, err = http.Get(a.URL + "/api/docs"); err != nil || resp.Header.Get("Content-Security-Policy") == contentSecurityPolicy {
+		t.Fatalf("/api/docs went to the web panel: %v %v", err, resp.Header)
+	}
+	resp.Body.Close()
 	b := webtest.NewBrowser(t, a)
 	b.Go("/account")
 	if p := b.Path(); p != "/signin?next=%2Faccount" {
