@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/artnet-panel/artnet-panel/internal/web/webtest"
@@ -107,3 +108,30 @@ func TestSignInAccount(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestPageShots opens each page of this file set in Polish and English:
+// axe-core on every one, a screenshot of every one, the not-found page for
+// an unknown path.
+func TestPageShots(t *testing.T) {
+	a := webtest.Start(t)
+	b := webtest.NewBrowser(t, a)
+	for _, lang := range []string{"pl", "en"} {
+		for _, p := range []string{"/signin", "/signin/reset"} {
+			b.Go(p + "?lang=" + lang)
+			b.Axe()
+			b.Screenshot(strings.ReplaceAll(strings.Trim(p, "/"), "/", "-"))
+		}
+	}
+	b.SignInDemo()
+	for _, lang := range []string{"pl", "en"} {
+		a.SetLanguage(t, lang)
+		for _, p := range []string{"/account", "/account/totp", "/no-such-page"} {
+			b.Go(p)
+			b.Axe()
+			b.Screenshot(strings.ReplaceAll(strings.Trim(p, "/"), "/", "-"))
+		}
+		if got := b.Text("h1"); got != text(lang, "common.notfound") {
+			t.Fatalf("%s: unknown path h1 %q", lang, got)
+		}
+	}
+}
