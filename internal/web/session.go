@@ -47,6 +47,8 @@ func (s *Server) startSession(q *Req, customerID int64, pending bool) error {
 	s.endSession(q)
 	token := newToken()
 	now := s.now()
+	// Sessions past their end are deleted here (and when met).
+	s.Store.WebSessionPrune(q.R.Context(), now.UnixMilli(), now.Add(-s.SessionIdle).UnixMilli())
 	ua := q.R.UserAgent()
 	if len(ua) > 200 {
 		ua = ua[:200]
