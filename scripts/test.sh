@@ -42,6 +42,8 @@ command -v qemu-img >/dev/null || need+=(qemu-utils)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 # The EPP test registry validates every frame with xmllint (libxml2-utils).
 command -v xmllint >/dev/null || need+=(libxml2-utils)
+# The web panel's browser tests drive Chromium (internal/web/webtest).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
@@ -52,6 +54,8 @@ fi
 # OpenTofu, built once from the Go module proxy into a cache directory.
 ARTNET_TOFU=$(scripts/tofu.sh)
 export ARTNET_TOFU TF_ACC_TERRAFORM_PATH="$ARTNET_TOFU"
+# The web panel's browser tests save their screenshots here.
+export ARTNET_WEB_SHOTS="${ARTNET_WEB_SHOTS:-out/web-shots}"
 # The end-to-end HTTP suite runs a second time on PostgreSQL.
 exec scripts/pgtest.sh bash -c '
   set -e

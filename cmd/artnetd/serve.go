@@ -33,6 +33,7 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/artnet-panel/artnet-panel/internal/store/postgres"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
+	"github.com/artnet-panel/artnet-panel/internal/web"
 	"github.com/artnet-panel/artnet-panel/internal/zonesync"
 )
 
@@ -47,6 +48,7 @@ type Main struct {
 	BGP      BGPConfig
 	Power    PowerConfig // power.go
 	Cloud    CloudConfig
+	Web      WebConfig
 	Mail     MailConfig     // mail.go
 	Registry RegistryConfig // registry.go
 	DNSSEC   DNSSECConfig   // dnssec.go
@@ -108,6 +110,7 @@ type Main struct {
 	handling sync.WaitGroup
 	syncer   *zonesync.Syncer // the DNS snapshot's builder (with --dns)
 	api      *httpapi.Server
+	web      *web.Server // the web panel, on the API's address (every path but web.APIPath's)
 	server   *http.Server
 	ln       net.Listener
 	done     chan error
@@ -164,6 +167,12 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		if seeded {
 			fmt.Fprintf(m.Stdout, "demo customer: id=%d api_key=%s\n", id, key)
+			pw, err := demo.SeedPassword(ctx, st, id)
+			if err != nil {
+				st.Close()
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "demo customer web panel: login=%d password=%s\n", id, pw)
 		} else {
 			fmt.Fprintln(m.Stdout, "demo: the database already has customers; nothing seeded")
 		}
@@ -267,11 +276,16 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Close()
 		return fmt.Errorf("listen %s: %w", m.HTTPAddr, err)
 	}
+	m.web = m.newWeb()
 	m.server = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			m.handling.Add(1)
 			defer m.handling.Done()
-			m.api.ServeHTTP(w, r)
+			if web.APIPath(r.URL.Path) {
+				m.api.ServeHTTP(w, r)
+				return
+			}
+			m.web.ServeHTTP(w, r)
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
@@ -598,10 +612,14 @@ func serveFlags(fs *flag.FlagSet, stdout io.Writer) (m *Main, finish func() erro
 	fs.IntVar(&m.RateBurst, "rate-burst", envInt("ARTNETD_RATE_BURST", 0), "burst of --rate-limit (0: the rate rounded up)")
 	trusted := fs.String("trusted-proxies", env("ARTNETD_TRUSTED_PROXIES", ""), "reverse proxies (addresses or prefixes, comma separated) whose X-Forwarded-For names the client")
 	cloudParsed := cloudFlags(fs, &m.Cloud)
+	webParsed := webFlags(fs, &m.Web)
 	registryParsed := registryFlags(fs, &m.Registry)
 	dnssecParsed := dnssecFlags(fs, &m.DNSSEC)
 	return m, func() error {
 		if err := dnssecParsed(); err != nil {
+			return err
+		}
+		if err := webParsed(); err != nil {
 			return err
 		}
 		if err := cloudParsed(); err != nil {
