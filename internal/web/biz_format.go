@@ -157,3 +157,26 @@ func expiringWithin(list []artnet.Service, now time.Time, d time.Duration) []art
 func daysLeft(t artnet.Timestamp, now time.Time) int {
 	return int(t.Sub(now) / (24 * time.Hour))
 }
+
+func init() {
+	registerFuncs(map[string]any{
+		// bizMoney formats an amount with its currency in the page's
+		// language: {{bizMoney .Price .Currency $.Lang}}.
+		"bizMoney": money,
+		// bizDate and bizDateTime format a timestamp in Polish time.
+		"bizDate":     dateOf,
+		"bizDateTime": dateTimeOf,
+		// bizBytes formats a byte count.
+		"bizBytes": bytesOf,
+		// bizTypeKey is the text key of a service type's name.
+		"bizTypeKey": func(t string) string { return "svctype." + t },
+		// bizAdd adds integers (row numbers, paging).
+		"bizAdd": func(a, b int) int { return a + b },
+		// bizWith pairs the page with a value for a partial template:
+		// {{template "bizhardware" (bizWith $ .HardwareConfiguration)}}
+		// (the partial reads .P and .H).
+		// bizInvoicePath is the path of an invoice's page.
+		"bizInvoicePath": invoicePath,
+		"bizWith": func(p, h any) map[string]any { return map[string]any{"P": p, "H": h} },
+	})
+}
