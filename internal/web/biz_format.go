@@ -177,6 +177,6 @@ func init() {
 		// (the partial reads .P and .H).
 		// bizInvoicePath is the path of an invoice's page.
 		"bizInvoicePath": invoicePath,
-		"bizWith": func(p, h any) map[string]any { return map[string]any{"P": p, "H": h} },
+		"bizWith":        func(p, h any) map[string]any { return map[string]any{"P": p, "H": h} },
 	})
 }
