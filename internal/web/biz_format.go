@@ -172,11 +172,11 @@ func init() {
 		"bizTypeKey": func(t string) string { return "svctype." + t },
 		// bizAdd adds integers (row numbers, paging).
 		"bizAdd": func(a, b int) int { return a + b },
+		// bizInvoicePath is the path of an invoice's page.
+		"bizInvoicePath": invoicePath,
 		// bizWith pairs the page with a value for a partial template:
 		// {{template "bizhardware" (bizWith $ .HardwareConfiguration)}}
 		// (the partial reads .P and .H).
-		// bizInvoicePath is the path of an invoice's page.
-		"bizInvoicePath": invoicePath,
-		"bizWith":        func(p, h any) map[string]any { return map[string]any{"P": p, "H": h} },
+		"bizWith": func(p, h any) map[string]any { return map[string]any{"P": p, "H": h} },
 	})
 }
