@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
@@ -49,6 +50,11 @@ func pagingParams(query url.Values, params url.Values) listPaging {
 		} else {
 			p.Limit = n
 		}
+	}
+	if p.Limit >= 0 && !slices.Contains(p.Sizes, p.Limit) {
+		// A page size typed into the address: offered too.
+		p.Sizes = append(slices.Clone(pageSizes), p.Limit)
+		slices.Sort(p.Sizes)
 	}
 	if p.Limit > 0 {
 		params.Set("limit", strconv.Itoa(p.Limit+1))

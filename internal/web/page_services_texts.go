@@ -38,6 +38,7 @@ var servicesTexts = texts{
 	"svc.filter.parent.hint": {"0 lub puste: wszystkie usługi; numer: tylko usługi podrzędne tej usługi.",
 		"0 or empty: every service; a number: only the child services of that service."},
 	"svc.filter.limit":  {"Na stronie", "Per page"},
+	"svc.filter.all":    {"wszystkie", "all"},
 	"svc.filter.apply":  {"Pokaż", "Show"},
 	"svc.filter.reset":  {"Wyczyść filtry", "Clear filters"},
 	"svc.col.id":        {"ID", "ID"},
