@@ -9,9 +9,8 @@
 //
 // It builds ./cmd/artnetd into a temp directory, starts it with --demo on
 // a fresh SQLite file with its default logging (the access log on stderr,
-// into a file), sets the demo customer's web password with `artnetd admin
-// customer set-password` and signs every client in through the sign-in
-// form. It prints, per target, req/s, p50/p99 and the bytes of one answer,
+// into a file) and signs every client in through the sign-in form with the
+// demo customer's web password (printed by serve --demo). It prints, per target, req/s, p50/p99 and the bytes of one answer,
 // and the ratios page/API of the rates and p50s (the API answer is the
 // anchor: the same services, as JSON, without templates or sessions).
 package main
@@ -26,7 +25,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -36,8 +34,6 @@ import (
 	"github.com/artnet-panel/artnet-panel/bench/internal/artnetdbin"
 	"github.com/artnet-panel/artnet-panel/bench/internal/loadgen"
 )
-
-const password = "bench-web-password-1"
 
 func main() {
 	clients := flag.Int("clients", 32, "concurrent signed-in clients")
@@ -68,7 +64,11 @@ func main() {
 		log.Fatalf("artnetd printed no demo credentials (log: %s)", logPath)
 	}
 	id, key := string(m[1]), string(m[2])
-	setPassword(*bin, db, id)
+	pw := regexp.MustCompile(`demo customer web panel: login=\d+ password=(\S+)`).FindSubmatch(out)
+	if pw == nil {
+		log.Fatalf("artnetd printed no demo web password (log: %s)", logPath)
+	}
+	password := string(pw[1])
 	base := "http://" + addr
 
 	// Every client signs in once and keeps its session (its cookie jar)
@@ -78,7 +78,7 @@ func main() {
 	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	sessions := make([]*session, *clients)
 	for i := range sessions {
-		sessions[i] = signIn(hc, base, id)
+		sessions[i] = signIn(hc, base, id, password)
 	}
 	apiBody := url.Values{"id": {id}, "api_key": {key}}.Encode()
 
@@ -184,15 +184,6 @@ func run(n int, d time.Duration, do func(client int) (int, error)) loadgen.Resul
 	return loadgen.Merge([]loadgen.Result{r})
 }
 
-// setPassword gives the customer a web password as an operator does.
-func setPassword(bin, db, id string) {
-	cmd := exec.Command(bin, "admin", "customer", "set-password", "--db", db, "--id", id)
-	cmd.Stdin = strings.NewReader(password + "\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		log.Fatalf("set-password: %v\n%s", err, out)
-	}
-}
-
 // session is a signed-in client: its session cookie, sent by hand (the
 // cookie is Secure, and net/http's cookie jar sends Secure cookies over
 // https only; a browser treats 127.0.0.1 as secure).
@@ -211,7 +202,7 @@ func (s *session) get(u string) (*http.Response, error) {
 }
 
 // signIn signs a client in through the sign-in form.
-func signIn(c *http.Client, base, id string) *session {
+func signIn(c *http.Client, base, id, password string) *session {
 	nc := *c
 	nc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := nc.PostForm(base+"/signin", url.Values{"login": {id}, "password": {password}})
