@@ -181,8 +181,8 @@ func TestBizServicesFiltersAndPaging(t *testing.T) {
 		t.Errorf("software children of 12345: %v", got)
 	}
 	b.Go("/services")
-	b.Do(chromedp.SetValue(chromedp.CSS("#f-type"), "vps"), chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS("#services")))
+	b.Do(chromedp.SetValue(chromedp.CSS("#f-type"), "vps"), chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)))
+	waitPath(t, b, "service_type=vps")
 	if got := rows(); strings.Join(got, ",") != "12347" {
 		t.Errorf("vps: %v", got)
 	}
@@ -276,6 +276,19 @@ func TestBizOrderInvoicePDF(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// waitPath waits until the page shown has a path containing want (a
+// boosted form swaps the page in place: the old one stays until then).
+func waitPath(t *testing.T, b *webtest.Browser, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(b.Path(), want); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the page is still %q, want %q", b.Path(), want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.Do(chromedp.WaitReady(chromedp.CSS("main")))
+}
 
 // client is a signed-in HTTP client of the panel (no browser): it keeps
 // the session cookie itself (the cookie is Secure, and net/http's jar

@@ -44,8 +44,8 @@ func pagingParams(query url.Values, params url.Values) listPaging {
 	p := listPaging{Limit: defaultPageSize, Sizes: pageSizes}
 	if v := query.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil {
-			params.Set("limit", v)
+		if err != nil || n < 0 {
+			params.Set("limit", v) // for the command to refuse
 			p.Limit = -1
 		} else {
 			p.Limit = n
