@@ -37,12 +37,16 @@ command -v qemu-img >/dev/null || need+=(qemu-utils)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 # The EPP test registry validates every frame with xmllint (libxml2-utils).
 command -v xmllint >/dev/null || need+=(libxml2-utils)
+# The web panel's browser tests drive Chromium (internal/web/webtest).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
     { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; } ||
     echo "test.sh: could not install ${need[*]}; the DNS peer / nftables tests will SKIP" >&2
 fi
+# The web panel's browser tests save their screenshots here.
+export ARTNET_WEB_SHOTS="${ARTNET_WEB_SHOTS:-out/web-shots}"
 # The end-to-end HTTP suite runs a second time on PostgreSQL.
 exec scripts/pgtest.sh bash -c '
   set -e

@@ -33,6 +33,7 @@ import (
 	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/artnet-panel/artnet-panel/internal/store/postgres"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
+	"github.com/artnet-panel/artnet-panel/internal/web"
 	"github.com/artnet-panel/artnet-panel/internal/zonesync"
 )
 
@@ -107,6 +108,7 @@ type Main struct {
 	handling sync.WaitGroup
 	syncer   *zonesync.Syncer // the DNS snapshot's builder (with --dns)
 	api      *httpapi.Server
+	web      *web.Server // the web panel, on the API's address (every path but web.APIPath's)
 	server   *http.Server
 	ln       net.Listener
 	done     chan error
@@ -163,6 +165,12 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		if seeded {
 			fmt.Fprintf(m.Stdout, "demo customer: id=%d api_key=%s\n", id, key)
+			pw, err := demo.SeedPassword(ctx, st, id)
+			if err != nil {
+				st.Close()
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "demo customer web panel: login=%d password=%s\n", id, pw)
 		} else {
 			fmt.Fprintln(m.Stdout, "demo: the database already has customers; nothing seeded")
 		}
@@ -258,6 +266,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Close()
 		return fmt.Errorf("--disable-commands: %w", err)
 	}
+	m.web = web.New(m.api, m.Logger)
 	m.ln, err = net.Listen("tcp", m.HTTPAddr)
 	if err != nil {
 		m.Close()
@@ -267,7 +276,11 @@ func (m *Main) Run(ctx context.Context) error {
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			m.handling.Add(1)
 			defer m.handling.Done()
-			m.api.ServeHTTP(w, r)
+			if web.APIPath(r.URL.Path) {
+				m.api.ServeHTTP(w, r)
+				return
+			}
+			m.web.ServeHTTP(w, r)
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,

@@ -358,37 +358,17 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 			return
 		}
 	}
-	h := c.handler
-	if h == nil {
+	if c.handler == nil {
 		s.writeError(w, x, apperr.New(apperr.CodeNotImplemented))
 		return
 	}
-	if err := s.Panel.Authorize(principal, cmd, func(name string) (string, bool) {
-		v := params.Get(name)
-		if !present(v) {
-			return "", false
-		}
-		return v.String(), true
-	}, addr); err != nil {
-		// A sub-key outside its limits: nothing is done, the refusal is
-		// journaled (read commands too).
-		s.journalRefusal(x, cmd, params, addr, err)
-		s.writeError(w, x, err)
-		return
-	}
-	ctx = s.startAudit(ctx, x, cmd, params, addr)
-	if err := checkParams(cmd, params); err != nil {
-		s.finishAudit(x, err)
+	ctx, err = s.prepare(ctx, x, c, principal, params)
+	if err != nil {
 		s.writeError(w, x, err)
 		return
 	}
 	run := func(w http.ResponseWriter) {
-		resp, err := h(ctx, &call{cmd: cmd, params: params, customerID: customerID, principal: principal})
-		s.finishAudit(x, err)
-		if err != nil && apperr.Is(err, apperr.CodeInstancePasswordIncorrect) && s.Guard.Fail(addr) {
-			// A wrong instance password counts as a failed login.
-			metrics.LoginBlocks.Inc()
-		}
+		resp, err := s.execute(ctx, x, c, principal, params)
 		if err != nil {
 			s.writeError(w, x, err)
 			return
@@ -402,6 +382,44 @@ func (s *Server) serveCommandPath(w http.ResponseWriter, r *http.Request, path s
 		}
 	}
 	run(w)
+}
+
+// prepare does what comes before a command's handler once its caller is
+// known: the sub-key's limits (a refusal is journaled), the pending audit
+// entry of a journaled command (in the returned context) and the check of
+// the parameters against the catalogue (a failure is journaled). x.remote
+// is the client's address.
+func (s *Server) prepare(ctx context.Context, x *exchange, c *command, principal panel.Principal, params *form.Value) (context.Context, error) {
+	cmd := c.cmd
+	if err := s.Panel.Authorize(principal, cmd, func(name string) (string, bool) {
+		v := params.Get(name)
+		if !present(v) {
+			return "", false
+		}
+		return v.String(), true
+	}, x.remote); err != nil {
+		// A sub-key outside its limits: nothing is done, the refusal is
+		// journaled (read commands too).
+		s.journalRefusal(x, cmd, params, x.remote, err)
+		return ctx, err
+	}
+	ctx = s.startAudit(ctx, x, cmd, params, x.remote)
+	if err := checkParams(cmd, params); err != nil {
+		s.finishAudit(x, err)
+		return ctx, err
+	}
+	return ctx, nil
+}
+
+// execute runs the command's handler (ctx from prepare) and writes the
+// audit row. A wrong instance password counts as a failed login.
+func (s *Server) execute(ctx context.Context, x *exchange, c *command, principal panel.Principal, params *form.Value) (any, error) {
+	resp, err := c.handler(ctx, &call{cmd: c.cmd, params: params, customerID: principal.CustomerID, principal: principal})
+	s.finishAudit(x, err)
+	if err != nil && apperr.Is(err, apperr.CodeInstancePasswordIncorrect) && s.Guard.Fail(x.remote) {
+		metrics.LoginBlocks.Inc()
+	}
+	return resp, err
 }
 
 // authenticate reads id and api_key (the main key or a sub-key). A missing
@@ -570,7 +588,9 @@ type newID struct {
 
 // requestIDValue returns the X-Request-Id header value of requestID.
 func requestIDValue(r *http.Request) []string {
-	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && safeID(id) {
+	if r == nil {
+		// a new id (Invoke without one)
+	} else if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && safeID(id) {
 		return []string{id}
 	}
 	var b [8]byte

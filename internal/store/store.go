@@ -113,6 +113,7 @@ type Store interface {
 	APIKeyStore      // apikeys.go
 	IdempotencyStore // idempotency.go
 	RateLimitStore   // ratelimit.go
+	WebStore         // web.go
 	// InTx runs fn in one transaction: committed when fn returns nil,
 	// rolled back otherwise (fn's error is returned as is).
 	InTx(ctx context.Context, fn func(tx Store) error) error

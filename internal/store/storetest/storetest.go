@@ -64,6 +64,7 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 	tests = append(tests, apiKeyTests...)
 	tests = append(tests, idempotencyTests...)
 	tests = append(tests, rateLimitTests...)
+	tests = append(tests, webTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
