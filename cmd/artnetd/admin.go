@@ -27,7 +27,7 @@ services). A running server applies what they change within a second
 		Use:   "customer",
 		Short: "Create customers, turn their API access on and off",
 	})
-	customer.AddCommand(newAdminCustomerCreateCommand(a), newAdminAPIAccessCommand(a), newAdminRateLimitCommand(a))
+	customer.AddCommand(newAdminCustomerCreateCommand(a), newAdminAPIAccessCommand(a), newAdminRateLimitCommand(a), newAdminSetPasswordCommand(a))
 	admin.AddCommand(
 		newAdminImportCommand(a),
 		newAdminExportCommand(a),

@@ -48,6 +48,7 @@ type Main struct {
 	BGP      BGPConfig
 	Power    PowerConfig // power.go
 	Cloud    CloudConfig
+	Web      WebConfig
 	Mail     MailConfig     // mail.go
 	Registry RegistryConfig // registry.go
 	Demo     bool
@@ -266,7 +267,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Close()
 		return fmt.Errorf("--disable-commands: %w", err)
 	}
-	m.web = web.New(m.api, m.Logger)
+	m.web = m.newWeb()
 	m.ln, err = net.Listen("tcp", m.HTTPAddr)
 	if err != nil {
 		m.Close()
@@ -607,8 +608,12 @@ func serveFlags(fs *flag.FlagSet, stdout io.Writer) (m *Main, finish func() erro
 	fs.IntVar(&m.RateBurst, "rate-burst", envInt("ARTNETD_RATE_BURST", 0), "burst of --rate-limit (0: the rate rounded up)")
 	trusted := fs.String("trusted-proxies", env("ARTNETD_TRUSTED_PROXIES", ""), "reverse proxies (addresses or prefixes, comma separated) whose X-Forwarded-For names the client")
 	cloudParsed := cloudFlags(fs, &m.Cloud)
+	webParsed := webFlags(fs, &m.Web)
 	registryParsed := registryFlags(fs, &m.Registry)
 	return m, func() error {
+		if err := webParsed(); err != nil {
+			return err
+		}
 		if err := cloudParsed(); err != nil {
 			return err
 		}

@@ -28,3 +28,7 @@ func SeedPassword(ctx context.Context, s store.Store, customerID int64) (string,
 	}
 	return pw, nil
 }
+
+// WebSecretKey seals the demo's TOTP secrets when artnetd serve --demo
+// has no --web-secret-key. It is public: never use it outside the demo.
+var WebSecretKey = []byte("artnet-panel demo web key, public")[:32]

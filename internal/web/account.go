@@ -57,6 +57,7 @@ var customerFields = []struct{ Name, Label, Type string }{
 type accountView struct {
 	Customer artnet.Customer
 	Fields   []accountField
+	Security *securityView
 }
 
 // accountField is one input of the customer form.
@@ -71,7 +72,11 @@ func accountData(q *Req) (*accountView, error) {
 		return nil, err
 	}
 	c := resp.(artnet.CustomerDetailsResponse).Customer
-	v := &accountView{Customer: c}
+	sec, err := q.securityData()
+	if err != nil {
+		return nil, err
+	}
+	v := &accountView{Customer: c, Security: sec}
 	values := map[string]string{"name": c.Name, "nip": c.NIP, "regon": c.REGON, "street": c.Street, "postcode": c.Postcode,
 		"city": c.City, "country_code": c.CountryCode, "tel": c.Tel, "fax": c.Fax, "email": c.Email, "email_tech": c.EmailTech,
 		"email_invoice": c.EmailInvoice, "correspondence_name": c.CorrespondenceName, "correspondence_street": c.CorrespondenceStreet,
@@ -89,15 +94,31 @@ func accountPage(q *Req) {
 // renderAccount renders the account page with the error of a failed form
 // (and its posted values) or the success message done (a text key).
 func (q *Req) renderAccount(status int, pe *PageError, posted url.Values, done string) {
-	data, err := accountData(q)
-	if err != nil {
-		q.Render(http.StatusInternalServerError, "account.html", &View{Title: "account.title", Nav: "account", Err: q.Error(err)})
-		return
-	}
 	if _, ok := allTexts[done]; !ok {
 		done = ""
 	}
-	q.Render(status, "account.html", &View{Title: "account.title", Nav: "account", Data: data, Err: pe, Form: posted, Done: done})
+	q.renderAccountView(status, &View{Err: pe, Form: posted, Done: done}, nil)
+}
+
+// renderAccountWith renders the account page after mutate changed its
+// data (a form's own error, the new API key).
+func (q *Req) renderAccountWith(status int, mutate func(*accountView)) {
+	q.renderAccountView(status, &View{}, mutate)
+}
+
+func (q *Req) renderAccountView(status int, v *View, mutate func(*accountView)) {
+	v.Title, v.Nav = "account.title", "account"
+	data, err := accountData(q)
+	if err != nil {
+		v.Err = q.Error(err)
+		q.Render(http.StatusInternalServerError, "account.html", v)
+		return
+	}
+	if mutate != nil {
+		mutate(data)
+	}
+	v.Data = data
+	q.Render(status, "account.html", v)
 }
 
 // accountEdit saves the customer form through customer/edit: only the

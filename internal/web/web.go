@@ -28,6 +28,9 @@ type Server struct {
 	// SessionIdle and SessionMax bound a session: it ends after
 	// SessionIdle without a request or SessionMax after sign-in.
 	SessionIdle, SessionMax time.Duration
+	// SecretKey (SecretKeySize bytes) seals the customers' TOTP secrets
+	// in the store; nil: two-factor enrolment is refused.
+	SecretKey []byte
 	// Now returns the time (tests may fix it); nil: time.Now.
 	Now func() time.Time
 
