@@ -19,6 +19,7 @@ import (
 
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
+	"github.com/artnet-panel/artnet-panel/internal/passwd"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 	"github.com/artnet-panel/artnet-panel/internal/web/webtest"
@@ -461,5 +462,57 @@ func addOtherCustomer(t *testing.T, a *webtest.Artnetd) string {
 	if err := inventory.Import(ctx, db, v); err != nil {
 		t.Fatal(err)
 	}
+	hash, err := passwd.Hash(otherPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.WebPasswordSet(ctx, 19099, hash); err != nil {
+		t.Fatal(err)
+	}
 	return key
+}
+
+// otherPassword is the web password of customer 19099.
+const otherPassword = "other-customer-password-1"
+
+// TestBizReservations: a reseller sees its prices and reserves an express
+// server (shown as reserved, in its reservations), then cancels it; a
+// customer who is no reseller is offered no reservation.
+func TestBizReservations(t *testing.T) {
+	a := webtest.Start(t)
+	addOtherCustomer(t, a)
+	b := webtest.NewBrowser(t, a)
+	b.SignIn("19099", otherPassword)
+	b.Go("/offer")
+	if got := b.Text("#express-502 .price"); !strings.Contains(got, "769.00 PLN") || !strings.Contains(got, "Reseller price") {
+		t.Errorf("reseller price: %q", got)
+	}
+	b.Do(chromedp.Click(chromedp.CSS(`#express-502 form[action="/offer/express/502/reserve"] button`)),
+		chromedp.WaitVisible(chromedp.CSS("#reservations")))
+	if got := b.Text("#reservations"); !strings.Contains(got, "#502") {
+		t.Errorf("reservations: %q", got)
+	}
+	if !strings.Contains(b.Text("#express-502"), "Reserved by you") || !strings.Contains(b.Text("p.done"), "reserved for 48 hours") {
+		t.Errorf("after the reservation: %q / %q", b.Text("#express-502"), b.Text("p.done"))
+	}
+	b.Axe()
+	b.Screenshot("reserved")
+	b.Do(chromedp.Click(chromedp.CSS(`#reservations form[action="/offer/express/502/cancel"] button`)),
+		chromedp.WaitVisible(chromedp.CSS("#reservations-none")))
+	if !b.Exists(`#express-502 form[action="/offer/express/502/reserve"]`) {
+		t.Error("no reserve button after the cancellation")
+	}
+	// The demo customer is no reseller: regular prices, no reservation.
+	c := signIn(t, a, strconv.FormatInt(a.CustomerID, 10), a.Password)
+	_, page := c.get("/offer")
+	if strings.Contains(page, "/reserve") || !strings.Contains(page, "899.00 PLN") {
+		t.Errorf("the demo customer's offer offers reservations or lacks the regular price")
+	}
+	// Reserving anyway (a form made by hand) answers the catalogue's text.
+	resp := c.do("POST", "/offer/express/502/reserve", url.Values{})
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), apperr.Describe(apperr.CodeInvalidServerID, "").EN) {
+		t.Errorf("reservation by a non-reseller: HTTP %d", resp.StatusCode)
+	}
 }
