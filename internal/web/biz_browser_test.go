@@ -484,7 +484,7 @@ func TestBizReservations(t *testing.T) {
 	b := webtest.NewBrowser(t, a)
 	b.SignIn("19099", otherPassword)
 	b.Go("/offer")
-	if got := b.Text("#express-502 .price"); !strings.Contains(got, "769.00 PLN") || !strings.Contains(got, "Reseller price") {
+	if got := b.Text("#express-502 .price"); !strings.Contains(got, "769.00 PLN") || !strings.Contains(got, "reseller price") {
 		t.Errorf("reseller price: %q", got)
 	}
 	b.Do(chromedp.Click(chromedp.CSS(`#express-502 form[action="/offer/express/502/reserve"] button`)),

@@ -48,7 +48,7 @@ var billingTexts = texts{
 	"offer.hardware":          {"Konfiguracja", "Configuration"},
 	"offer.price":             {"Cena netto", "Net price"},
 	"offer.price.gross":       {"Cena brutto", "Gross price"},
-	"offer.price.reseller":    {"Cena dla partnera", "Reseller price"},
+	"offer.price.reseller":    {"cena dla partnera", "reseller price"},
 	"offer.per":               {"za", "per"},
 	"offer.months":            {"mies.", "mo."},
 	"offer.net":               {"netto", "net"},
