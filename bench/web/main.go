@@ -17,7 +17,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -28,7 +27,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/bench/internal/artnetdbin"
@@ -118,17 +116,14 @@ func main() {
 	results := make([][]loadgen.Result, len(targets))
 	for r := 0; r < *rounds; r++ {
 		for i, t := range targets {
-			res := run(*clients, *duration, func(n int) (int, error) {
+			res := loadgen.RunFunc(*clients, *duration, func(n int) (bool, bool) {
 				resp, err := t.fetch(n)
 				if err != nil {
-					return 0, err
+					return false, true
 				}
-				nb, _ := io.Copy(io.Discard, resp.Body)
+				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					return 0, fmt.Errorf("HTTP %d", resp.StatusCode)
-				}
-				return int(nb), nil
+				return true, resp.StatusCode != 200
 			})
 			results[i] = append(results[i], res)
 			res.Print(t.name)
@@ -147,41 +142,6 @@ func main() {
 			p.Rate/a.Rate, float64(p.P50)/float64(a.P50), float64(p.P99)/float64(a.P99))
 	}
 	fmt.Printf("  %-20s %6d bytes (anchor)\n", targets[2].name, sizes[2])
-}
-
-// run calls do from n concurrent clients (do gets the client's number)
-// for d and returns the rate and latencies of the calls that succeeded.
-func run(n int, d time.Duration, do func(client int) (int, error)) loadgen.Result {
-	var (
-		mu     sync.Mutex
-		lat    []time.Duration
-		errors int
-		wg     sync.WaitGroup
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	start := time.Now()
-	for c := range n {
-		wg.Go(func() {
-			local := make([]time.Duration, 0, 1<<12)
-			bad := 0
-			for ctx.Err() == nil {
-				t0 := time.Now()
-				if _, err := do(c); err != nil {
-					bad++
-					continue
-				}
-				local = append(local, time.Since(t0))
-			}
-			mu.Lock()
-			lat = append(lat, local...)
-			errors += bad
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	r := loadgen.Result{N: len(lat), Elapsed: time.Since(start), Lat: lat, Errors: errors}
-	return loadgen.Merge([]loadgen.Result{r})
 }
 
 // session is a signed-in client: its session cookie, sent by hand (the

@@ -51,29 +51,10 @@ func TestBizTemplatesRender(t *testing.T) {
 		if err := json.Unmarshal(e.Details, det); err != nil {
 			t.Fatalf("%d: %v", e.Service.ID, err)
 		}
-		switch x := det.(type) {
-		case *artnet.DedicatedDetails:
-			d.Dedicated = x
+		d.setDetails(det)
+		if d.Dedicated != nil {
 			d.Transfer = []artnet.TransferPeriod{{TimeRange: artnet.TimeRange{From: artnet.Unix(1788220800), To: artnet.Unix(1790812800)},
 				TransferUsage: artnet.TransferUsage{Up: 187904819200, Down: 42949672960}}}
-		case *artnet.ColocationDetails:
-			d.Colocation = x
-		case *artnet.VPSDetails:
-			d.VPS = x
-		case *artnet.DomainDetails:
-			d.Domain = x
-		case *artnet.HostingDetails:
-			d.Hosting = x
-		case *artnet.SSLDetails:
-			d.SSL = x
-		case *artnet.SoftwareDetails:
-			d.Software = x
-		case *artnet.LinkDetails:
-			d.Link = x
-		case *artnet.FailOverIPDetails:
-			d.FailOverIP = x
-		case *artnet.AdditionalIPDetails:
-			d.AdditionalIP = x
 		}
 		d.Children = list[:1]
 		pages = append(pages, page{"service.html", &View{Title: "svc.details", Data: d}})

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
-	"github.com/artnet-panel/artnet-panel/internal/apperr"
 )
 
 // The sent e-mails: the list (GET /emails, customer/emails-list with
@@ -27,22 +26,11 @@ type emailsView struct {
 }
 
 func emailsPage(q *Req) {
-	params := url.Values{}
-	d := &emailsView{Paging: pagingParams(q.R.URL.Query(), params)}
-	v := &View{Title: "mail.title", Nav: "emails", Data: d}
-	resp, err := q.Invoke("customer/emails-list", params)
-	if err != nil {
-		v.Err = q.Error(err)
-		status := http.StatusInternalServerError
-		if apperr.Is(err, apperr.CodeIncorrectParamValue) {
-			status = http.StatusUnprocessableEntity
-		}
-		q.Render(status, "emails.html", v)
-		return
-	}
-	list := resp.(artnet.EmailsListResponse).EmailsList
-	d.List = list[:d.Paging.finish(len(list), "/emails", url.Values{})]
-	q.Render(http.StatusOK, "emails.html", v)
+	d := &emailsView{}
+	var err error
+	d.Paging, d.List, err = pagedList(q, "customer/emails-list", url.Values{}, "/emails", nil,
+		func(r any) []artnet.EmailHeader { return r.(artnet.EmailsListResponse).EmailsList })
+	q.renderList(err, "emails.html", &View{Title: "mail.title", Nav: "emails", Data: d})
 }
 
 func emailPage(q *Req) {

@@ -30,22 +30,11 @@ type invoicesView struct {
 }
 
 func invoicesPage(q *Req) {
-	params := url.Values{}
-	d := &invoicesView{Paging: pagingParams(q.R.URL.Query(), params)}
-	v := &View{Title: "inv.title", Nav: "invoices", Data: d}
-	resp, err := q.Invoke("invoices/list", params)
-	if err != nil {
-		v.Err = q.Error(err)
-		status := http.StatusInternalServerError
-		if apperr.Is(err, apperr.CodeIncorrectParamValue) {
-			status = http.StatusUnprocessableEntity
-		}
-		q.Render(status, "invoices.html", v)
-		return
-	}
-	list := resp.(artnet.InvoicesListResponse).InvoicesList
-	d.List = list[:d.Paging.finish(len(list), "/invoices", url.Values{})]
-	q.Render(http.StatusOK, "invoices.html", v)
+	d := &invoicesView{}
+	var err error
+	d.Paging, d.List, err = pagedList(q, "invoices/list", url.Values{}, "/invoices", nil,
+		func(r any) []artnet.Invoice { return r.(artnet.InvoicesListResponse).InvoicesList })
+	q.renderList(err, "invoices.html", &View{Title: "inv.title", Nav: "invoices", Data: d})
 }
 
 // invoiceNumber returns the invoice number a page path names.
@@ -74,11 +63,7 @@ func invoicePage(q *Req) {
 	number := invoiceNumber(q)
 	resp, err := q.Invoke("invoices/details", url.Values{"invoice_number": {number}})
 	if err != nil {
-		if apperr.Is(err, apperr.CodeInvalidInvoiceNumber) {
-			q.NotFound()
-			return
-		}
-		q.Render(http.StatusInternalServerError, "invoice.html", &View{Title: "inv.details", Nav: "invoices", Err: q.Error(err)})
+		invoiceFail(q, err)
 		return
 	}
 	d := &invoiceView{Invoice: resp.(artnet.InvoiceDetailsResponse).Invoice, Path: invoicePath(number)}
@@ -90,21 +75,27 @@ func invoicePage(q *Req) {
 	q.Render(http.StatusOK, "invoice.html", v)
 }
 
+// invoiceFail answers a failed invoice command: an unknown number (or
+// another customer's) is not found.
+func invoiceFail(q *Req, err error) {
+	if apperr.Is(err, apperr.CodeInvalidInvoiceNumber) {
+		q.NotFound()
+		return
+	}
+	q.Render(http.StatusInternalServerError, "invoice.html", &View{Title: "inv.details", Nav: "invoices", Err: q.Error(err)})
+}
+
 // invoicePDF sends the proforma PDF as a download.
 func invoicePDF(q *Req) {
 	resp, err := q.Invoke("invoices/download-proforma", url.Values{"invoice_number": {invoiceNumber(q)}})
 	if err != nil {
-		if apperr.Is(err, apperr.CodeInvalidInvoiceNumber) {
-			q.NotFound()
-			return
-		}
-		q.Render(http.StatusInternalServerError, "invoice.html", &View{Title: "inv.details", Nav: "invoices", Err: q.Error(err)})
+		invoiceFail(q, err)
 		return
 	}
 	f := resp.(artnet.ProformaResponse).Proforma
 	b, err := f.Bytes()
 	if err != nil {
-		q.Render(http.StatusInternalServerError, "invoice.html", &View{Title: "inv.details", Nav: "invoices", Err: q.Error(err)})
+		invoiceFail(q, err)
 		return
 	}
 	h := q.W.Header()

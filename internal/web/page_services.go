@@ -105,6 +105,35 @@ func (p *listPaging) finish(n int, path string, base url.Values) int {
 	return shown
 }
 
+// pagedList runs a paged list command (services/list, invoices/list,
+// customer/emails-list) with params and the query's limit and offset; it
+// returns the paging (links to path with base's filters) and the items of
+// the page, taken from the answer by items.
+func pagedList[T any](q *Req, command string, params url.Values, path string, base url.Values, items func(any) []T) (listPaging, []T, error) {
+	p := pagingParams(q.R.URL.Query(), params)
+	resp, err := q.Invoke(command, params)
+	if err != nil {
+		return p, nil, err
+	}
+	list := items(resp)
+	return p, list[:p.finish(len(list), path, base)], nil
+}
+
+// renderList renders a list page, with the error of its command if any: a
+// bad filter or paging value (the command's parameter errors) answers 422,
+// anything else 500.
+func (q *Req) renderList(err error, name string, v *View) {
+	status := http.StatusOK
+	if err != nil {
+		v.Err = q.Error(err)
+		status = http.StatusInternalServerError
+		if apperr.Is(err, apperr.CodeIncorrectParamValue, apperr.CodeInvalidParamValue) {
+			status = http.StatusUnprocessableEntity
+		}
+	}
+	q.Render(status, name, v)
+}
+
 // servicesView is the services list's data.
 type servicesView struct {
 	Types  []string
@@ -127,21 +156,10 @@ func servicesPage(q *Req) {
 		params.Set("parent_service_id", d.Parent)
 		base.Set("parent_service_id", d.Parent)
 	}
-	d.Paging = pagingParams(query, params)
-	v := &View{Title: "svc.title", Nav: "services", Data: d}
-	resp, err := q.Invoke("services/list", params)
-	if err != nil {
-		v.Err = q.Error(err)
-		status := http.StatusInternalServerError
-		if !apperr.Is(err, apperr.CodeInternal) {
-			status = http.StatusUnprocessableEntity // a bad filter value
-		}
-		q.Render(status, "services.html", v)
-		return
-	}
-	list := resp.(artnet.ServicesListResponse).ServicesList
-	d.List = list[:d.Paging.finish(len(list), "/services", base)]
-	q.Render(http.StatusOK, "services.html", v)
+	var err error
+	d.Paging, d.List, err = pagedList(q, "services/list", params, "/services", base,
+		func(r any) []artnet.Service { return r.(artnet.ServicesListResponse).ServicesList })
+	q.renderList(err, "services.html", &View{Title: "svc.title", Nav: "services", Data: d})
 }
 
 // serviceView is a service's details page: the service and its module's
@@ -163,6 +181,32 @@ type serviceView struct {
 	FailOverIP   *artnet.FailOverIPDetails
 	AdditionalIP *artnet.AdditionalIPDetails
 	Transfer     []artnet.TransferPeriod
+}
+
+// setDetails sets the typed field of the module's details.
+func (d *serviceView) setDetails(det artnet.ServiceDetails) {
+	switch x := det.(type) {
+	case *artnet.DedicatedDetails:
+		d.Dedicated = x
+	case *artnet.ColocationDetails:
+		d.Colocation = x
+	case *artnet.VPSDetails:
+		d.VPS = x
+	case *artnet.DomainDetails:
+		d.Domain = x
+	case *artnet.HostingDetails:
+		d.Hosting = x
+	case *artnet.SSLDetails:
+		d.SSL = x
+	case *artnet.SoftwareDetails:
+		d.Software = x
+	case *artnet.LinkDetails:
+		d.Link = x
+	case *artnet.FailOverIPDetails:
+		d.FailOverIP = x
+	case *artnet.AdditionalIPDetails:
+		d.AdditionalIP = x
+	}
 }
 
 func servicePage(q *Req) {
@@ -192,28 +236,7 @@ func servicePage(q *Req) {
 			fail(err)
 			return
 		}
-		switch x := resp.(artnet.ServiceDetailsOf[artnet.ServiceDetails]).ServiceDetails.(type) {
-		case *artnet.DedicatedDetails:
-			d.Dedicated = x
-		case *artnet.ColocationDetails:
-			d.Colocation = x
-		case *artnet.VPSDetails:
-			d.VPS = x
-		case *artnet.DomainDetails:
-			d.Domain = x
-		case *artnet.HostingDetails:
-			d.Hosting = x
-		case *artnet.SSLDetails:
-			d.SSL = x
-		case *artnet.SoftwareDetails:
-			d.Software = x
-		case *artnet.LinkDetails:
-			d.Link = x
-		case *artnet.FailOverIPDetails:
-			d.FailOverIP = x
-		case *artnet.AdditionalIPDetails:
-			d.AdditionalIP = x
-		}
+		d.setDetails(resp.(artnet.ServiceDetailsOf[artnet.ServiceDetails]).ServiceDetails)
 	}
 	if d.Dedicated != nil || d.Colocation != nil {
 		// Servers without a switch port answer unsupported-feature: the
