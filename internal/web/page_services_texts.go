@@ -63,7 +63,7 @@ var servicesTexts = texts{
 	"svc.price":         {"Cena netto", "Net price"},
 	"svc.pricegross":    {"Cena brutto", "Gross price"},
 	"svc.period":        {"Okres płatności", "Payment period"},
-	"svc.months":        {"mies.", "months"},
+	"svc.months":        {"mies.", "mo."},
 	"svc.children":      {"Usługi podrzędne", "Child services"},
 	"svc.nomodule":      {"Ten rodzaj usługi nie ma dodatkowych szczegółów.", "This type of service has no further details."},
 	"svc.active":        {"Aktywna", "Active"},
