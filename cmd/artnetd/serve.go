@@ -267,12 +267,12 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Close()
 		return fmt.Errorf("--disable-commands: %w", err)
 	}
-	m.web = m.newWeb()
 	m.ln, err = net.Listen("tcp", m.HTTPAddr)
 	if err != nil {
 		m.Close()
 		return fmt.Errorf("listen %s: %w", m.HTTPAddr, err)
 	}
+	m.web = m.newWeb()
 	m.server = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			m.handling.Add(1)

@@ -47,6 +47,8 @@ func (s *Server) startSession(q *Req, customerID int64, pending bool) error {
 	s.endSession(q)
 	token := newToken()
 	now := s.now()
+	// Sessions past their end are deleted here (and when met).
+	s.Store.WebSessionPrune(q.R.Context(), now.UnixMilli(), now.Add(-s.SessionIdle).UnixMilli())
 	ua := q.R.UserAgent()
 	if len(ua) > 200 {
 		ua = ua[:200]
@@ -63,10 +65,14 @@ func (s *Server) startSession(q *Req, customerID int64, pending bool) error {
 }
 
 // endSession deletes the browser's session server-side, if any, and
-// clears the cookie.
+// clears the cookie. The public pages keep the customer's language.
 func (s *Server) endSession(q *Req) {
 	if sess, err := s.session(q.R); err == nil {
 		s.Store.WebSessionDelete(q.R.Context(), sess.CustomerID, sess.ID)
+		if c, err := s.Store.CustomerGet(q.R.Context(), sess.CustomerID); err == nil {
+			q.Lang = langOf(c.Language)
+			setLang(q.W, q.Lang)
+		}
 	}
 	http.SetCookie(q.W, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", Secure: true, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
@@ -110,14 +116,19 @@ func (s *Server) newReq(w http.ResponseWriter, r *http.Request) *Req {
 	return &Req{W: w, R: r, S: s, Lang: lang, RequestID: id, Remote: s.API.ClientAddr(r)}
 }
 
+// setLang keeps the language of the public pages (sign-in) in a cookie.
+func setLang(w http.ResponseWriter, lang string) {
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: langOf(lang), Path: "/", Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+}
+
 // servePublic serves a page anyone may open. ?lang=xx switches the
 // language of the public pages (kept in a cookie).
 func (s *Server) servePublic(w http.ResponseWriter, r *http.Request, h func(*Req)) {
 	q := s.newReq(w, r)
 	if l := r.URL.Query().Get("lang"); l != "" {
 		q.Lang = langOf(l)
-		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: q.Lang, Path: "/", Secure: true, HttpOnly: true,
-			SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+		setLang(w, q.Lang)
 	}
 	h(q)
 }

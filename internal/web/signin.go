@@ -35,8 +35,11 @@ type signinForm struct {
 
 func signinPage(q *Req) {
 	v := &View{Title: "signin.title", Data: signinForm{Next: localPath(q.R.URL.Query().Get("next"))}}
-	if q.R.URL.Query().Get("out") == "1" {
+	switch {
+	case q.R.URL.Query().Get("out") == "1":
 		v.Done = "signin.out"
+	case q.R.URL.Query().Get("reset") == "1":
+		v.Done = "reset.done"
 	}
 	q.Render(http.StatusOK, "signin.html", v)
 }

@@ -31,6 +31,10 @@ type Server struct {
 	// SecretKey (SecretKeySize bytes) seals the customers' TOTP secrets
 	// in the store; nil: two-factor enrolment is refused.
 	SecretKey []byte
+	// BaseURL is the panel's public URL ("https://panel.example.com"),
+	// the start of the links sent by e-mail; "": password reset by e-mail
+	// is off.
+	BaseURL string
 	// Now returns the time (tests may fix it); nil: time.Now.
 	Now func() time.Time
 
@@ -76,13 +80,17 @@ func APIPath(p string) bool {
 	return p == "/healthz" || p == "/manage"
 }
 
+// contentSecurityPolicy allows scripts, styles and images from the panel
+// itself only: nothing inline, nothing from another origin.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+
 // ServeHTTP serves the panel's pages with the security headers every
 // answer carries; unsafe methods from another origin are refused
 // (CrossOriginProtection).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "+
-		"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/artnet-panel/artnet-panel/internal/web/webtest"
@@ -58,6 +60,25 @@ func TestTexts(t *testing.T) {
 // violation, no serious axe-core violation.
 func TestSignInAccount(t *testing.T) {
 	a := webtest.Start(t)
+	resp, err := http.Get(a.URL + "/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+		"Referrer-Policy":         "same-origin",
+		"X-Content-Type-Options":  "nosniff",
+	} {
+		if got := resp.Header.Get(h); got != want {
+			t.Errorf("%s: %q, want %q", h, got, want)
+		}
+	}
+	// The API keeps its paths: JSON, not a page.
+	if resp, err = http.Get(a.URL + "/api/docs"); err != nil || resp.Header.Get("Content-Security-Policy") == contentSecurityPolicy {
+		t.Fatalf("/api/docs went to the web panel: %v %v", err, resp.Header)
+	}
+	resp.Body.Close()
 	b := webtest.NewBrowser(t, a)
 	b.Go("/account")
 	if p := b.Path(); p != "/signin?next=%2Faccount" {
@@ -87,3 +108,30 @@ func TestSignInAccount(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestPageShots opens each page of this file set in Polish and English:
+// axe-core on every one, a screenshot of every one, the not-found page for
+// an unknown path.
+func TestPageShots(t *testing.T) {
+	a := webtest.Start(t)
+	b := webtest.NewBrowser(t, a)
+	for _, lang := range []string{"pl", "en"} {
+		for _, p := range []string{"/signin", "/signin/reset"} {
+			b.Go(p + "?lang=" + lang)
+			b.Axe()
+			b.Screenshot(strings.ReplaceAll(strings.Trim(p, "/"), "/", "-"))
+		}
+	}
+	b.SignInDemo()
+	for _, lang := range []string{"pl", "en"} {
+		a.SetLanguage(t, lang)
+		for _, p := range []string{"/account", "/account/totp", "/no-such-page"} {
+			b.Go(p)
+			b.Axe()
+			b.Screenshot(strings.ReplaceAll(strings.Trim(p, "/"), "/", "-"))
+		}
+		if got := b.Text("h1"); got != text(lang, "common.notfound") {
+			t.Fatalf("%s: unknown path h1 %q", lang, got)
+		}
+	}
+}

@@ -206,15 +206,26 @@ func (b *Browser) Exists(sel string) bool {
 }
 
 // Submit fills the form fields (CSS selector → value), clicks the element
-// matching submit, and waits until an element matching waitFor is visible.
+// matching submit, waits for the next page (a new <main>: a new document,
+// or the body htmx swapped in) and then until an element matching waitFor
+// is visible.
 func (b *Browser) Submit(fields map[string]string, submit, waitFor string) {
 	b.T.Helper()
 	var acts []chromedp.Action[chromedp.Void]
 	for sel, v := range fields {
 		acts = append(acts, chromedp.SetValue(chromedp.CSS(sel), v))
 	}
-	acts = append(acts, chromedp.Click(chromedp.CSS(submit)), chromedp.WaitVisible(chromedp.CSS(waitFor)))
-	b.Do(acts...)
+	b.Do(append(acts, b.ClickNext(submit), chromedp.WaitVisible(chromedp.CSS(waitFor)))...)
+}
+
+// ClickNext is an action that clicks the element matching sel and waits
+// for the next page (a <main> that was not there before the click).
+func (b *Browser) ClickNext(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		Void(chromedp.Evaluate[bool](`(() => { const m = document.querySelector("main"); if (m) m.dataset.stale = "1"; return true })()`)),
+		chromedp.Click(chromedp.CSS(sel)),
+		chromedp.WaitReady(chromedp.CSS(`main:not([data-stale])`)),
+	)
 }
 
 // SignIn signs in with the password form as login (customer number or
