@@ -50,6 +50,10 @@ type WebStore interface {
 	// turns it off) and replaces the recovery codes by codeHashes.
 	// Returns ErrNotFound if there is no such customer.
 	WebTOTPSet(ctx context.Context, customerID int64, secret string, enabled bool, codeHashes [][]byte) error
+	// WebTOTPUse records that a code of time step (30-second periods
+	// since the Unix epoch) was accepted, and reports false when a code of
+	// that step or a later one was accepted already (a code works once).
+	WebTOTPUse(ctx context.Context, customerID, step int64) (bool, error)
 	// WebRecoveryUse deletes the customer's recovery code of that hash and
 	// reports whether there was one (each code works once).
 	WebRecoveryUse(ctx context.Context, customerID int64, codeHash []byte) (bool, error)

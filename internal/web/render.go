@@ -13,7 +13,10 @@ import (
 	"time"
 )
 
-//go:embed templates
+// all: embeds the partials templates/_*.html too (a plain directory
+// pattern leaves out names starting with _ or .).
+//
+//go:embed all:templates
 var templateFS embed.FS
 
 // View is what a page template renders, beside the request (the template's

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base32"
 	"image/png"
 	"net/http"
@@ -20,7 +21,7 @@ import (
 )
 
 // Two-factor sign-in: TOTP (RFC 6238: SHA-1, 6 digits, 30 s, one step of
-// clock skew either way; github.com/pquerna/otp) with RecoveryCodes
+// clock skew either way, each code accepted once; github.com/pquerna/otp) with RecoveryCodes
 // one-time recovery codes. The secret is sealed in the store (seal.go);
 // the recovery codes are stored as SHA-256 (they are random, 50 bits).
 // Enrolment stores the new secret disabled; the first right code enables
@@ -172,7 +173,7 @@ func totpConfirm(q *Req) {
 		return
 	}
 	secret, err := q.S.openTOTP(q.CustomerID, l.TOTPSecret)
-	if err != nil || !validCode(q.R.PostFormValue("code"), secret, q.S.now()) {
+	if err != nil || !q.useCode(q.CustomerID, q.R.PostFormValue("code"), secret) {
 		q.renderTOTP(http.StatusUnprocessableEntity, q.Error(apperr.Errorf(apperr.CodeIncorrectParamValue, "code: wrong code")), nil)
 		return
 	}
@@ -211,14 +212,36 @@ func (q *Req) checkPassword(pw string) bool {
 	return false
 }
 
-// validCode checks a 6-digit TOTP code (spaces ignored).
-func validCode(code, secret string, now time.Time) bool {
+// codeStep returns the time step (30-second periods since the Unix epoch,
+// one step of skew either way) whose 6-digit TOTP code is code (spaces
+// ignored); false: none.
+func codeStep(code, secret string, now time.Time) (int64, bool) {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	if len(code) != 6 {
+		return 0, false
+	}
+	opts := totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+	cur := now.Unix() / 30
+	found, ok := int64(0), false
+	for step := cur - 1; step <= cur+1; step++ {
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(step*30, 0), opts)
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			found, ok = step, true
+		}
+	}
+	return found, ok
+}
+
+// useCode reports whether code is the customer's TOTP code now and was
+// not accepted before (each code works once: the store keeps the last
+// step accepted).
+func (q *Req) useCode(customerID int64, code, secret string) bool {
+	step, ok := codeStep(code, secret, q.S.now())
+	if !ok {
 		return false
 	}
-	ok, err := totp.ValidateCustom(code, secret, now, totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	return err == nil && ok
+	fresh, err := q.S.Store.WebTOTPUse(q.R.Context(), customerID, step)
+	return err == nil && fresh
 }
 
 // newRecoveryCodes returns RecoveryCodes new codes ("abcde-fghij") and
@@ -277,7 +300,7 @@ func signinCodePost(q *Req) {
 	code := q.R.PostFormValue("code")
 	ok := false
 	if l, err := s.Store.WebLoginGet(q.R.Context(), sess.CustomerID); err == nil && l.TOTPEnabled {
-		if secret, err := s.openTOTP(sess.CustomerID, l.TOTPSecret); err == nil && validCode(code, secret, s.now()) {
+		if secret, err := s.openTOTP(sess.CustomerID, l.TOTPSecret); err == nil && q.useCode(sess.CustomerID, code, secret) {
 			ok = true
 		} else if len(code) > 6 {
 			ok, _ = s.Store.WebRecoveryUse(q.R.Context(), sess.CustomerID, recoveryHash(code))

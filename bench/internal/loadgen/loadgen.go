@@ -57,6 +57,21 @@ func Run(u, body string, conns int, d time.Duration) Result {
 	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	return RunFunc(conns, d, func(int) (bool, bool) {
+		resp, err := client.Post(u, "application/x-www-form-urlencoded", strings.NewReader(body))
+		if err != nil {
+			return false, true
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return true, resp.StatusCode != 200
+	})
+}
+
+// RunFunc calls do from conns goroutines (do gets the goroutine's number)
+// for d. do reports whether its call is measured (its latency kept: it was
+// answered) and whether it failed (no answer, or not the one expected).
+func RunFunc(conns int, d time.Duration, do func(conn int) (measured, failed bool)) Result {
 	var (
 		mu     sync.Mutex
 		lat    []time.Duration
@@ -66,23 +81,19 @@ func Run(u, body string, conns int, d time.Duration) Result {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	start := time.Now()
-	for range conns {
+	for c := range conns {
 		wg.Go(func() {
 			local := make([]time.Duration, 0, 1<<14)
 			bad := 0
 			for ctx.Err() == nil {
 				t0 := time.Now()
-				resp, err := client.Post(u, "application/x-www-form-urlencoded", strings.NewReader(body))
-				if err != nil {
-					bad++
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
+				measured, failed := do(c)
+				if failed {
 					bad++
 				}
-				local = append(local, time.Since(t0))
+				if measured {
+					local = append(local, time.Since(t0))
+				}
 			}
 			mu.Lock()
 			lat = append(lat, local...)

@@ -40,6 +40,15 @@ func testWebLogin(t *testing.T, s store.Store) {
 	if l, _ := s.WebLoginGet(ctx(t), b); l.PasswordHash != "" || l.TOTPEnabled {
 		t.Fatalf("customer b got a's login: %+v", l)
 	}
+	// A TOTP step is accepted once, and no earlier one after it.
+	for _, c := range []struct {
+		cust, step int64
+		want       bool
+	}{{a, 100, true}, {a, 100, false}, {a, 99, false}, {b, 100, false}, {a, 101, true}} {
+		if ok, err := s.WebTOTPUse(ctx(t), c.cust, c.step); err != nil || ok != c.want {
+			t.Fatalf("WebTOTPUse(%d, %d) = %v, %v; want %v", c.cust, c.step, ok, err, c.want)
+		}
+	}
 	// Recovery codes: each works once, for its customer only.
 	if ok, err := s.WebRecoveryUse(ctx(t), b, hash("r1")); err != nil || ok {
 		t.Fatalf("b used a's recovery code: %v, %v", ok, err)

@@ -1,7 +1,8 @@
 -- +goose Up
 -- The web panel (internal/web, internal/store/web.go). web_logins: a
 -- customer's password (argon2id, PHC-style text) and second factor (TOTP
--- secret, sealed by the panel; totp_enabled 0/1). web_recovery_codes: the
+-- secret, sealed by the panel; totp_enabled 0/1; totp_step the last time
+-- step a code was accepted for, so that no code works twice). web_recovery_codes: the
 -- SHA-256 of each unused one-time recovery code. web_sessions: signed-in
 -- browsers, found by the SHA-256 of the cookie's token; times are Unix
 -- milliseconds; pending 1: the password was right, the second factor is
@@ -11,7 +12,8 @@ CREATE TABLE web_logins (
     customer_id   INTEGER PRIMARY KEY REFERENCES customers (id) ON DELETE CASCADE,
     password_hash TEXT    NOT NULL DEFAULT '',
     totp_secret   TEXT    NOT NULL DEFAULT '',
-    totp_enabled  INTEGER NOT NULL DEFAULT 0
+    totp_enabled  INTEGER NOT NULL DEFAULT 0,
+    totp_step     INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 CREATE TABLE web_recovery_codes (
