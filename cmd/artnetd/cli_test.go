@@ -165,10 +165,19 @@ func TestCompletion(t *testing.T) {
 }
 
 // TestHelpHidesSecrets: defaults taken from the environment are shown,
-// but not a password or the cloud secret key.
+// but not a password or any secret key (every flag named *-secret-key).
 func TestHelpHidesSecrets(t *testing.T) {
 	t.Setenv("ARTNETD_DB", "postgres://artnet:hunter2@db.example/artnet")
-	t.Setenv("ARTNETD_CLOUD_SECRET_KEY", strings.Repeat("ab", 32))
+	var secrets int
+	newServeCommand(&app{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}).Flags().VisitAll(func(f *pflag.Flag) {
+		if strings.HasSuffix(f.Name, "-secret-key") {
+			t.Setenv(envName(f.Name), strings.Repeat("ab", 32))
+			secrets++
+		}
+	})
+	if secrets < 3 { // cloud, dnssec, web
+		t.Fatalf("%d secret key flags", secrets)
+	}
 	for _, args := range [][]string{{"serve", "--help"}, {"admin", "audit", "--help"}} {
 		out := runOK(t, args...)
 		if strings.Contains(out, "hunter2") || strings.Contains(out, "abababab") || !strings.Contains(out, "db.example") {

@@ -232,8 +232,10 @@ func addGoFlags(c *cobra.Command, fs *flag.FlagSet) {
 		switch f.Name {
 		case "db":
 			f.DefValue = redactDSN(f.DefValue)
-		case "cloud-secret-key", "dnssec-secret-key":
-			if f.DefValue != "" {
+		default:
+			// Every key sealing secrets (--cloud-secret-key,
+			// --dnssec-secret-key, --web-secret-key, ...).
+			if strings.HasSuffix(f.Name, "-secret-key") && f.DefValue != "" {
 				f.DefValue = "[from the environment]"
 			}
 		}
