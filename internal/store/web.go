@@ -66,9 +66,6 @@ type WebStore interface {
 	// WebSessionGet returns the session of that token hash, or
 	// ErrNotFound.
 	WebSessionGet(ctx context.Context, tokenHash []byte) (WebSession, error)
-	// WebSessionComplete clears the session's Pending (the second factor
-	// was given).
-	WebSessionComplete(ctx context.Context, id int64) error
 	// WebSessionTouch sets the session's SeenAt.
 	WebSessionTouch(ctx context.Context, id, seenAt int64) error
 	// WebSessionList returns the customer's sessions by id.

@@ -50,7 +50,8 @@
 //     input, {{.FieldError "customer[nip]"}} and {{.Value "customer[nip]"
 //     .Data.X}} (the posted value after a failure, else the stored one).
 //     Another customer's id answers like a missing one: when
-//     NotFoundCode(err), call q.NotFound() (404, same page as a missing id).
+//     NotFoundCode(err) (invalid-id, invalid-zone-id, ...), call
+//     q.NotFound() (404, the same page as a missing id).
 //
 //  5. Rendering. q.Render(status, "dns.html", &View{Title: "dns.title", Nav:
 //     "dns", Data: data}). The template file defines {{define "content"}}
@@ -75,12 +76,21 @@
 // # Tests
 //
 // Browser tests use package webtest (internal/web/webtest): TestMain calls
-// webtest.Main (builds artnetd once); webtest.Start(t) runs artnetd serve
-// --demo on a fresh SQLite database; webtest.NewBrowser(t, a) drives
-// Chromium and fails the test on any console error or CSP violation;
-// b.SignInDemo(), b.Go(path), b.Submit(fields, submit, waitFor),
-// b.Text(sel), b.Exists(sel), b.Path(), b.Do(chromedp actions...),
-// webtest.Run(b, chromedp.Action[T]), b.Axe() (fails on serious/critical
-// axe-core violations), b.Screenshot(name) (into $ARTNET_WEB_SHOTS),
-// a.SetLanguage(t, "en"), a.API(t, command, params).
+// webtest.Main (main_test.go: builds artnetd once); webtest.Start(t) runs
+// artnetd serve --demo on a fresh SQLite database (webtest.StartDB for
+// PostgreSQL or a second node); webtest.NewBrowser(t, a) drives Chromium
+// and fails the test on any console error or CSP violation. Helpers:
+// b.SignInDemo(), b.SignIn(login, pw), b.Go(path), b.Submit(fields,
+// submit, waitFor) (waits for the next page), b.ClickNext(sel) (an action:
+// click and wait for the next page), b.Text(sel), b.Exists(sel),
+// b.Path(), b.Cookie(name), b.Eval(js), b.Do(chromedp actions...),
+// webtest.Run(b, chromedp.Action[T]) for a value, webtest.Void(action),
+// b.Axe() (fails on serious/critical axe-core violations), b.Screenshot(name)
+// (<Test>-<name>-<lang>.png into $ARTNET_WEB_SHOTS), a.SetLanguage(t, "en"),
+// a.API(t, command, params) (the JSON API as the demo customer),
+// a.Admin(t, stdin, args...) (the built artnetd's CLI).
+//
+// Routes registered here: GET/POST /signin, /signin/code, /signin/reset
+// (and /signin/reset/{token}), POST /signout, /account and below, and "/"
+// (not-found for every unknown path). The dashboard registers "GET /{$}".
 package web

@@ -232,12 +232,6 @@ func boolInt(b bool) int64 {
 	return 0
 }
 
-// WebSessionComplete implements store.Store.
-func (db *DB) WebSessionComplete(ctx context.Context, id int64) error {
-	_, err := db.writer().ExecContext(ctx, "UPDATE web_sessions SET pending = 0 WHERE id = $1", id)
-	return db.interpretError(err)
-}
-
 // WebTOTPUse implements store.Store.
 func (db *DB) WebTOTPUse(ctx context.Context, customerID, step int64) (bool, error) {
 	res, err := db.writer().ExecContext(ctx, "UPDATE web_logins SET totp_step = $1 WHERE customer_id = $2 AND totp_step < $1", step, customerID)
