@@ -1,8 +1,6 @@
 package panel
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha256"
@@ -12,6 +10,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/artnet-panel/artnet-panel/internal/seal"
 )
 
 // Instance passwords (the cloud-instance module).
@@ -103,43 +103,24 @@ func vncPart(password string) string {
 	return password
 }
 
-func cloudAEAD(key []byte) (cipher.AEAD, error) {
-	if len(key) != CloudSecretKeySize {
-		return nil, errors.New("no cloud secret key configured (--cloud-secret-key: 64 hex digits)")
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCM(block)
-}
-
 // SealVNCSecret seals what the console needs of password for instance
 // name under key.
 func SealVNCSecret(key []byte, name, password string) (string, error) {
-	aead, err := cloudAEAD(key)
-	if err != nil {
-		return "", err
+	if len(key) != CloudSecretKeySize {
+		return "", errNoCloudKey
 	}
-	nonce := make([]byte, aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return "", err
-	}
-	out := aead.Seal(nonce, nonce, []byte(vncPart(password)), []byte(name))
-	return "v1$" + base64.RawStdEncoding.EncodeToString(out), nil
+	return seal.Seal(key, []byte(vncPart(password)), []byte(name))
 }
+
+// errNoCloudKey: no --cloud-secret-key.
+var errNoCloudKey = errors.New("no cloud secret key configured (--cloud-secret-key: 64 hex digits)")
 
 // OpenVNCSecret returns the console password sealed for instance name.
 func OpenVNCSecret(key []byte, name, sealed string) (string, error) {
-	aead, err := cloudAEAD(key)
-	if err != nil {
-		return "", err
+	if len(key) != CloudSecretKeySize {
+		return "", errNoCloudKey
 	}
-	raw, err := base64.RawStdEncoding.DecodeString(strings.TrimPrefix(sealed, "v1$"))
-	if !strings.HasPrefix(sealed, "v1$") || err != nil || len(raw) < aead.NonceSize() {
-		return "", errors.New("malformed sealed console password")
-	}
-	plain, err := aead.Open(nil, raw[:aead.NonceSize()], raw[aead.NonceSize():], []byte(name))
+	plain, err := seal.Open(key, sealed, []byte(name))
 	if err != nil {
 		return "", fmt.Errorf("open the console password of %s: %w", name, err)
 	}

@@ -2,8 +2,6 @@ package panel
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
@@ -15,6 +13,7 @@ import (
 	"github.com/artnet-panel/artnet-panel/artnet"
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
 	"github.com/artnet-panel/artnet-panel/internal/dnssec"
+	"github.com/artnet-panel/artnet-panel/internal/seal"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
 
@@ -168,15 +167,7 @@ func SealDNSSECKey(key []byte, domain, pub string, der []byte) (string, error) {
 	if len(key) != CloudSecretKeySize {
 		return "", ErrNoDNSSECKey
 	}
-	aead, err := cloudAEAD(key)
-	if err != nil {
-		return "", err
-	}
-	nonce := make([]byte, aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return "", err
-	}
-	return "v1$" + base64.RawStdEncoding.EncodeToString(aead.Seal(nonce, nonce, der, sealAD(domain, pub))), nil
+	return seal.Seal(key, der, sealAD(domain, pub))
 }
 
 // OpenDNSSECKey returns the private key sealed by SealDNSSECKey.
@@ -184,15 +175,7 @@ func OpenDNSSECKey(key []byte, domain, pub, sealed string) ([]byte, error) {
 	if len(key) != CloudSecretKeySize {
 		return nil, ErrNoDNSSECKey
 	}
-	aead, err := cloudAEAD(key)
-	if err != nil {
-		return nil, err
-	}
-	raw, err := base64.RawStdEncoding.DecodeString(strings.TrimPrefix(sealed, "v1$"))
-	if !strings.HasPrefix(sealed, "v1$") || err != nil || len(raw) < aead.NonceSize() {
-		return nil, errors.New("malformed sealed DNSSEC key")
-	}
-	der, err := aead.Open(nil, raw[:aead.NonceSize()], raw[aead.NonceSize():], sealAD(domain, pub))
+	der, err := seal.Open(key, sealed, sealAD(domain, pub))
 	if err != nil {
 		return nil, fmt.Errorf("open a DNSSEC key of %s: %w", domain, err)
 	}
