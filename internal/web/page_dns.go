@@ -197,6 +197,8 @@ type dnsZoneView struct {
 	Types   []string
 	// Conflict: the form was refused because the zone changed meanwhile.
 	Conflict bool
+	// DNSSEC is a primary zone's DNSSEC section (page_dnssec.go).
+	DNSSEC *dnssecView
 }
 
 // dnsRecordRow is a record as the zone page lists it.
@@ -273,7 +275,7 @@ func dnsZone(q *Req) {
 		q.renderZoneError(err)
 		return
 	}
-	q.Render(http.StatusOK, "dns_zone.html", &View{Title: "dns.zone.title", Nav: "dns", Data: v, Done: dnsDoneText(q.R.URL.Query().Get("done"))})
+	q.renderZone(http.StatusOK, v, nil, q.R.URL.Query().Get("done"))
 }
 
 func dnsDeleteConfirm(q *Req) {
