@@ -429,8 +429,7 @@ func dnsRecordSave(q *Req) {
 	conflict := func() {
 		if del {
 			v.Conflict = true
-			q.Render(http.StatusUnprocessableEntity, "dns_zone.html", &View{Title: "dns.zone.title", Nav: "dns", Data: v,
-				Err: q.Error(apperr.New(apperr.CodeIncorrectSOASerial))})
+			q.renderZone(http.StatusUnprocessableEntity, v, q.Error(apperr.New(apperr.CodeIncorrectSOASerial)), "")
 			return
 		}
 		form.Conflict = true
@@ -491,7 +490,7 @@ func dnsRecordSave(q *Req) {
 			}
 		}
 		if del {
-			q.Render(http.StatusUnprocessableEntity, "dns_zone.html", &View{Title: "dns.zone.title", Nav: "dns", Data: v, Err: pe})
+			q.renderZone(http.StatusUnprocessableEntity, v, pe, "")
 			return
 		}
 		q.renderRecord(http.StatusUnprocessableEntity, form, pe)
