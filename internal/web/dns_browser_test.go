@@ -26,10 +26,10 @@ import (
 // asked of the DNS server with dig.
 
 // startDNS starts artnetd with its DNS server on 127.0.0.1:0 and returns
-// it with the DNS server's address.
-func startDNS(t *testing.T) (*webtest.Artnetd, string) {
+// it with the DNS server's address; extra are more flags.
+func startDNS(t *testing.T, extra ...string) (*webtest.Artnetd, string) {
 	t.Helper()
-	a := webtest.Start(t, "--dns", "127.0.0.1:0")
+	a := webtest.Start(t, append([]string{"--dns", "127.0.0.1:0"}, extra...)...)
 	re := regexp.MustCompile(`"msg":"dns listening","addr":"([^"]+)"`)
 	for range 200 {
 		if m := re.FindStringSubmatch(a.Log()); m != nil {

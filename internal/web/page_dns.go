@@ -197,6 +197,8 @@ type dnsZoneView struct {
 	Types   []string
 	// Conflict: the form was refused because the zone changed meanwhile.
 	Conflict bool
+	// DNSSEC is a primary zone's DNSSEC section (page_dnssec.go).
+	DNSSEC *dnssecView
 }
 
 // dnsRecordRow is a record as the zone page lists it.
@@ -273,7 +275,7 @@ func dnsZone(q *Req) {
 		q.renderZoneError(err)
 		return
 	}
-	q.Render(http.StatusOK, "dns_zone.html", &View{Title: "dns.zone.title", Nav: "dns", Data: v, Done: dnsDoneText(q.R.URL.Query().Get("done"))})
+	q.renderZone(http.StatusOK, v, nil, q.R.URL.Query().Get("done"))
 }
 
 func dnsDeleteConfirm(q *Req) {
@@ -427,8 +429,7 @@ func dnsRecordSave(q *Req) {
 	conflict := func() {
 		if del {
 			v.Conflict = true
-			q.Render(http.StatusUnprocessableEntity, "dns_zone.html", &View{Title: "dns.zone.title", Nav: "dns", Data: v,
-				Err: q.Error(apperr.New(apperr.CodeIncorrectSOASerial))})
+			q.renderZone(http.StatusUnprocessableEntity, v, q.Error(apperr.New(apperr.CodeIncorrectSOASerial)), "")
 			return
 		}
 		form.Conflict = true
@@ -489,7 +490,7 @@ func dnsRecordSave(q *Req) {
 			}
 		}
 		if del {
-			q.Render(http.StatusUnprocessableEntity, "dns_zone.html", &View{Title: "dns.zone.title", Nav: "dns", Data: v, Err: pe})
+			q.renderZone(http.StatusUnprocessableEntity, v, pe, "")
 			return
 		}
 		q.renderRecord(http.StatusUnprocessableEntity, form, pe)
