@@ -43,14 +43,14 @@ func init() {
 
 // customerFields are the fields of customer/edit the account form shows,
 // with their text keys, in order.
-var customerFields = []struct{ Name, Label, Type string }{
-	{"name", "account.name", "text"}, {"nip", "account.nip", "text"}, {"regon", "account.regon", "text"},
-	{"street", "account.street", "text"}, {"postcode", "account.postcode", "text"}, {"city", "account.city", "text"},
-	{"country_code", "account.country", "text"}, {"tel", "account.tel", "tel"}, {"fax", "account.fax", "tel"},
-	{"email", "account.email", "email"}, {"email_tech", "account.email_tech", "email"},
-	{"email_invoice", "account.email_invoice", "email"},
-	{"correspondence_name", "account.corr_name", "text"}, {"correspondence_street", "account.street", "text"},
-	{"correspondence_postcode", "account.postcode", "text"}, {"correspondence_city", "account.city", "text"},
+var customerFields = []struct{ Name, Label, Type, Group string }{
+	{"name", "account.name", "text", ""}, {"nip", "account.nip", "text", ""}, {"regon", "account.regon", "text", ""},
+	{"street", "account.street", "text", ""}, {"postcode", "account.postcode", "text", ""}, {"city", "account.city", "text", ""},
+	{"country_code", "account.country", "text", ""}, {"tel", "account.tel", "tel", ""}, {"fax", "account.fax", "tel", ""},
+	{"email", "account.email", "email", ""}, {"email_tech", "account.email_tech", "email", ""},
+	{"email_invoice", "account.email_invoice", "email", ""},
+	{"correspondence_name", "account.corr_name", "text", "account.corr"}, {"correspondence_street", "account.street", "text", ""},
+	{"correspondence_postcode", "account.postcode", "text", ""}, {"correspondence_city", "account.city", "text", ""},
 }
 
 // accountView is the account page's data.
@@ -63,6 +63,7 @@ type accountView struct {
 // accountField is one input of the customer form.
 type accountField struct {
 	Param, Label, Type, Value string
+	Group                     string // a heading before the field (a text key), or ""
 }
 
 // accountData reads the customer through customer/details.
@@ -82,7 +83,7 @@ func accountData(q *Req) (*accountView, error) {
 		"email_invoice": c.EmailInvoice, "correspondence_name": c.CorrespondenceName, "correspondence_street": c.CorrespondenceStreet,
 		"correspondence_postcode": c.CorrespondencePostcode, "correspondence_city": c.CorrespondenceCity}
 	for _, f := range customerFields {
-		v.Fields = append(v.Fields, accountField{Param: "customer[" + f.Name + "]", Label: f.Label, Type: f.Type, Value: values[f.Name]})
+		v.Fields = append(v.Fields, accountField{Param: "customer[" + f.Name + "]", Label: f.Label, Type: f.Type, Value: values[f.Name], Group: f.Group})
 	}
 	return v, nil
 }
