@@ -3,6 +3,7 @@ package panel
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
@@ -60,7 +61,27 @@ func (p *Panel) EmailDetails(ctx context.Context, customerID, emailID int64) (ar
 	if err != nil {
 		return artnet.Email{}, apperr.Internal(apperr.CodeInternal, err)
 	}
-	return artnet.Email{ID: e.ID, Time: artnet.Unix(e.Time), Address: e.Address, Subject: e.Subject, Body: e.Body}, nil
+	return artnet.Email{ID: e.ID, Time: artnet.Unix(e.Time), Address: e.Address, Subject: e.Subject, Body: HideResetTokens(e.Body)}, nil
+}
+
+// ResetLinkPath is the path of the web panel's password-reset links
+// (internal/web builds them as BaseURL + ResetLinkPath + token).
+const ResetLinkPath = "/signin/reset/"
+
+// resetToken is a reset link's token in an e-mail body: 43 characters of
+// unpadded base64url (256 random bits).
+var resetToken = regexp.MustCompile(regexp.QuoteMeta(ResetLinkPath) + `[A-Za-z0-9_-]{43}`)
+
+// HideResetTokens replaces the token of every password-reset link in an
+// e-mail body: the link was delivered to the customer's mailbox, but the
+// stored copy is readable by the API (customer/email-details, so by a
+// sub-key allowed that command), and a token read there would let its
+// holder set the web password.
+func HideResetTokens(body string) string {
+	if !strings.Contains(body, ResetLinkPath) {
+		return body
+	}
+	return resetToken.ReplaceAllString(body, ResetLinkPath+"…")
 }
 
 // ChangeLanguage sets the customer's language ("pl" or "en") and writes a

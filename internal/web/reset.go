@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
+	"github.com/artnet-panel/artnet-panel/internal/panel"
 	"github.com/artnet-panel/artnet-panel/internal/passwd"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 )
@@ -17,7 +18,7 @@ import (
 // e-mail address; when it names a customer, a random 256-bit token (stored
 // as SHA-256, valid ResetTTL, single use) goes out in a link by e-mail
 // through the outbox and the mail queue (the e-mail is in the customer's
-// e-mails list). The answer is the same whether or not a customer was
+// e-mails list with the token hidden: panel.HideResetTokens). The answer is the same whether or not a customer was
 // found. The link's page sets a new password; every session then ends.
 // Links use Server.BaseURL (--web-url), never the request's Host: a
 // forged Host must not send a customer a link to another site.
@@ -95,7 +96,7 @@ func (s *Server) sendReset(q *Req, customerID int64) error {
 			return err
 		}
 		lang := langOf(c.Language)
-		link := strings.TrimSuffix(s.BaseURL, "/") + "/signin/reset/" + url.PathEscape(token)
+		link := strings.TrimSuffix(s.BaseURL, "/") + panel.ResetLinkPath + url.PathEscape(token)
 		return tx.EmailCreate(ctx, &store.Email{CustomerID: customerID, Time: now.Unix(), Address: c.Email,
 			Subject: text(lang, "reset.mail.subj"), Body: fmt.Sprintf(text(lang, "reset.mail.body"), customerID, link)})
 	})
