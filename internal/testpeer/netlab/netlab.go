@@ -331,28 +331,44 @@ func (l *Lab) Exec(ns string, args ...string) (string, error) {
 	return string(out), err
 }
 
-// Do runs fn on a new OS thread that has joined the network namespace ns
-// (a name under /var/run/netns), and returns its error. Sockets fn creates
+// Do runs fn on an OS thread that has joined the network namespace ns (a
+// name under /var/run/netns), and returns its error. Sockets fn creates
 // belong to ns and keep working from any goroutine; goroutines fn starts
-// do not run in ns. The thread ends with fn.
+// do not run in ns. Afterwards the thread goes back to its own namespace
+// and is unlocked; only if that fails does it end with the goroutine.
+// Ending threads is avoided on purpose: a child process started with
+// Pdeathsig (terraform-exec starts tofu so) from a thread gets SIGKILL
+// when that thread ends (golang/go#27505).
 func (l *Lab) Do(ns string, fn func() error) error {
 	errc := make(chan error, 1)
 	go func() {
-		// Never unlocked: the runtime ends the thread with the goroutine,
-		// so no other goroutine runs in ns.
 		runtime.LockOSThread()
+		own, err := os.Open("/proc/thread-self/ns/net")
+		if err != nil {
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		defer own.Close()
 		f, err := os.Open("/var/run/netns/" + ns)
 		if err != nil {
+			runtime.UnlockOSThread()
 			errc <- err
 			return
 		}
 		err = unix.Setns(int(f.Fd()), unix.CLONE_NEWNET)
 		f.Close()
 		if err != nil {
+			runtime.UnlockOSThread()
 			errc <- fmt.Errorf("setns %s: %w", ns, err)
 			return
 		}
-		errc <- fn()
+		err = fn()
+		if unix.Setns(int(own.Fd()), unix.CLONE_NEWNET) == nil {
+			// Back home: the thread may serve other goroutines again.
+			runtime.UnlockOSThread()
+		} // else: still locked, so the runtime ends the thread in ns.
+		errc <- err
 	}()
 	return <-errc
 }
