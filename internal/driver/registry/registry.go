@@ -74,30 +74,7 @@ func (s *Simulator) load(ctx context.Context, domain string) ([]string, bool, er
 // SetDelegation implements Registry: it records the delegation, or
 // returns the error set with Fail or FailDomain (and records nothing).
 func (s *Simulator) SetDelegation(ctx context.Context, domain string, servers []string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls++
-	if err := s.failDomains[domain]; err != nil {
-		return err
-	}
-	if s.fail != nil {
-		return s.fail
-	}
-	if s.Store != nil {
-		raw, err := json.Marshal(servers)
-		if err != nil {
-			return err
-		}
-		return s.Store.SettingPut(ctx, SimSettingPrefix+domain, string(raw))
-	}
-	if s.delegations == nil {
-		s.delegations = make(map[string][]string)
-	}
-	s.delegations[domain] = slices.Clone(servers)
-	return nil
+	return simRecord(ctx, s, &s.calls, SimSettingPrefix, &s.delegations, domain, servers)
 }
 
 // GetDelegation implements Registry: the servers last recorded, or an
@@ -229,12 +206,19 @@ var _ panel.DSRegistry = (*Simulator)(nil)
 // SetDS implements panel.DSRegistry: it records the DS set, or returns the
 // error set with Fail or FailDomain (and records nothing).
 func (s *Simulator) SetDS(ctx context.Context, domain string, ds []panel.DSRecord) error {
+	return simRecord(ctx, s, &s.dsCalls, SimDSSettingPrefix, &s.ds, domain, ds)
+}
+
+// simRecord is SetDelegation and SetDS: it counts the call in *calls and
+// records v for domain in the store under prefix (when the simulator has
+// one) or in *mem, unless Fail or FailDomain set an error.
+func simRecord[T any](ctx context.Context, s *Simulator, calls *int, prefix string, mem *map[string][]T, domain string, v []T) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.dsCalls++
+	*calls++
 	if err := s.failDomains[domain]; err != nil {
 		return err
 	}
@@ -242,16 +226,16 @@ func (s *Simulator) SetDS(ctx context.Context, domain string, ds []panel.DSRecor
 		return s.fail
 	}
 	if s.Store != nil {
-		raw, err := json.Marshal(ds)
+		raw, err := json.Marshal(v)
 		if err != nil {
 			return err
 		}
-		return s.Store.SettingPut(ctx, SimDSSettingPrefix+domain, string(raw))
+		return s.Store.SettingPut(ctx, prefix+domain, string(raw))
 	}
-	if s.ds == nil {
-		s.ds = make(map[string][]panel.DSRecord)
+	if *mem == nil {
+		*mem = make(map[string][]T)
 	}
-	s.ds[domain] = slices.Clone(ds)
+	(*mem)[domain] = slices.Clone(v)
 	return nil
 }
 
