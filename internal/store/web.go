@@ -66,8 +66,8 @@ type WebStore interface {
 	// WebSessionGet returns the session of that token hash, or
 	// ErrNotFound.
 	WebSessionGet(ctx context.Context, tokenHash []byte) (WebSession, error)
-	// WebSessionTouch sets the session's SeenAt.
-	WebSessionTouch(ctx context.Context, id, seenAt int64) error
+	// WebSessionTouch sets the SeenAt of the customer's session id.
+	WebSessionTouch(ctx context.Context, customerID, id, seenAt int64) error
 	// WebSessionList returns the customer's sessions by id.
 	WebSessionList(ctx context.Context, customerID int64) ([]WebSession, error)
 	// WebSessionDelete deletes the customer's session. Returns

@@ -159,7 +159,7 @@ func (s *Server) serveSignedIn(w http.ResponseWriter, r *http.Request, h func(*R
 	}
 	q.Session, q.CustomerID = sess, sess.CustomerID
 	if now := s.now().UnixMilli(); now-sess.SeenAt >= touchEveryMs {
-		s.Store.WebSessionTouch(r.Context(), sess.ID, now)
+		s.Store.WebSessionTouch(r.Context(), sess.CustomerID, sess.ID, now)
 	}
 	c, err := s.Store.CustomerGet(r.Context(), sess.CustomerID)
 	if err == nil {

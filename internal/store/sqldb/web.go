@@ -144,8 +144,8 @@ func (db *DB) WebSessionGet(ctx context.Context, tokenHash []byte) (store.WebSes
 }
 
 // WebSessionTouch implements store.Store.
-func (db *DB) WebSessionTouch(ctx context.Context, id, seenAt int64) error {
-	_, err := db.writer().ExecContext(ctx, "UPDATE web_sessions SET seen_at = $1 WHERE id = $2", seenAt, id)
+func (db *DB) WebSessionTouch(ctx context.Context, customerID, id, seenAt int64) error {
+	_, err := db.writer().ExecContext(ctx, "UPDATE web_sessions SET seen_at = $1 WHERE id = $2 AND customer_id = $3", seenAt, id, customerID)
 	return db.interpretError(err)
 }
 

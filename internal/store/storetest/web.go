@@ -114,7 +114,10 @@ func testWebSessions(t *testing.T, s store.Store) {
 	if _, err := s.WebSessionGet(ctx(t), hash("nope")); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown token: %v", err)
 	}
-	if err := s.WebSessionTouch(ctx(t), s1.ID, 5000); err != nil {
+	if err := s.WebSessionTouch(ctx(t), b, s1.ID, 9000); err != nil { // another customer's session: no change
+		t.Fatal(err)
+	}
+	if err := s.WebSessionTouch(ctx(t), a, s1.ID, 5000); err != nil {
 		t.Fatal(err)
 	}
 	list, err := s.WebSessionList(ctx(t), a)
