@@ -4,11 +4,14 @@ package web
 // text key.
 type navItem struct{ Key, Path, Text string }
 
-// nav lists every part-1 page, in menu order. Pages not built yet answer
-// not-found.
+// nav lists the panel's sections, in menu order.
 var nav = []navItem{
 	{"dashboard", "/", "nav.dashboard"},
 	{"services", "/services", "nav.services"},
+	{"servers", "/servers", "nav.servers"},
+	{"cloud", "/cloud", "nav.cloud"},
+	{"firewall", "/firewall", "nav.firewall"},
+	{"network", "/network", "nav.network"},
 	{"dns", "/dns", "nav.dns"},
 	{"revdns", "/revdns", "nav.revdns"},
 	{"domains", "/domains", "nav.domains"},
