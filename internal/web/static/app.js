@@ -20,3 +20,14 @@ document.addEventListener("htmx:afterSettle", function (e) {
     if (m) { m.focus({ preventScroll: true }); }
   }
 });
+
+// network: a form sent after its data-confirm question was answered
+// (the listener above stops the ones declined) marks itself confirmed:
+// each of its inputs with data-confirmed takes that value, so the server
+// skips the confirmation page it shows to browsers without JavaScript.
+document.addEventListener("submit", function (e) {
+  var f = e.target;
+  if (f instanceof HTMLFormElement && f.dataset.confirm) {
+    f.querySelectorAll("input[data-confirmed]").forEach(function (i) { i.value = i.dataset.confirmed; });
+  }
+}, true);
