@@ -141,6 +141,10 @@ func TestNetworkBlackholes(t *testing.T) {
 		t.Errorf("the peer received %s as %v", bh6, r)
 	}
 	shot(b, "enabled")
+	a.SetLanguage(t, "pl")
+	b.Go("/network/blackholes?done=net.bh.enabled")
+	shot(b, "enabled")
+	a.SetLanguage(t, "en")
 
 	// Disable with JavaScript: data-confirm asks (accepted), no page between.
 	b.Do(b.ClickNext(`#blackholes tr[data-ip="123.123.124.5"] button`), chromedp.WaitVisible(chromedp.CSS(".done")))
@@ -180,7 +184,11 @@ func TestNetworkBlackholes(t *testing.T) {
 	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
 		t.Fatal(err)
 	}
-	shot(b, "disabled")
+	for _, lang := range []string{"en", "pl"} {
+		a.SetLanguage(t, lang)
+		b.Go("/network/blackholes?done=net.bh.disabled")
+		shot(b, "disabled")
+	}
 
 	// A forced disable of the administrator's blackhole: refused with the
 	// catalogue's text; the route stays.
@@ -244,6 +252,9 @@ func TestNetworkFailover(t *testing.T) {
 	if got := b.Text("#real-ip"); got != "123.123.125.10" {
 		t.Errorf("after the switch the page shows %q", got)
 	}
+	shot(b, "switched")
+	a.SetLanguage(t, "pl")
+	b.Go("/network/failover/12353?done=net.fo.switched")
 	shot(b, "switched")
 	got := a.API(t, "fail-over-ip/details", url.Values{"service_id": {"12353"}})["service_details"].(map[string]any)["real_ip"]
 	if got != "123.123.125.10" {
