@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -45,8 +46,8 @@ func startNetBGP(t *testing.T) (*webtest.Artnetd, *gobgp.Collector) {
 	return a, col
 }
 
-// waitRIB waits (at most 60 s) until the peer's routes satisfy ok.
-func waitRIB(t *testing.T, col *gobgp.Collector, what string, ok func(map[netip.Prefix]bgp.Announcement) bool) map[netip.Prefix]bgp.Announcement {
+// netWaitRIB waits (at most 60 s) until the peer's routes satisfy ok.
+func netWaitRIB(t *testing.T, col *gobgp.Collector, what string, ok func(map[netip.Prefix]bgp.Announcement) bool) map[netip.Prefix]bgp.Announcement {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -57,8 +58,8 @@ func waitRIB(t *testing.T, col *gobgp.Collector, what string, ok func(map[netip.
 	return rib
 }
 
-// catalogue returns the catalogue's text of code in lang.
-func catalogue(code, lang string) string {
+// netCatalogue returns the catalogue's text of code in lang.
+func netCatalogue(code, lang string) string {
 	d := apperr.Describe(code, "")
 	if lang == "pl" {
 		return d.PL
@@ -82,7 +83,7 @@ func TestNetworkBlackholes(t *testing.T) {
 	bh6 := netip.MustParsePrefix("2a01:1234:5678::5/128")
 	admin := netip.MustParsePrefix("123.123.124.6/32")
 	// The demo's operator blackhole is announced from the start.
-	waitRIB(t, col, "the operator's blackhole", func(r map[netip.Prefix]bgp.Announcement) bool { return r[admin].IsBlackhole() })
+	netWaitRIB(t, col, "the operator's blackhole", func(r map[netip.Prefix]bgp.Announcement) bool { return r[admin].IsBlackhole() })
 
 	for _, lang := range []string{"en", "pl"} {
 		a.SetLanguage(t, lang)
@@ -106,8 +107,8 @@ func TestNetworkBlackholes(t *testing.T) {
 			{"123.123.124.6", apperr.CodeIPAlreadyBlackholed},
 		} {
 			submit(b, map[string]string{"#bh-ip": c.ip}, "#blackhole-enable button[type=submit]", "#e-bh-ip")
-			if got := b.Text("#e-bh-ip"); !strings.HasPrefix(got, catalogue(c.code, lang)) {
-				t.Errorf("%s enable %s: field error %q, want %q", lang, c.ip, got, catalogue(c.code, lang))
+			if got := b.Text("#e-bh-ip"); !strings.HasPrefix(got, netCatalogue(c.code, lang)) {
+				t.Errorf("%s enable %s: field error %q, want %q", lang, c.ip, got, netCatalogue(c.code, lang))
 			}
 			if got := webtest.Run(b, chromedp.Evaluate[string](`document.querySelector("#bh-ip").value`)); got != c.ip {
 				t.Errorf("%s enable %s: the field shows %q", lang, c.ip, got)
@@ -115,7 +116,7 @@ func TestNetworkBlackholes(t *testing.T) {
 		}
 		shot(b, "field-error")
 		b.Go("/network/blackholes/123.123.124.6/disable")
-		if b.Exists("#blackhole-disable") || !strings.Contains(b.Text("#page-error"), catalogue(apperr.CodeAdminBlackhole, lang)) {
+		if b.Exists("#blackhole-disable") || !strings.Contains(b.Text("#page-error"), netCatalogue(apperr.CodeAdminBlackhole, lang)) {
 			t.Errorf("%s: the admin blackhole's confirmation page offers a button or no reason", lang)
 		}
 		shot(b, "admin-disable")
@@ -129,7 +130,7 @@ func TestNetworkBlackholes(t *testing.T) {
 	if !b.Exists(`#blackholes tr[data-ip="123.123.124.5"][data-type="customer"] form`) || !b.Exists(`#blackholes tr[data-ip="2a01:1234:5678::5"] form`) {
 		t.Fatal("the blackholes set in the browser are not listed with a button")
 	}
-	rib := waitRIB(t, col, "the blackholes set in the browser", func(r map[netip.Prefix]bgp.Announcement) bool {
+	rib := netWaitRIB(t, col, "the blackholes set in the browser", func(r map[netip.Prefix]bgp.Announcement) bool {
 		_, ok4 := r[bh4]
 		_, ok6 := r[bh6]
 		return ok4 && ok6
@@ -154,7 +155,7 @@ func TestNetworkBlackholes(t *testing.T) {
 	if b.Exists(`#blackholes tr[data-ip="123.123.124.5"]`) {
 		t.Error("the disabled blackhole is still listed")
 	}
-	waitRIB(t, col, "the withdrawal of "+bh4.String(), func(r map[netip.Prefix]bgp.Announcement) bool { _, ok := r[bh4]; return !ok })
+	netWaitRIB(t, col, "the withdrawal of "+bh4.String(), func(r map[netip.Prefix]bgp.Announcement) bool { _, ok := r[bh4]; return !ok })
 	if ups := col.UpdatesFor(bh4); len(ups) < 2 || !ups[len(ups)-1].Withdraw {
 		t.Errorf("the peer saw %+v for %s, want an announcement then a withdrawal", ups, bh4)
 	}
@@ -180,7 +181,7 @@ func TestNetworkBlackholes(t *testing.T) {
 		t.Errorf("before the confirmation the peer holds %v (%v)", r, err)
 	}
 	submit(b, nil, "#blackhole-disable button[type=submit]", ".done")
-	waitRIB(t, col, "the withdrawal of "+bh6.String(), func(r map[netip.Prefix]bgp.Announcement) bool { _, ok := r[bh6]; return !ok })
+	netWaitRIB(t, col, "the withdrawal of "+bh6.String(), func(r map[netip.Prefix]bgp.Announcement) bool { _, ok := r[bh6]; return !ok })
 	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +197,7 @@ func TestNetworkBlackholes(t *testing.T) {
 		a.SetLanguage(t, lang)
 		b.Go("/network/blackholes")
 		status, body := fetch(b, "POST", "/network/blackholes/123.123.124.6/disable", url.Values{"confirmed": {"1"}})
-		if status != http.StatusUnprocessableEntity || !strings.Contains(body, catalogue(apperr.CodeAdminBlackhole, lang)) {
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, netCatalogue(apperr.CodeAdminBlackhole, lang)) {
 			t.Errorf("%s forced admin disable: HTTP %d", lang, status)
 		}
 	}
@@ -218,7 +219,7 @@ func TestNetworkFailover(t *testing.T) {
 	b := webtest.NewBrowser(t, a)
 	b.SignInDemo()
 	vip := netip.MustParsePrefix("123.123.127.1/32")
-	waitRIB(t, col, "the fail-over route", func(r map[netip.Prefix]bgp.Announcement) bool {
+	netWaitRIB(t, col, "the fail-over route", func(r map[netip.Prefix]bgp.Announcement) bool {
 		return r[vip].NextHop.String() == "123.123.123.123"
 	})
 	for _, lang := range []string{"en", "pl"} {
@@ -240,7 +241,7 @@ func TestNetworkFailover(t *testing.T) {
 		// A target not on the allowed list (an option added by hand).
 		b.Eval(`(() => { const o = document.createElement("option"); o.value = o.text = "8.8.8.8"; document.querySelector("#fo-real").append(o); })()`)
 		submit(b, map[string]string{"#fo-real": "8.8.8.8"}, "#failover-switch button[type=submit]", "#e-fo-real")
-		if got := b.Text("#e-fo-real"); !strings.HasPrefix(got, catalogue(apperr.CodeIPNotAllowed, lang)) {
+		if got := b.Text("#e-fo-real"); !strings.HasPrefix(got, netCatalogue(apperr.CodeIPNotAllowed, lang)) {
 			t.Errorf("%s: field error %q", lang, got)
 		}
 		shot(b, "field-error")
@@ -260,7 +261,7 @@ func TestNetworkFailover(t *testing.T) {
 	if got != "123.123.125.10" {
 		t.Errorf("fail-over-ip/details real_ip %v", got)
 	}
-	waitRIB(t, col, "the switched route", func(r map[netip.Prefix]bgp.Announcement) bool {
+	netWaitRIB(t, col, "the switched route", func(r map[netip.Prefix]bgp.Announcement) bool {
 		return r[vip].NextHop.String() == "123.123.125.10"
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -274,8 +275,8 @@ func TestNetworkFailover(t *testing.T) {
 	}
 }
 
-// money formats an amount of the API's answer as the pages do.
-func money(v float64, lang string) string {
+// netMoney formats an amount of the API's answer as the pages do.
+func netMoney(v float64, lang string) string {
 	s := fmt.Sprintf("%.2f PLN", v)
 	if lang == "pl" {
 		s = strings.Replace(s, ".", ",", 1)
@@ -313,11 +314,11 @@ func TestNetworkAdditionalIPs(t *testing.T) {
 		b.Go("/network/additional-ips")
 		b.Do(chromedp.SetValue(chromedp.CSS("#order-parent"), "12345"), b.ClickNext("#order-server button[type=submit]"),
 			chromedp.WaitVisible(chromedp.CSS("#one-price")))
-		if got := b.Text("#price-one"); got != money(price, lang) {
-			t.Errorf("%s order page: one address %q, order-info says %s", lang, got, money(price, lang))
+		if got := b.Text("#price-one"); got != netMoney(price, lang) {
+			t.Errorf("%s order page: one address %q, order-info says %s", lang, got, netMoney(price, lang))
 		}
-		if got := b.Text("#price-one-gross"); got != money(gross, lang) {
-			t.Errorf("%s order page: gross %q, order-info says %s", lang, got, money(gross, lang))
+		if got := b.Text("#price-one-gross"); got != netMoney(gross, lang) {
+			t.Errorf("%s order page: gross %q, order-info says %s", lang, got, netMoney(gross, lang))
 		}
 		if got := b.Text("#max-ips"); got != "8" {
 			t.Errorf("%s order page: maximum %q", lang, got)
@@ -327,14 +328,14 @@ func TestNetworkAdditionalIPs(t *testing.T) {
 		// (the browser's own check of max is bypassed by a form of its own).
 		b.Eval(`document.querySelector("#ips-number").removeAttribute("max")`)
 		submit(b, map[string]string{"#ips-number": "9"}, "#order-number button[type=submit]", "#e-ips-number")
-		if got := b.Text("#e-ips-number"); !strings.HasPrefix(got, catalogue(apperr.CodeInvalidIPsNumber, lang)) {
+		if got := b.Text("#e-ips-number"); !strings.HasPrefix(got, netCatalogue(apperr.CodeInvalidIPsNumber, lang)) {
 			t.Errorf("%s: field error %q", lang, got)
 		}
 		shot(b, "order-error")
 		submit(b, map[string]string{"#ips-number": "2"}, "#order-number button[type=submit]", "#order-price")
 		for sel, want := range map[string]string{
-			"#price-one": money(price, lang), "#price-one-gross": money(gross, lang),
-			"#order-net": money(2*price, lang), "#order-gross": money(2*gross, lang), "#order-number-value": "2",
+			"#price-one": netMoney(price, lang), "#price-one-gross": netMoney(gross, lang),
+			"#order-net": netMoney(2*price, lang), "#order-gross": netMoney(2*gross, lang), "#order-number-value": "2",
 		} {
 			if got := b.Text(sel); got != want {
 				t.Errorf("%s confirmation %s: %q, want %q", lang, sel, got, want)
@@ -403,9 +404,10 @@ func TestNetworkAdditionalIPs(t *testing.T) {
 	}
 	// More addresses than are left (4): refused.
 	resp := c.do("POST", "/network/additional-ips/order", url.Values{"parent_service_id": {"12345"}, "ips_number": {"5"}, "idempotency_key": {"other-key-network-1"}})
+	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("an order above the maximum: HTTP %d", resp.StatusCode)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), `id="e-ips-number">`+netCatalogue(apperr.CodeInvalidIPsNumber, "pl")) {
+		t.Errorf("an order above the maximum: HTTP %d\n%s", resp.StatusCode, body)
 	}
 }
 
@@ -480,6 +482,13 @@ func TestNetworkIsolation(t *testing.T) {
 		if s1 != 404 || s2 != 404 || b1 != b2 {
 			t.Errorf("POST %s: %d, POST %s: %d; same body: %v", p.other, s1, p.missing, s2, b1 == b2)
 		}
+	}
+	// Blackholing another customer's address is refused exactly like an
+	// address of no one's (the form shows the address typed).
+	s1, b1 := fetch(b, "POST", "/network/blackholes", url.Values{"ip": {"123.123.210.10"}})
+	s2, b2 := fetch(b, "POST", "/network/blackholes", url.Values{"ip": {"198.51.100.99"}})
+	if b1 = strings.ReplaceAll(b1, "123.123.210.10", "198.51.100.99"); s1 != 422 || s1 != s2 || b1 != b2 {
+		t.Errorf("enable of another customer's address: %d, of no one's: %d; same body: %v", s1, s2, b1 == b2)
 	}
 	// The other customer's objects are as they were.
 	if resp := apiAs(t, a, 30101, key, "fail-over-ip/details", url.Values{"service_id": {"30111"}}); !strings.Contains(resp, `"real_ip":"123.123.210.10"`) {
