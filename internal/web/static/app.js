@@ -20,3 +20,26 @@ document.addEventListener("htmx:afterSettle", function (e) {
     if (m) { m.focus({ preventScroll: true }); }
   }
 });
+
+// cloud: a submit button with data-confirm="question" asks before its form
+// is sent and marks the form confirmed (confirmed=1), so the server does
+// not ask again on a confirmation page of its own (which it shows when
+// JavaScript is off).
+document.addEventListener("submit", function (e) {
+  var f = e.target, b = e.submitter;
+  if (!(f instanceof HTMLFormElement) || !b || !b.dataset || !b.dataset.confirm) { return; }
+  if (!window.confirm(b.dataset.confirm)) {
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    return;
+  }
+  var c = f.querySelector('input[name="confirmed"]');
+  if (!c) {
+    c = document.createElement("input");
+    c.type = "hidden";
+    c.name = "confirmed";
+    f.appendChild(c);
+  }
+  c.value = "1";
+}, true);
+// end cloud
