@@ -52,7 +52,7 @@ var cloudTexts = texts{
 	"cloud.name":               {"Nazwa", "Name"},
 	"cloud.sysname":            {"Nazwa systemowa", "System name"},
 	"cloud.state":              {"Stan", "State"},
-	"cloud.state.time":         {"Stan odczytany", "State read at"},
+	"cloud.state.time":         {"odczytany", "read at"},
 	"cloud.state.running":      {"działa", "running"},
 	"cloud.state.paused":       {"wstrzymana", "paused"},
 	"cloud.state.stopped":      {"zatrzymana", "stopped"},
@@ -69,7 +69,6 @@ var cloudTexts = texts{
 	"cloud.res.hdd":            {"dysk %d GB", "%d GB disk"},
 	"cloud.res.bandwidth":      {"%d Mb/s", "%d Mbps"},
 	"cloud.details":            {"Instancja", "Instance"},
-	"cloud.open":               {"Otwórz", "Open"},
 	"cloud.boot":               {"Tryb uruchamiania", "Boot mode"},
 	"cloud.boot.boot":          {"z dysku instancji", "from the instance's disk"},
 	"cloud.boot.install":       {"z obrazu instalacyjnego", "from an installation image"},
@@ -82,7 +81,6 @@ var cloudTexts = texts{
 	"cloud.gateway":            {"Brama", "Gateway"},
 	"cloud.dns":                {"Serwery DNS", "DNS servers"},
 	"cloud.password":           {"Hasło instancji", "Instance password"},
-	"cloud.password.hint":      {"Hasło zarządzania tą instancją (także do konsoli).", "The management password of this instance (also for the console)."},
 	"cloud.power":              {"Zasilanie", "Power"},
 	"cloud.power.hint":         {"Wyłączenie i restart zasilania działają jak wyciągnięcie wtyczki; wyłączenie systemu i restart systemu wysyłają sygnał ACPI do systemu operacyjnego.", "Power off and power restart act like pulling the plug; shutdown and reboot send an ACPI signal to the operating system."},
 	"cloud.power-on":           {"Włącz zasilanie", "Power on"},
@@ -97,10 +95,10 @@ var cloudTexts = texts{
 	"cloud.ask.boot":           {"Zmienić tryb uruchamiania instancji %s? Instancja zostanie uruchomiona ponownie.", "Change the boot mode of the instance %s? The instance will be restarted."},
 	"cloud.ask.negotiate":      {"Zmienić zasoby instancji %s? Instancja zostanie uruchomiona ponownie.", "Change the resources of the instance %s? The instance will be restarted."},
 	"cloud.ask.delete":         {"Instancja %s i wszystkie jej dane (także dysk) zostaną natychmiast usunięte. Tej operacji nie można cofnąć.", "The instance %s and all its data (its disk too) will be deleted at once. This cannot be undone."},
-	"cloud.ask.short":          {"Na pewno?", "Are you sure?"},
 	"cloud.confirm.title":      {"Potwierdź operację", "Confirm the operation"},
 	"cloud.confirm.password":   {"Podaj hasło instancji, aby potwierdzić.", "Enter the instance password to confirm."},
-	"cloud.confirm.yes":        {"Tak, wykonaj", "Yes, go ahead"},
+	"cloud.confirm.boot.image": {"Instancja uruchomi się z obrazu: %s.", "The instance will boot the image: %s."},
+	"cloud.confirm.boot.disk":  {"Instancja uruchomi się z własnego dysku.", "The instance will boot from its own disk."},
 	"cloud.delete":             {"Usuń instancję", "Delete the instance"},
 	"cloud.delete.title":       {"Usunąć instancję?", "Delete the instance?"},
 	"cloud.delete.yes":         {"Tak, usuń instancję", "Yes, delete the instance"},
@@ -370,6 +368,12 @@ type cloudConfirmView struct {
 	Button   string // text key of the confirming button
 	// Hidden are the form's other values (never a password).
 	Hidden [][2]string
+	// Res and Price are the resources a negotiate asks for and their
+	// price (nil: not a negotiate); Image is the label of the image a
+	// boot mode change boots ("": from the disk or not a boot change).
+	Res   *artnet.InstanceResources
+	Price *artnet.PriceResources
+	Image string
 }
 
 // Title is the instance's name as pages show it.
@@ -385,6 +389,38 @@ func (q *Req) renderConfirm(status int, id, title, question, action, button stri
 	}
 	v := &cloudConfirmView{Inst: resp.(artnet.CloudInstanceDetailsResponse).InstanceDetails, Question: question,
 		Action: action, Button: button, Hidden: append(hidden, [2]string{"confirmed", "1"}, [2]string{"from", "confirm"})}
+	vals := map[string]string{}
+	for _, h := range hidden {
+		vals[h[0]] = h[1]
+	}
+	if question == "cloud.ask.negotiate" {
+		// What is asked for: the posted values, the instance's for the
+		// others (as the command does), and its price.
+		r := v.Inst.Resources
+		res := url.Values{}
+		for _, f := range []struct {
+			name string
+			dst  *int64
+		}{{"cpu", &r.CPUCores}, {"ram", &r.RAM}, {"hdd", &r.HDD}, {"bandwidth", &r.Bandwidth}} {
+			if s := vals["resources["+f.name+"]"]; s != "" {
+				res.Set("resources["+f.name+"]", s)
+				if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+					*f.dst = n
+				}
+			}
+		}
+		v.Res = &r
+		v.Price, _ = q.cloudPriceOf(id, res)
+	}
+	if vals["mode"] == artnet.BootStatusInstall {
+		if resp, err := q.Invoke("cloud-instance/boot-installation-images-list", url.Values{"instance_id": {id}}); err == nil {
+			for _, img := range resp.(artnet.InstallationImagesListResponse).InstallationImagesList {
+				if img.Image == vals["installation_image"] {
+					v.Image = img.Label
+				}
+			}
+		}
+	}
 	q.Render(status, "cloud_confirm.html", &View{Title: title, Nav: "cloud", Data: v, Err: pe})
 }
 
