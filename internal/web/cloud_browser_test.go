@@ -70,6 +70,7 @@ func cloudAPIPrice(t *testing.T, a *webtest.Artnetd, res map[string]string) stri
 func TestCloudPages(t *testing.T) {
 	a := webtest.Start(t)
 	b := webtest.NewBrowser(t, a)
+	acceptDialogs(b)
 	b.SignInDemo()
 	for _, lang := range []string{"pl", "en"} {
 		a.SetLanguage(t, lang)
@@ -99,11 +100,16 @@ func TestCloudPages(t *testing.T) {
 		if v := webtest.Run(b, chromedp.Evaluate[string](`document.querySelector("#power-password").value`)); v != "" {
 			t.Errorf("the password was written back into the form: %q", v)
 		}
+		if b.Path() != "/cloud/1" {
+			t.Errorf("address after a failed form: %s", b.Path())
+		}
 		shot(b, "wrong-password")
 		b.Go("/cloud/1/resources")
 		submit(b, map[string]string{"#res-cpu": "4", "#res-ram": "4096"}, "#calculate", ".done")
 		cloudNoKeys(t, b, lang)
 		shot(b, "resources")
+		submit(b, map[string]string{"#res-password": "wrong-pw"}, "#negotiate", "#e-res-password")
+		shot(b, "resources-wrong-password")
 		b.Go("/cloud/1/delete")
 		shot(b, "delete-confirm")
 	}
@@ -296,6 +302,11 @@ func TestCloudActions(t *testing.T) {
 	if !b.Exists("#instances-none") || len(a.API(t, "cloud-instance/list", nil)["instances_list"].([]any)) != 0 {
 		t.Fatal("the instance was not deleted")
 	}
+	for _, pw := range []string{cloudPW, "newpass.5", "newpass.6"} {
+		if strings.Contains(a.Log(), pw) {
+			t.Errorf("artnetd logged an instance password")
+		}
+	}
 }
 
 // TestCloudWithoutJavaScript: with the page's scripts off, power off asks
@@ -331,23 +342,34 @@ func TestCloudWithoutJavaScript(t *testing.T) {
 		if cloudDetails(t, a)["state"] != "running" {
 			t.Fatal("power on: not running")
 		}
-	}
-	// a's language is en now.
-	b.Go("/cloud/1/resources")
-	res := map[string]string{"cpu": "3", "ram": "2048", "hdd": "20", "bandwidth": "100"}
-	fields := map[string]string{}
-	for k, v := range res {
-		fields["#res-"+k] = v
-	}
-	submit(b, fields, "#calculate", ".done")
-	if got, want := b.Text("#price-value"), cloudAPIPrice(t, a, res); got != want {
-		t.Errorf("calculated price %q, want %q", got, want)
-	}
-	submit(b, map[string]string{"#res-password": cloudPW}, "#negotiate", "#confirm-form")
-	cloudShotNoJS(b, "negotiate-confirm")
-	submit(b, map[string]string{"#confirm-password": cloudPW}, "#confirm-yes", ".done")
-	if d := cloudDetails(t, a); cloudRes(d, "cpu_cores") != 3 || cloudRes(d, "hdd") != 20 {
-		t.Fatalf("after negotiate: %v", d["resources"])
+		// Resources: the calculate button, then negotiate through its
+		// confirmation page.
+		b.Go("/cloud/1/resources")
+		res := map[string]string{"cpu": "3", "ram": "2048", "hdd": "20", "bandwidth": "100"}
+		if lang == "en" {
+			res = map[string]string{"cpu": "4", "ram": "4096", "hdd": "30", "bandwidth": "200"}
+		}
+		fields := map[string]string{}
+		for k, v := range res {
+			fields["#res-"+k] = v
+		}
+		submit(b, fields, "#calculate", ".done")
+		want := cloudAPIPrice(t, a, res)
+		if lang == "pl" {
+			want = strings.Replace(want, ".", ",", 1)
+		}
+		if got := b.Text("#price-value"); got != want {
+			t.Errorf("calculated price %q, want %q", got, want)
+		}
+		submit(b, map[string]string{"#res-password": cloudPW}, "#negotiate", "#confirm-form")
+		if got := b.Text("#confirm-price"); got != want {
+			t.Errorf("price on the confirmation page %q, want %q", got, want)
+		}
+		cloudShotNoJS(b, "negotiate-confirm")
+		submit(b, map[string]string{"#confirm-password": cloudPW}, "#confirm-yes", ".done")
+		if d := cloudDetails(t, a); fmt.Sprint(cloudRes(d, "cpu_cores")) != res["cpu"] || fmt.Sprint(cloudRes(d, "hdd")) != res["hdd"] {
+			t.Fatalf("after negotiate: %v", d["resources"])
+		}
 	}
 }
 

@@ -272,6 +272,15 @@ func (q *Req) cloudInvoke(command string, params url.Values) error {
 	return err
 }
 
+// cloudKeepURL keeps the address bar where it was (htmx pushes a boosted
+// form's POST address, which has no page of its own) for an answer that
+// shows a failed form again.
+func (q *Req) cloudKeepURL(status int) {
+	if status == http.StatusUnprocessableEntity {
+		q.W.Header().Set("HX-Push-Url", "false")
+	}
+}
+
 // cloudDone returns key when it is a registered text, else "".
 func cloudDone(key string) string {
 	if _, ok := allTexts[key]; ok {
@@ -357,6 +366,7 @@ func (q *Req) renderCloud(status int, id string, pe *PageError, posted url.Value
 		q.cloudFail(err)
 		return
 	}
+	q.cloudKeepURL(status)
 	q.Render(status, "cloud_instance.html", &View{Title: "cloud.details", Nav: "cloud", Data: v, Err: pe, Form: posted, Done: done})
 }
 
@@ -421,6 +431,7 @@ func (q *Req) renderConfirm(status int, id, title, question, action, button stri
 			}
 		}
 	}
+	q.cloudKeepURL(status)
 	q.Render(status, "cloud_confirm.html", &View{Title: title, Nav: "cloud", Data: v, Err: pe})
 }
 
@@ -714,6 +725,7 @@ func cloudResourcesPost(q *Req) {
 		for k, vs := range res {
 			form[k] = vs
 		}
+		q.cloudKeepURL(status)
 		q.Render(status, "cloud_resources.html", &View{Title: "cloud.res.title", Nav: "cloud", Data: v, Err: pe, Form: form, Done: done})
 	}
 	if q.R.PostFormValue("calculate") != "" {
