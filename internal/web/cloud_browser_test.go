@@ -370,6 +370,24 @@ func TestCloudWithoutJavaScript(t *testing.T) {
 		if d := cloudDetails(t, a); fmt.Sprint(cloudRes(d, "cpu_cores")) != res["cpu"] || fmt.Sprint(cloudRes(d, "hdd")) != res["hdd"] {
 			t.Fatalf("after negotiate: %v", d["resources"])
 		}
+		// Boot mode: the image, then the disk, each confirmed.
+		b.Go("/cloud/1")
+		b.Do(chromedp.Click(chromedp.CSS("#boot-install")))
+		submit(b, map[string]string{"#boot-password": cloudPW, "#boot-image": "debian-12"}, "#boot-submit", "#confirm-form")
+		if got := b.Text("#confirm-boot"); !strings.Contains(got, "Debian 12 64bit") {
+			t.Errorf("boot confirmation: %q", got)
+		}
+		cloudShotNoJS(b, "boot-confirm")
+		submit(b, map[string]string{"#confirm-password": cloudPW}, "#confirm-yes", ".done")
+		if st := cloudDetails(t, a)["boot_status"]; st != "install" {
+			t.Fatalf("boot status %v, want install", st)
+		}
+		b.Do(chromedp.Click(chromedp.CSS("#boot-boot")))
+		submit(b, map[string]string{"#boot-password": cloudPW}, "#boot-submit", "#confirm-form")
+		submit(b, map[string]string{"#confirm-password": cloudPW}, "#confirm-yes", ".done")
+		if st := cloudDetails(t, a)["boot_status"]; st != "boot" {
+			t.Fatalf("boot status %v, want boot", st)
+		}
 	}
 }
 
@@ -496,5 +514,35 @@ func cloudOtherCustomer(t *testing.T, a *webtest.Artnetd) {
 	defer db.Close()
 	if err := inventory.Import(ctx, db, v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCloudBlocked: wrong instance passwords count as failed logins; once
+// the address is blocked, even the right password is refused with the
+// catalogue's too-many-failed-logins at the field, and nothing changes.
+func TestCloudBlocked(t *testing.T) {
+	a := webtest.Start(t)
+	a.SetLanguage(t, "en")
+	c := signIn(t, a, strconv.FormatInt(a.CustomerID, 10), a.Password)
+	for i := range 10 {
+		st, body := cloudSend(c, "POST", "/cloud/1/power", url.Values{"action": {"power-on"}, "instance_password": {fmt.Sprintf("wrong-%d", i)}})
+		if st != http.StatusUnprocessableEntity || !strings.Contains(body, apperr.Describe(apperr.CodeInstancePasswordIncorrect, "").EN) {
+			t.Fatalf("wrong password %d: HTTP %d", i+1, st)
+		}
+	}
+	st, body := cloudSend(c, "POST", "/cloud/1/power", url.Values{"action": {"power-off"}, "instance_password": {cloudPW}, "confirmed": {"1"}})
+	want := apperr.Describe(apperr.CodeTooManyFailedLogins, "").EN
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-power-password">`+want) {
+		t.Errorf("the right password from a blocked address: HTTP %d\n%s", st, body)
+	}
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, strings.TrimPrefix(a.DB, "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	list, err := db.CloudInstanceList(ctx, a.CustomerID)
+	if err != nil || len(list) != 1 || !list[0].PowerOn {
+		t.Errorf("the blocked address powered the instance off: %+v %v", list, err)
 	}
 }
