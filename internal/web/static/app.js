@@ -2,16 +2,6 @@
 // Content-Security-Policy allows scripts from this origin only).
 "use strict";
 
-// A form with data-confirm="question" asks before it is sent (without
-// JavaScript, pages that delete ask on a confirmation page of their own).
-document.addEventListener("submit", function (e) {
-  var f = e.target;
-  if (f instanceof HTMLFormElement && f.dataset.confirm && !window.confirm(f.dataset.confirm)) {
-    e.preventDefault();
-    e.stopImmediatePropagation();
-  }
-}, true);
-
 // After htmx swaps in a new page (boosted navigation), move the focus to
 // the main content so keyboard and screen-reader users start there.
 document.addEventListener("htmx:afterSettle", function (e) {
@@ -21,13 +11,29 @@ document.addEventListener("htmx:afterSettle", function (e) {
   }
 });
 
-// network: a form sent after its data-confirm question was answered
-// (the listener above stops the ones declined) marks itself confirmed:
-// each of its inputs with data-confirmed takes that value, so the server
-// skips the confirmation page it shows to browsers without JavaScript.
+// A form or a submit button with data-confirm="question" asks before the
+// form is sent. When the answer is yes, the form is marked confirmed: its
+// field confirmed gets 1 (a button's question adds the field when the form
+// has none), so the server skips the confirmation page it shows to
+// browsers without JavaScript. Forms without the field (deleting a DNS
+// record) only ask.
 document.addEventListener("submit", function (e) {
-  var f = e.target;
-  if (f instanceof HTMLFormElement && f.dataset.confirm) {
-    f.querySelectorAll("input[data-confirmed]").forEach(function (i) { i.value = i.dataset.confirmed; });
+  var f = e.target, b = e.submitter;
+  if (!(f instanceof HTMLFormElement)) { return; }
+  var question = (b && b.dataset && b.dataset.confirm) || f.dataset.confirm;
+  if (!question) { return; }
+  if (!window.confirm(question)) {
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    return;
   }
+  var c = f.querySelector('input[name="confirmed"]');
+  if (!c && !(b && b.dataset && b.dataset.confirm)) { return; }
+  if (!c) {
+    c = document.createElement("input");
+    c.type = "hidden";
+    c.name = "confirmed";
+    f.appendChild(c);
+  }
+  c.value = "1";
 }, true);
