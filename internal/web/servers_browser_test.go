@@ -61,7 +61,7 @@ func srvDialog(b *webtest.Browser, op, want string) {
 	}
 	b.Do(b.ClickNext("#power-dialog-"+op+" button[name=confirm]"),
 		chromedp.WaitVisible(chromedp.CSS(`#power-state[data-state="`+want+`"]:not([data-polling]) #power-reached`)))
-	if !b.Exists("p.done") {
+	if !b.Exists(`p.done[role="status"]`) {
 		b.T.Errorf("%s: no success message", op)
 	}
 }
@@ -95,14 +95,15 @@ func TestServersPower(t *testing.T) {
 		srvShot(b, "details")
 
 		// Cancel: the dialog closes, nothing is sent.
+		switched := strings.Count(a.Log(), `"msg":"power switched"`)
 		b.Do(chromedp.Click(chromedp.CSS("#power-off")), chromedp.WaitVisible(chromedp.CSS("#power-dialog-off[open]")))
 		srvShot(b, "dialog")
 		b.Do(chromedp.Click(chromedp.CSS("#power-dialog-off button[data-close]")), chromedp.WaitNotVisible(chromedp.CSS("#power-dialog-off")))
-		if b.Path() != "/services/12345" || b.Exists("p.done") {
+		if b.Path() != "/services/12345" || b.Exists(`p.done[role="status"]`) {
 			t.Errorf("%s: cancel left %s", lang, b.Path())
 		}
-		if st := srvPowerState(t, a, "dedicated", 12345); st != "on" {
-			t.Fatalf("%s: after cancel the power is %s", lang, st)
+		if st := srvPowerState(t, a, "dedicated", 12345); st != "on" || strings.Count(a.Log(), `"msg":"power switched"`) != switched {
+			t.Fatalf("%s: after cancel the power is %s, or a switch was logged", lang, st)
 		}
 
 		srvDialog(b, "off", "off")
@@ -264,7 +265,7 @@ func TestServersWithoutJavaScript(t *testing.T) {
 	}
 	b.Do(b.ClickNext("#power-off"), chromedp.WaitVisible(chromedp.CSS("#power-confirm")))
 	b.Do(b.ClickNext("#power-confirm button[name=confirm]"), chromedp.WaitVisible(chromedp.CSS(`#power-state[data-state="off"]`)))
-	if !strings.HasPrefix(b.Path(), "/services/12345?") || !b.Exists("p.done") {
+	if !strings.HasPrefix(b.Path(), "/services/12345?") || !b.Exists(`p.done[role="status"]`) {
 		t.Errorf("after the confirmation: %s", b.Path())
 	}
 	if st := srvPowerState(t, a, "dedicated", 12345); st != "off" {
