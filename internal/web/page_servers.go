@@ -25,17 +25,17 @@ import (
 // catalogue's text (422).
 //
 // After a switch the page is shown with target (the state the action
-// leads to) and since (when it was sent) in its query, and the power
-// state is a fragment that asks GET /services/{id}/power-state every 2 s
-// until the state equals the target or powerPollFor has passed; the
-// answer without hx-trigger ends the polling. Polling, not server-sent
-// events: polling is in htmx's core (hx-trigger="every 2s"), whereas SSE
-// needs htmx's sse extension (another vendored script) and holds one
-// long-lived connection per open tab through every proxy in between, for
-// a state that changes once, a few seconds after the action; a short GET
-// every 2 s for at most a minute is cheaper and survives proxies and
-// reconnects without code of ours. Without JavaScript the page after the
-// redirect shows the state read then (a reload shows the current one).
+// leads to) and since (when it was sent) in its query, and the power state
+// is a fragment that polls GET /services/{id}/power-state (see
+// serverPowerState) until the state equals the target. Without
+// JavaScript the page after the redirect shows the state read then (a
+// reload shows the current one).
+//
+// iLO / IPMI (dedicated servers with the feature): ilo-details, and a
+// form opening access (dedicated/ilo-access-enable) for an address
+// prefilled with the visitor's own as the API sees it (Req.Remote:
+// httpapi.Server.ClientAddr, the TCP peer or, behind --trusted-proxies,
+// the X-Forwarded-For client), and one closing it.
 //
 // Every route checks the service with services/details first, so another
 // customer's server, or a service that is no server, answers exactly as
@@ -258,8 +258,22 @@ func serverPowerSwitch(q *Req) {
 	q.Redirect("/services/" + id + "?" + v.Encode())
 }
 
-// serverPowerState answers the power state fragment (an htmx request) or
-// a page with it (a plain GET).
+// serverPowerState answers GET /services/{id}/power-state: the power
+// state fragment (to htmx) or a small page with it (a plain GET). While
+// the query's target state has not come and less than powerPollFor
+// seconds have passed since the action, the fragment carries hx-get of
+// itself with hx-trigger="every 2s" and hx-swap="outerHTML"; the first
+// answer without them (the state came, or the time is up) ends the
+// polling.
+//
+// Polling, not server-sent events: polling is in htmx's core, whereas SSE
+// needs htmx's sse extension (one more vendored script) and holds a
+// long-lived connection per open tab, through every proxy in between and
+// against the server's write timeouts, for a state that changes once, a
+// few seconds after the action. A short GET every 2 s for at most a
+// minute, only while an action is pending, costs less, needs no code of
+// ours to reconnect, and reads the state through the same power-details
+// command (and its cache) as everything else.
 func serverPowerState(q *Req) {
 	svc, module, ok := q.serverTarget()
 	if !ok {

@@ -12,8 +12,9 @@ import (
 
 // The services pages: the list (GET /services) with the filters and
 // paging of services/list, and a service's details (GET /services/{id})
-// from services/details and its module's details command. Read only: part
-// 2 of the web panel adds the actions on servers, network and cloud.
+// from services/details and its module's details command. The details of
+// a dedicated server, colocation or VPS add its power, transfer chart and
+// iLO access (page_servers.go).
 
 func init() {
 	handle("GET /services", servicesPage)
