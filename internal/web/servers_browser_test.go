@@ -91,7 +91,13 @@ func TestServersPower(t *testing.T) {
 			t.Errorf("%s: the navigation does not mark servers", lang)
 		}
 		srvShot(b, "list")
+		// htmx swaps the details page in (a boosted link: the window
+		// stays), and the dialogs work on it.
+		b.Eval(`window.srvSameDocument = true`)
 		b.Do(b.ClickNext(`#servers-dedicated a[href="/services/12345"]`), chromedp.WaitVisible(chromedp.CSS("#power-state")))
+		if !webtest.Run(b, chromedp.Evaluate[bool](`window.srvSameDocument === true`)) {
+			t.Errorf("%s: the details page was not swapped in by htmx", lang)
+		}
 		srvShot(b, "details")
 
 		// Cancel: the dialog closes, nothing is sent.
@@ -135,8 +141,12 @@ func TestServersPower(t *testing.T) {
 			t.Fatalf("%s: the state fragment does not poll", lang)
 		}
 		srvShot(b, "changing")
+		b.Eval(`window.srvSameDocument = "polling"`)
 		a.API(t, "dedicated/power-off", url.Values{"service_id": {"12345"}, "confirm": {"confirm"}})
 		b.Do(chromedp.WaitVisible(chromedp.CSS(`#power-state[data-state="off"]:not([data-polling]) #power-reached`)))
+		if !webtest.Run(b, chromedp.Evaluate[bool](`window.srvSameDocument === "polling"`)) {
+			t.Errorf("%s: the state changed by a new page, not by the polled fragment", lang)
+		}
 		if b.Exists("[hx-trigger]") {
 			t.Errorf("%s: still polling after the state came", lang)
 		}
