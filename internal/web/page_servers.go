@@ -281,8 +281,14 @@ func serverPowerState(q *Req) {
 	}
 	p, err := q.serverPower(svc.ID, module, nil)
 	if err != nil {
-		q.serviceFail(err)
-		return
+		if apperr.Is(err, apperr.CodeAuthorizationFailed) || NotFoundCode(err) {
+			q.NotFound()
+			return
+		}
+		// A fragment that polls no more: htmx keeps polling after an
+		// error answer (it does not swap it), past the time bound.
+		q.Error(err) // logged when it is no application error
+		p = &srvPower{ID: svc.ID, Module: module, State: "unknown"}
 	}
 	if p == nil {
 		q.NotFound()
