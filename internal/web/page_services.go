@@ -12,8 +12,9 @@ import (
 
 // The services pages: the list (GET /services) with the filters and
 // paging of services/list, and a service's details (GET /services/{id})
-// from services/details and its module's details command. Read only: part
-// 2 of the web panel adds the actions on servers, network and cloud.
+// from services/details and its module's details command. The details of
+// a dedicated server, colocation or VPS add its power, transfer chart and
+// iLO access (page_servers.go).
 
 func init() {
 	handle("GET /services", servicesPage)
@@ -181,6 +182,14 @@ type serviceView struct {
 	FailOverIP   *artnet.FailOverIPDetails
 	AdditionalIP *artnet.AdditionalIPDetails
 	Transfer     []artnet.TransferPeriod
+
+	// Servers (page_servers.go): the power state (nil: no power
+	// management), the transfer chart, the iLO / IPMI access and the
+	// address to prefill for it.
+	Power   *srvPower
+	Chart   *srvChart
+	ILO     *artnet.ILODetails
+	ILOAddr string
 }
 
 // setDetails sets the typed field of the module's details.
@@ -210,31 +219,44 @@ func (d *serviceView) setDetails(det artnet.ServiceDetails) {
 }
 
 func servicePage(q *Req) {
-	id := q.R.PathValue("id")
-	if n, err := strconv.ParseInt(id, 10, 64); err != nil || n <= 0 {
-		q.NotFound()
+	d, ok := q.loadService()
+	if !ok {
 		return
 	}
-	fail := func(err error) {
-		// Another customer's service answers exactly as a missing one.
-		if apperr.Is(err, apperr.CodeAuthorizationFailed) || NotFoundCode(err) {
-			q.NotFound()
-			return
-		}
-		q.Render(http.StatusInternalServerError, "service.html", &View{Title: "svc.details", Nav: "services", Err: q.Error(err)})
+	q.Render(http.StatusOK, "service.html", &View{Title: "svc.details", Nav: d.nav(), Data: d, Done: srvDoneText(q.R.URL.Query().Get("done"))})
+}
+
+// nav is the navigation entry of the details page: servers' pages belong
+// to "servers".
+func (d *serviceView) nav() string {
+	if serverModules[d.Service.Type] != "" {
+		return "servers"
+	}
+	return "services"
+}
+
+// loadService reads the details page of the path's service, or answers
+// 404 (another customer's service too) or the error page and returns ok
+// false.
+func (q *Req) loadService() (*serviceView, bool) {
+	id := q.R.PathValue("id")
+	sid, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || sid <= 0 {
+		q.NotFound()
+		return nil, false
 	}
 	resp, err := q.Invoke("services/details", url.Values{"service_id": {id}})
 	if err != nil {
-		fail(err)
-		return
+		q.serviceFail(err)
+		return nil, false
 	}
 	d := &serviceView{Service: resp.(artnet.ServiceDetailsResponse).Service}
 	d.Module = serviceModule[d.Service.Type]
 	if d.Module != "" {
 		resp, err := q.Invoke(d.Module+"/details", url.Values{"service_id": {id}})
 		if err != nil {
-			fail(err)
-			return
+			q.serviceFail(err)
+			return nil, false
 		}
 		d.setDetails(resp.(artnet.ServiceDetailsOf[artnet.ServiceDetails]).ServiceDetails)
 	}
@@ -243,16 +265,37 @@ func servicePage(q *Req) {
 		// page then shows no transfer section.
 		if resp, err := q.Invoke(d.Module+"/transfer-usage-details", url.Values{"service_id": {id}}); err == nil {
 			d.Transfer = resp.(artnet.TransferUsageDetailsResponse).TransferUsageDetails.PeriodsList
+			d.Chart = transferChart(d.Transfer, q.Lang)
 		} else if !apperr.Is(err, apperr.CodeUnsupportedFeature, apperr.CodeInvalidServiceType) {
-			fail(err)
-			return
+			q.serviceFail(err)
+			return nil, false
+		}
+	}
+	if module := serverModules[d.Service.Type]; module != "" && (d.Dedicated != nil || d.Colocation != nil || d.VPS != nil) {
+		if d.Power, err = q.serverPower(sid, module, d.VPS); err != nil {
+			q.serviceFail(err)
+			return nil, false
+		}
+	}
+	if d.Dedicated != nil && d.Dedicated.Features.ILOAccessManagement {
+		resp, err := q.Invoke("dedicated/ilo-details", url.Values{"service_id": {id}})
+		if err != nil && !apperr.Is(err, apperr.CodeUnsupportedFeature) {
+			q.serviceFail(err)
+			return nil, false
+		}
+		if err == nil {
+			ilo := resp.(artnet.ILODetailsResponse).ILODetails
+			d.ILO = &ilo
+			// The address the panel sees the visitor come from (through
+			// the trusted proxies): the usual one to open access for.
+			d.ILOAddr = q.Remote
 		}
 	}
 	resp, err = q.Invoke("services/list", url.Values{"parent_service_id": {id}})
 	if err != nil {
-		fail(err)
-		return
+		q.serviceFail(err)
+		return nil, false
 	}
 	d.Children = resp.(artnet.ServicesListResponse).ServicesList
-	q.Render(http.StatusOK, "service.html", &View{Title: "svc.details", Nav: "services", Data: d})
+	return d, true
 }

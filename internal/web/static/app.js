@@ -37,3 +37,31 @@ document.addEventListener("submit", function (e) {
   }
   c.value = "1";
 }, true);
+// ---- servers (page_servers.go): power confirmation dialogs ----
+// A link with data-dialog="ID" (a power action; without JavaScript it
+// goes to the confirmation page) opens the native <dialog id="ID"> instead:
+// the dialog holds the same form, whose submit button sends confirm=confirm
+// (the dialog's answer). A button with data-close in a dialog closes it
+// and sends nothing (Escape too). Delegated from document in the capture
+// phase, before htmx's boosted-link handler, so it works on pages htmx
+// swapped in.
+document.addEventListener("click", function (e) {
+  var t = e.target instanceof Element ? e.target : null;
+  if (!t || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) { return; }
+  var a = t.closest("a[data-dialog]");
+  if (a) {
+    var d = document.getElementById(a.dataset.dialog);
+    if (d instanceof HTMLDialogElement && typeof d.showModal === "function") {
+      e.preventDefault();
+      e.stopPropagation();
+      d.showModal();
+    }
+    return;
+  }
+  var c = t.closest("dialog button[data-close]");
+  if (c) {
+    e.preventDefault();
+    c.closest("dialog").close("cancel");
+  }
+}, true);
+// ---- end servers ----
