@@ -127,6 +127,20 @@ func (p *Panel) FirewallDetails(ctx context.Context, customerID int64, id string
 	return artnet.FirewallRulesetDetails{ID: r.ID, Enabled: r.Enabled, MaximumRulesNumber: int64(r.MaxRules), Rules: rules}, nil
 }
 
+// FirewallPending returns the deadline (Unix seconds) of the customer's
+// ruleset's commit-confirmed save that waits for /firewall/save-confirm,
+// 0 when none waits. A deadline already passed is returned as it is until
+// the sweep puts the previous rules back (FirewallSweep, every second).
+// It is a read of the web panel: /firewall/details keeps its documented
+// answer. Errors: invalid-ruleset-id (another customer's ruleset too).
+func (p *Panel) FirewallPending(ctx context.Context, customerID int64, id string) (int64, error) {
+	r, err := p.ruleset(ctx, p.Store, customerID, id)
+	if err != nil {
+		return 0, err
+	}
+	return r.ConfirmDeadline, nil
+}
+
 // FirewallSetEnabled answers /firewall/enable and /firewall/disable: the
 // rules stay as they are. Errors: invalid-ruleset-id,
 // internal-firewall-error.
