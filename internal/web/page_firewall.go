@@ -75,6 +75,7 @@ var fwTexts = texts{
 	"fw.mask":              {"Maska (bity)", "Mask (bits)"},
 	"fw.port.begin":        {"Port od", "Port from"},
 	"fw.port.end":          {"Port do", "Port to"},
+	"fw.ports":             {"Porty", "Ports"},
 	"fw.addr.hint":         {"Puste: każdy adres. Porty tylko z protokołem 6, 17, 33, 132 lub 136.", "Empty: any address. Ports only with protocol 6, 17, 33, 132 or 136."},
 	"fw.up":                {"W górę", "Up"},
 	"fw.down":              {"W dół", "Down"},
