@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/artnet-panel/artnet-panel/internal/inventory"
@@ -254,6 +255,44 @@ func TestFirewallEditor(t *testing.T) {
 	fwWaitRolledBack(b, "The change was not confirmed in time: the previous rules are back (below).")
 	shot(b, "rolledback")
 	fwKernel(t, ns, "rolled back (en)", kept...)
+}
+
+// TestFirewallWithoutJavaScript: with the page's scripts off, moving a
+// rule is a plain form post that re-renders the form, the save reaches the
+// kernel, and a commit-confirmed save shows its deadline as text (no
+// countdown) with a working "keep these rules" button.
+func TestFirewallWithoutJavaScript(t *testing.T) {
+	ns := fwNetns(t)
+	a := webtest.Start(t, "--firewall", "nft", "--firewall-netns", ns)
+	a.SetLanguage(t, "en")
+	b := webtest.NewBrowser(t, a)
+	b.SignInDemo()
+	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	b.Go("/firewall/fw-12345")
+	if webtest.Run(b, chromedp.Evaluate[bool](`typeof htmx !== "undefined"`)) {
+		t.Fatal("htmx runs: the page's scripts are not off")
+	}
+	b.Do(b.ClickNext(`button[value="down:in:0"]`))
+	if got := fwValue(b, "fw-in-0-destination-port-begin") + "," + fwValue(b, "fw-in-1-destination-port-begin"); got != "80,22" {
+		t.Fatalf("moved without JavaScript: ports %s, want 80,22", got)
+	}
+	fwKernel(t, ns, "moved, unsaved", "tcp dport 22 accept", "tcp dport 80 accept", "tcp dport 443 accept", "meta l4proto icmp accept")
+	submit(b, map[string]string{"#fw-confirm": "60"}, "#fw-save", "#fw-keep")
+	moved := []string{"tcp dport 80 accept", "tcp dport 22 accept", "tcp dport 443 accept", "meta l4proto icmp accept"}
+	fwKernel(t, ns, "saved without JavaScript", moved...)
+	if !strings.Contains(b.Text("#fw-deadline"), "(UTC)") {
+		t.Errorf("deadline: %q", b.Text("#fw-deadline"))
+	}
+	if !webtest.Run(b, chromedp.Evaluate[bool](`document.querySelector("[data-fw-show]").hidden`)) {
+		t.Error("without JavaScript the countdown is shown")
+	}
+	b.Do(b.ClickNext("#fw-keep"))
+	if got := b.Text("p.done"); got != "Confirmed: the new rules stay." || b.Exists("#fw-pending") {
+		t.Errorf("after keep: %q", got)
+	}
+	fwKernel(t, ns, "kept without JavaScript", moved...)
 }
 
 // TestFirewallIsolation: another customer's ruleset answers exactly like
