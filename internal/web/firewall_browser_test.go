@@ -293,6 +293,19 @@ func TestFirewallWithoutJavaScript(t *testing.T) {
 		t.Errorf("after keep: %q", got)
 	}
 	fwKernel(t, ns, "kept without JavaScript", moved...)
+
+	// More rules than the ruleset takes (the form offers no more "add"
+	// once full; posted by hand): the error is at the direction, nothing
+	// changes.
+	many := url.Values{"op": {"save"}}
+	for i := range 11 {
+		many.Set(fmt.Sprintf("rules[in][%d][policy]", i), "ACCEPT")
+	}
+	status, body := fetch(b, "POST", "/firewall/fw-12345", many)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="fw-dir-in-err"`) || !strings.Contains(body, "at most 10 rules") {
+		t.Errorf("11 incoming rules: %d, want 422 with the error at the incoming rules", status)
+	}
+	fwKernel(t, ns, "after too many rules", moved...)
 }
 
 // TestFirewallIsolation: another customer's ruleset answers exactly like
