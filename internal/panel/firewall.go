@@ -29,7 +29,7 @@ import (
 // /firewall/save replaces both directions at once or nothing. Errors, in
 // the order they are checked: invalid-ruleset-id; incorrect-param-value
 // (confirm_within not 30..3600); too-many-rules (a direction with more
-// rules than maximum_rules_number); rules-syntax-error with errors_details
+// rules than maximum_rules_number; the detail names it: "rules[in]: ..."); rules-syntax-error with errors_details
 // naming the direction, index N and field of every bad rule:
 //   - policy not ACCEPT or DROP (upper case, as documented);
 //   - protocol not empty and not 0..255;
@@ -127,6 +127,20 @@ func (p *Panel) FirewallDetails(ctx context.Context, customerID int64, id string
 	return artnet.FirewallRulesetDetails{ID: r.ID, Enabled: r.Enabled, MaximumRulesNumber: int64(r.MaxRules), Rules: rules}, nil
 }
 
+// FirewallPending returns the deadline (Unix seconds) of the customer's
+// ruleset's commit-confirmed save that waits for /firewall/save-confirm,
+// 0 when none waits. A deadline already passed is returned as it is until
+// the sweep puts the previous rules back (FirewallSweep, every second).
+// It is a read of the web panel: /firewall/details keeps its documented
+// answer. Errors: invalid-ruleset-id (another customer's ruleset too).
+func (p *Panel) FirewallPending(ctx context.Context, customerID int64, id string) (int64, error) {
+	r, err := p.ruleset(ctx, p.Store, customerID, id)
+	if err != nil {
+		return 0, err
+	}
+	return r.ConfirmDeadline, nil
+}
+
 // FirewallSetEnabled answers /firewall/enable and /firewall/disable: the
 // rules stay as they are. Errors: invalid-ruleset-id,
 // internal-firewall-error.
@@ -155,8 +169,15 @@ func (p *Panel) FirewallSave(ctx context.Context, customerID int64, in FirewallS
 		if err != nil {
 			return nil, err
 		}
-		if len(in.In) > r.MaxRules || len(in.Out) > r.MaxRules {
-			return nil, apperr.Errorf(apperr.CodeTooManyRules, "at most %d rules in each direction", r.MaxRules)
+		for _, d := range []struct {
+			name  string
+			rules []FirewallRuleInput
+		}{{"in", in.In}, {"out", in.Out}} {
+			if len(d.rules) > r.MaxRules {
+				// The detail names the parameter (rules[in]) for forms
+				// that show errors at their fields.
+				return nil, apperr.Errorf(apperr.CodeTooManyRules, "rules[%s]: at most %d rules in each direction, got %d", d.name, r.MaxRules, len(d.rules))
+			}
 		}
 		rules, err := ParseFirewallRules(in.In, in.Out)
 		if err != nil {
