@@ -228,6 +228,71 @@ func TestConsoleQEMU(t *testing.T) {
 	if after := strings.Count(a.Log(), `"msg":"console connected"`); after != before || strings.Contains(a.Log(), `"customer_id":501`) {
 		t.Errorf("the proxy ran for another customer:\n%s", a.Log())
 	}
+
+	// The machine powered off under an open console: QEMU closes the VNC
+	// connection, the proxy closes the WebSocket cleanly and the page says
+	// it is disconnected (and offers to connect again); reloaded, it says
+	// the instance is not running.
+	b.Go("/cloud/7/console")
+	consoleState(b, "connected")
+	a.API(t, "cloud-instance/action-power-off", url.Values{"instance_id": {"7"}, "instance_password": {"Console.pw1"}})
+	consoleState(b, "disconnected")
+	if got := b.Text("#console-status"); got != text("en", "console.disconnected") {
+		t.Errorf("status after power-off %q", got)
+	}
+	if !b.Exists("#console-reconnect:not([hidden])") || !b.Exists("#console-cad[disabled]") {
+		t.Error("after a disconnect: no reconnect button, or Ctrl+Alt+Del still enabled")
+	}
+	b.Screenshot("console-disconnected")
+	b.Go("/cloud/7/console")
+	if got, want := b.Text("#console-stopped"), text("en", "console.stopped"); got != want {
+		t.Errorf("stopped instance: %q, want %q", got, want)
+	}
+	b.Axe()
+	b.Screenshot("console-stopped")
+	if !strings.Contains(a.Log(), `"msg":"console disconnected"`) {
+		t.Errorf("no disconnect in the log:\n%s", a.Log())
+	}
+
+	// artnetd stops while a console is open (http.Server.Shutdown does
+	// not close hijacked connections: CloseConsoles does), and the
+	// console's WebSocket ends.
+	a.API(t, "cloud-instance/action-power-on", url.Values{"instance_id": {"7"}, "instance_password": {"Console.pw1"}})
+	connected := strings.Count(a.Log(), `"msg":"console connected"`)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(a.URL, "http")+"/cloud/7/console/ws",
+		&websocket.DialOptions{HTTPHeader: http.Header{"Origin": {a.URL}, "Cookie": {"artnet_session=" + owner}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	open := websocket.NetConn(ctx, ws, websocket.MessageBinary)
+	// RFB 3.8 up to the SecurityResult: version, security type None.
+	hello := make([]byte, 12+2+4)
+	if _, err := io.ReadFull(open, hello[:12]); err != nil {
+		t.Fatal(err)
+	}
+	open.Write([]byte("RFB 003.008\n"))
+	if _, err := io.ReadFull(open, hello[12:14]); err != nil {
+		t.Fatal(err)
+	}
+	open.Write([]byte{1})
+	if _, err := io.ReadFull(open, hello[14:]); err != nil {
+		t.Fatal(err)
+	}
+	for strings.Count(a.Log(), `"msg":"console connected"`) == connected {
+		if ctx.Err() != nil {
+			t.Fatalf("the raw console did not connect:\n%s", a.Log())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !a.Stop(60 * time.Second) {
+		t.Fatal("artnetd did not stop within 60 s with a console open")
+	}
+	if _, err := io.ReadAll(open); err != nil && ctx.Err() != nil {
+		t.Fatalf("the console's WebSocket did not end: %v", err)
+	}
 }
 
 // rawUpgrade sends a WebSocket upgrade request by hand and returns the

@@ -42,8 +42,8 @@ var consoleTexts = texts{
 		"The console runs in the browser and needs JavaScript. Turn JavaScript on for this site to see the instance's screen."},
 	"console.unavailable": {"Konsola nie jest dostępna na tym serwerze panelu: ten węzeł nie uruchamia maszyn instancji.",
 		"The console is not available on this panel server: this node does not run the instances' machines."},
-	"console.stopped": {"Instancja jest wyłączona (stan: %s). Włącz ją, aby skorzystać z konsoli.",
-		"The instance is not running (state: %s). Power it on to use the console."},
+	"console.stopped": {"Instancja nie jest uruchomiona. Włącz ją, aby skorzystać z konsoli.",
+		"The instance is not running. Power it on to use the console."},
 	"console.hint": {"Klawiatura i mysz trafiają do instancji, gdy ekran jest aktywny. Hasło konsoli nie jest potrzebne: panel łączy się z konsolą za Ciebie.",
 		"The keyboard and mouse go to the instance while the screen has the focus. No console password is needed: the panel connects to the console for you."},
 }
@@ -58,10 +58,10 @@ func init() {
 type consoleView struct {
 	ID   int64
 	Name string // the instance's custom name, else its name
-	// Here: this node reaches the consoles; Running: the machine runs.
+	// Here: this node reaches the consoles; Running: the machine runs
+	// (or its state could not be read: the console is tried).
 	Here    bool
 	Running bool
-	State   string
 }
 
 // consoleInstance returns the signed-in customer's instance {id} through
@@ -105,7 +105,7 @@ func consolePage(q *Req) {
 		return
 	}
 	v := consoleView{ID: d.ID, Name: d.CustomName, Here: q.S.API.Panel.CloudConsoleHere(),
-		Running: d.State == "running", State: d.State}
+		Running: d.State == "running" || d.State == "unknown"}
 	if v.Name == "" {
 		v.Name = d.Name
 	}

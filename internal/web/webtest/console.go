@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/driver/qemu"
 )
@@ -130,4 +131,20 @@ func ScreenDiff(a, b *image.RGBA) float64 {
 		}
 	}
 	return float64(diff) / float64(len(a.Pix)/4)
+}
+
+// Stop interrupts artnetd (as a service manager stopping it) and reports
+// whether it exited within wait (it is killed if not).
+func (a *Artnetd) Stop(wait time.Duration) bool {
+	a.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { a.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(wait):
+		a.cmd.Process.Kill()
+		<-done
+		return false
+	}
 }
