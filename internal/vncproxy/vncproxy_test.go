@@ -420,3 +420,57 @@ func TestConsoleAuthResponse(t *testing.T) {
 		t.Fatal("the 8th byte does not change the answer")
 	}
 }
+
+// Greet answers what each RFB version expects: 3.3 the server's choice
+// (None) and no result, 3.7 the list and no result, 3.8 the list and a
+// SecurityResult OK; anything else is refused. Refuse gives 3.8 clients
+// no security type and the reason.
+func TestConsoleGreetVersions(t *testing.T) {
+	for _, c := range []struct {
+		version string
+		choose  bool
+		want    []byte
+		fails   bool
+	}{
+		{"RFB 003.003\n", false, []byte{0, 0, 0, 1}, false},
+		{"RFB 003.007\n", true, []byte{1, 1}, false},
+		{"RFB 003.008\n", true, []byte{1, 1, 0, 0, 0, 0}, false},
+		{"RFB 003.889\n", true, []byte{1, 1, 0, 0, 0, 0}, false}, // Apple's: taken as 3.8
+		{"HTTP/1.1 200\n", false, nil, true},
+	} {
+		server, client := net.Pipe()
+		errc := make(chan error, 1)
+		go func() { errc <- vncproxy.Greet(server); server.Close() }()
+		client.SetDeadline(time.Now().Add(10 * time.Second))
+		if v := string(readFull(t, client, 12)); v != "RFB 003.008\n" {
+			t.Fatalf("version %q", v)
+		}
+		client.Write([]byte(c.version))
+		var got []byte
+		if !c.fails {
+			if c.choose {
+				got = append(got, readFull(t, client, 2)...)
+				client.Write([]byte{1})
+				if c.version != "RFB 003.007\n" {
+					got = append(got, readFull(t, client, 4)...)
+				}
+			} else {
+				got = readFull(t, client, 4)
+			}
+		}
+		err := <-errc
+		if c.fails != (err != nil) || !bytes.Equal(got, c.want) {
+			t.Errorf("%q: %v, Greet %v; want %v (fails %v)", c.version, got, err, c.want, c.fails)
+		}
+		client.Close()
+	}
+
+	server, client := net.Pipe()
+	go func() { vncproxy.Refuse(server, "no console"); server.Close() }()
+	client.SetDeadline(time.Now().Add(10 * time.Second))
+	readFull(t, client, 12)
+	client.Write([]byte("RFB 003.008\n"))
+	if got := readFull(t, client, 1+4+10); !bytes.Equal(got, append([]byte{0, 0, 0, 0, 10}, "no console"...)) {
+		t.Errorf("refusal %q", got)
+	}
+}

@@ -254,10 +254,40 @@ func TestConsoleQEMU(t *testing.T) {
 		t.Errorf("no disconnect in the log:\n%s", a.Log())
 	}
 
+	// QEMU refuses the proxy's password (changed behind the panel's
+	// back): the page says the console could not be opened; the log says
+	// why.
+	a.API(t, "cloud-instance/action-power-on", url.Values{"instance_id": {"7"}, "instance_password": {"Console.pw1"}})
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		d := a.API(t, "cloud-instance/details", url.Values{"instance_id": {"7"}})
+		if d["instance_details"].(map[string]any)["state"] == "running" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the machine is not running after 90 s: %v", d)
+		}
+	}
+	if err := (&qemu.Driver{StateDir: stateDir, Timeout: 30 * time.Second}).SetVNCPassword(context.Background(), consoleMachine, "changed"); err != nil {
+		t.Fatal(err)
+	}
+	b.AllowConsole(`Security negotiation failed`)
+	b.Go("/cloud/7/console")
+	consoleState(b, "refused")
+	if got := b.Text("#console-status"); got != text("en", "console.refused") {
+		t.Errorf("status with a refused password %q", got)
+	}
+	b.Screenshot("console-refused")
+	if !strings.Contains(a.Log(), "refused the console password") {
+		t.Errorf("no authentication failure in the log:\n%s", a.Log())
+	}
+	if err := (&qemu.Driver{StateDir: stateDir, Timeout: 30 * time.Second}).SetVNCPassword(context.Background(), consoleMachine, "Console.pw1"); err != nil {
+		t.Fatal(err)
+	}
+	b.Go("/account")
+
 	// artnetd stops while a console is open (http.Server.Shutdown does
 	// not close hijacked connections: CloseConsoles does), and the
 	// console's WebSocket ends.
-	a.API(t, "cloud-instance/action-power-on", url.Values{"instance_id": {"7"}, "instance_password": {"Console.pw1"}})
 	connected := strings.Count(a.Log(), `"msg":"console connected"`)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
