@@ -293,6 +293,8 @@ func (m *Main) Run(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
+	// console: Shutdown does not close the consoles' hijacked WebSockets.
+	m.server.RegisterOnShutdown(m.web.CloseConsoles)
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.ln) }()
 	attrs := []any{"http", m.ln.Addr().String(), "db", redactDSN(m.DB)}
