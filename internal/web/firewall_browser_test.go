@@ -255,6 +255,16 @@ func TestFirewallEditor(t *testing.T) {
 	fwWaitRolledBack(b, "The change was not confirmed in time: the previous rules are back (below).")
 	shot(b, "rolledback")
 	fwKernel(t, ns, "rolled back (en)", kept...)
+
+	// Kept elsewhere (another tab, the API): when this page's countdown
+	// ends it says the rules stay, not that they were rolled back.
+	submit(b, map[string]string{"#fw-in-1-destination-port-begin": "2222", "#fw-confirm": "30"}, "#fw-save", "#fw-keep")
+	a.API(t, "firewall/save-confirm", url.Values{"ruleset_id": {"fw-12345"}})
+	fwWaitRolledBack(b, "Confirmed: the new rules stay.")
+	if got := fwValue(b, "fw-in-1-destination-port-begin"); got != "2222" {
+		t.Errorf("kept elsewhere: the page shows port %q, want 2222", got)
+	}
+	fwKernel(t, ns, "kept elsewhere", kept[0], "tcp dport 2222 accept", kept[2], kept[3])
 }
 
 // TestFirewallWithoutJavaScript: with the page's scripts off, moving a

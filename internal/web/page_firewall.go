@@ -1,6 +1,9 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -208,6 +211,10 @@ type fwView struct {
 	Deadline int64
 	Left     int64
 	Passed   bool
+	// Rules fingerprints the rules in force (fwFingerprint): the page
+	// waiting for a deadline carries it, so that afterwards it can tell
+	// rules kept (confirmed, perhaps in another tab) from rules rolled back.
+	Rules string
 	// Confirm is the confirmation window chosen (the posted
 	// confirm_within, "" for none); Choices are the ones offered.
 	Confirm string
@@ -332,7 +339,8 @@ func (q *Req) fwLoad() (*fwView, bool) {
 	}
 	d := resp.(artnet.FirewallRulesetDetailsResponse).RulesetDetails
 	v := &fwView{ID: d.ID, Enabled: d.Enabled, Max: d.MaximumRulesNumber, Choices: fwConfirmChoices, Errs: map[string]string{},
-		Dirs: []fwDir{{Dir: "in", Rows: fwRowsFrom("in", d.Rules.In)}, {Dir: "out", Rows: fwRowsFrom("out", d.Rules.Out)}}}
+		Dirs:  []fwDir{{Dir: "in", Rows: fwRowsFrom("in", d.Rules.In)}, {Dir: "out", Rows: fwRowsFrom("out", d.Rules.Out)}},
+		Rules: fwFingerprint(d.Rules)}
 	deadline, err := q.S.API.Panel.FirewallPending(q.R.Context(), q.CustomerID, d.ID)
 	if err != nil {
 		if NotFoundCode(err) {
@@ -362,11 +370,16 @@ func fwRuleset(q *Req) {
 	}
 	query := q.R.URL.Query()
 	done := dnsDoneText(query.Get("done"))
-	// after=D: the page showed a confirmation waiting until D; when it
-	// waits no more (and was not kept here: that redirects with done),
-	// the previous rules are back.
+	// after=D&rules=F: the page showed a confirmation waiting until D
+	// with the rules fingerprinted F in force; when nothing waits any
+	// more, other rules in force mean the previous ones are back, the
+	// same rules that they were kept (confirmed elsewhere: "keep" here
+	// redirects with done).
 	if after, err := strconv.ParseInt(query.Get("after"), 10, 64); err == nil && after > 0 && v.Deadline == 0 && done == "" {
 		done = "fw.rolledback"
+		if query.Get("rules") == v.Rules {
+			done = "fw.kept"
+		}
 	}
 	q.renderFirewall(http.StatusOK, v, nil, done)
 }
@@ -549,4 +562,11 @@ func fwChoice(sec int, lang string) string {
 		return fmt.Sprintf(text(lang, "fw.confirm.min"), sec/60)
 	}
 	return text(lang, "fw.confirm.h")
+}
+
+// fwFingerprint is a short digest of a ruleset's rules (their JSON).
+func fwFingerprint(r artnet.FirewallRules) string {
+	b, _ := json.Marshal(r)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }
