@@ -1,7 +1,6 @@
 package testpeer
 
 import (
-	"crypto/des"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/artnet-panel/artnet-panel/internal/vncproxy"
 )
 
 // NeedQEMU returns the paths of qemu-system-x86_64 and qemu-img, installing
@@ -85,24 +86,10 @@ func VNCAuth(addr, password string) error {
 	if _, err := io.ReadFull(c, challenge); err != nil {
 		return err
 	}
-	// The key is the password padded to 8 bytes, each byte's bits
-	// reversed (the RFB quirk).
-	key := make([]byte, 8)
-	copy(key, password)
-	for i, b := range key {
-		var r byte
-		for j := 0; j < 8; j++ {
-			r = r<<1 | (b>>j)&1
-		}
-		key[i] = r
-	}
-	block, err := des.NewCipher(key)
+	resp, err := vncproxy.AuthResponse(password, challenge)
 	if err != nil {
 		return err
 	}
-	resp := make([]byte, 16)
-	block.Encrypt(resp[:8], challenge[:8])
-	block.Encrypt(resp[8:], challenge[8:])
 	if _, err := c.Write(resp); err != nil {
 		return err
 	}

@@ -74,10 +74,39 @@ func Serve(ctx context.Context, w http.ResponseWriter, r *http.Request, t Target
 	}
 	browser.SetDeadline(time.Time{})
 	log.Info("console connected", attrs...)
+	go keepAlive(ctx, cancel, ws)
 	up, down := Relay(browser, vnc)
 	log.Info("console disconnected", with(attrs, "bytes_from_browser", up, "bytes_to_browser", down,
 		"seconds", int64(time.Since(start).Seconds()))...)
 	return nil
+}
+
+// KeepAlive is how often an open console pings the browser: an idle
+// console (a screen that does not change sends nothing) then still has
+// traffic for the proxies between, and a browser gone without closing is
+// noticed (no pong within KeepAlive ends the console).
+var KeepAlive = 30 * time.Second
+
+// keepAlive pings ws every KeepAlive until ctx ends; a ping without a
+// pong in time cancels the console. The pong is read by the relay's
+// reader (websocket.NetConn), so it needs nothing else.
+func keepAlive(ctx context.Context, cancel context.CancelFunc, ws *websocket.Conn) {
+	tick := time.NewTicker(KeepAlive)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			pctx, pcancel := context.WithTimeout(ctx, KeepAlive)
+			err := ws.Ping(pctx)
+			pcancel()
+			if err != nil {
+				cancel()
+				return
+			}
+		}
+	}
 }
 
 // with returns attrs followed by kv (a new slice: attrs is the caller's).

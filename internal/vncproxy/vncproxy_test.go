@@ -200,30 +200,11 @@ func screendump(t *testing.T, d *qemu.Driver, name string) *image.RGBA {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := decodePPM(b)
+	img, err := testpeer.DecodePPM(b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return img
-}
-
-// decodePPM decodes a binary PPM (P6, maxval 255) as QEMU writes it.
-func decodePPM(b []byte) (*image.RGBA, error) {
-	var w, h, maxval int
-	r := bytes.NewReader(b)
-	if _, err := fmt.Fscanf(r, "P6\n%d %d\n%d", &w, &h, &maxval); err != nil || maxval != 255 {
-		return nil, fmt.Errorf("not a P6 PPM with maxval 255: %v", err)
-	}
-	r.ReadByte() // the one whitespace after maxval
-	px := make([]byte, w*h*3)
-	if _, err := io.ReadFull(r, px); err != nil {
-		return nil, err
-	}
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for i := range w * h {
-		img.Pix[i*4], img.Pix[i*4+1], img.Pix[i*4+2], img.Pix[i*4+3] = px[i*3], px[i*3+1], px[i*3+2], 255
-	}
-	return img, nil
 }
 
 // same reports whether a and b have the same size and differ in at most
@@ -472,5 +453,71 @@ func TestConsoleGreetVersions(t *testing.T) {
 	client.Write([]byte("RFB 003.008\n"))
 	if got := readFull(t, client, 1+4+10); !bytes.Equal(got, append([]byte{0, 0, 0, 0, 10}, "no console"...)) {
 		t.Errorf("refusal %q", got)
+	}
+}
+
+// TestConsoleKeepAlive: an open console pings the browser every
+// KeepAlive; a browser that answers (its reader runs) keeps it open, one
+// that stopped reading (gone without closing) ends it.
+func TestConsoleKeepAlive(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			// A VNC server without authentication that never sends
+			// anything after the handshake (an idle screen).
+			go func() {
+				c.Write([]byte("RFB 003.008\n"))
+				io.ReadFull(c, make([]byte, 12))
+				c.Write([]byte{1, 1})
+				io.ReadFull(c, make([]byte, 1))
+				c.Write([]byte{0, 0, 0, 0})
+				io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	defer func(k time.Duration) { vncproxy.KeepAlive = k }(vncproxy.KeepAlive)
+	vncproxy.KeepAlive = time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, errc, logs := proxy(t, ctx, vncproxy.Target{Addr: ln.Addr().String()})
+	handshake := func(c net.Conn) {
+		readFull(t, c, 12)
+		c.Write([]byte("RFB 003.008\n"))
+		readFull(t, c, 2)
+		c.Write([]byte{1})
+		readFull(t, c, 4)
+	}
+
+	// A browser whose reader runs answers the pings: still open after
+	// three of them.
+	c := dial(t, srv)
+	handshake(c)
+	go io.Copy(io.Discard, c)
+	select {
+	case err := <-errc:
+		t.Fatalf("a console answering the pings ended: %v\n%s", err, logs.String())
+	case <-time.After(3*vncproxy.KeepAlive + 500*time.Millisecond):
+	}
+	c.Close()
+	<-errc
+
+	// A browser that stopped reading never answers: the console ends.
+	c = dial(t, srv)
+	handshake(c)
+	select {
+	case <-errc:
+	case <-time.After(30 * time.Second):
+		t.Fatal("a console whose browser stopped answering is still open after 30 s")
+	}
+	if n := strings.Count(logs.String(), "console disconnected"); n != 2 {
+		t.Errorf("%d disconnections logged, want 2:\n%s", n, logs.String())
 	}
 }

@@ -18,8 +18,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
-	"github.com/artnet-panel/artnet-panel/internal/inventory"
-	"github.com/artnet-panel/artnet-panel/internal/passwd"
 	"github.com/artnet-panel/artnet-panel/internal/store"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 	"github.com/artnet-panel/artnet-panel/internal/web/webtest"
@@ -449,26 +447,8 @@ func addOtherCustomer(t *testing.T, a *webtest.Artnetd) string {
 	   "expiration_time": 1893456000, "parent_service_id": 0, "ip": "",
 	   "payment_details": {"price": 1, "price_brutto": 1.23, "currency": "PLN", "payment_period": 1}}, "details": {}}],
 	 "emails": [{"id": 9001, "time": 1764230400, "address": "other@other.test", "subject": "Other secret", "body": "x"}]}]}`
-	var v inventory.Inventory
-	if err := json.Unmarshal([]byte(inv), &v); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, strings.TrimPrefix(a.DB, "sqlite:"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := inventory.Import(ctx, db, v); err != nil {
-		t.Fatal(err)
-	}
-	hash, err := passwd.Hash(otherPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.WebPasswordSet(ctx, 19099, hash); err != nil {
-		t.Fatal(err)
-	}
+	a.Import(t, inv)
+	a.SetWebPassword(t, 19099, otherPassword)
 	return key
 }
 

@@ -27,7 +27,13 @@ var bizZone = func() *time.Location {
 // money formats an exact amount with two decimals and its currency, the
 // decimal separator of the language: "648,21 PLN" (pl), "648.21 PLN" (en).
 func money(m artnet.Money, currency, lang string) string {
-	v := int64(m)
+	return decimal(int64(m), 2, currency, lang)
+}
+
+// decimal formats v, a number of 10^-places units, with that many
+// decimals, the thousands grouped and the decimal separator of the
+// language, followed by currency when not empty.
+func decimal(v int64, places int, currency, lang string) string {
 	sign := ""
 	if v < 0 {
 		sign, v = "-", -v
@@ -36,7 +42,11 @@ func money(m artnet.Money, currency, lang string) string {
 	if lang == "pl" {
 		sep = ","
 	}
-	s := fmt.Sprintf("%s%s%s%02d", sign, groupThousands(v/100, lang), sep, v%100)
+	unit := int64(1)
+	for range places {
+		unit *= 10
+	}
+	s := fmt.Sprintf("%s%s%s%0*d", sign, groupThousands(v/unit, lang), sep, places, v%unit)
 	if currency != "" {
 		s += " " + currency
 	}

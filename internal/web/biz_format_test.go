@@ -32,6 +32,25 @@ func TestMoney(t *testing.T) {
 	}
 }
 
+// TestCloudPrice: cloud prices have four decimals, grouped like money.
+func TestCloudPrice(t *testing.T) {
+	for _, c := range []struct {
+		m      artnet.Money4
+		pl, en string
+	}{
+		{123456789, "12\u00a0345,6789 PLN", "12,345.6789 PLN"},
+		{5, "0,0005 PLN", "0.0005 PLN"},
+		{-10000, "-1,0000 PLN", "-1.0000 PLN"},
+	} {
+		if got := cloudPrice(c.m, "PLN", "pl"); got != c.pl {
+			t.Errorf("cloudPrice(%d, pl) = %q, want %q", c.m, got, c.pl)
+		}
+		if got := cloudPrice(c.m, "PLN", "en"); got != c.en {
+			t.Errorf("cloudPrice(%d, en) = %q, want %q", c.m, got, c.en)
+		}
+	}
+}
+
 func TestDatesAndSizes(t *testing.T) {
 	// 2026-06-30 22:30 UTC is already July 1st in Warsaw (CEST).
 	ts := artnet.Unix(time.Date(2026, 6, 30, 22, 30, 0, 0, time.UTC).Unix())

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,8 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
-	"github.com/artnet-panel/artnet-panel/internal/demo"
-	"github.com/artnet-panel/artnet-panel/internal/inventory"
 	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 	"github.com/artnet-panel/artnet-panel/internal/web/webtest"
 )
@@ -501,20 +498,7 @@ func cloudOtherCustomer(t *testing.T, a *webtest.Artnetd) {
 	   "custom_properties": {"display_name": "Other box", "notes": "secret"},
 	   "network_configuration": {"ip": "192.0.2.99", "mask": "255.255.255.0", "gateway_ip": "192.0.2.1", "dns_list": []},
 	   "instance_password": "other1234"}]}]}`
-	var v inventory.Inventory
-	if err := json.Unmarshal([]byte(inv), &v); err != nil {
-		t.Fatal(err)
-	}
-	v.CloudSecretKey = demo.CloudSecretKey
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, strings.TrimPrefix(a.DB, "sqlite:"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := inventory.Import(ctx, db, v); err != nil {
-		t.Fatal(err)
-	}
+	a.Import(t, inv)
 }
 
 // TestCloudBlocked: wrong instance passwords count as failed logins; once

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -17,8 +16,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"github.com/artnet-panel/artnet-panel/internal/inventory"
-	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 	"github.com/artnet-panel/artnet-panel/internal/testpeer"
 	"github.com/artnet-panel/artnet-panel/internal/web/webtest"
 )
@@ -334,19 +331,7 @@ func TestFirewallIsolation(t *testing.T) {
 	   "rules": {"in": [{"policy": "ACCEPT", "protocol": "6", "source": {"ip": "", "mask_short": 0, "port": {"begin": "", "end": ""}},
 	     "destination": {"ip": "", "mask_short": 0, "port": {"begin": "25", "end": "25"}}}], "out": []},
 	   "services_ids_list": [98001]}]}`
-	var v inventory.Inventory
-	if err := json.Unmarshal([]byte(inv), &v); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, strings.TrimPrefix(a.DB, "sqlite:"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := inventory.Import(ctx, db, v); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	a.Import(t, inv)
 
 	a.SetLanguage(t, "pl")
 	b := webtest.NewBrowser(t, a)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -175,20 +174,7 @@ func init() {
 
 // cloudPrice formats m with four decimals and its currency.
 func cloudPrice(m artnet.Money4, currency, lang string) string {
-	v := int64(m)
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	sep := "."
-	if lang == "pl" {
-		sep = ","
-	}
-	s := fmt.Sprintf("%s%s%s%04d", sign, groupThousands(v/10000, lang), sep, v%10000)
-	if currency != "" {
-		s += " " + currency
-	}
-	return s
+	return decimal(int64(m), 4, currency, lang)
 }
 
 // cloudPowerCommands are the power forms' actions and their commands.

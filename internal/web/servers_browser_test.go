@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -18,9 +17,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
-	"github.com/artnet-panel/artnet-panel/internal/inventory"
-	"github.com/artnet-panel/artnet-panel/internal/passwd"
-	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 	"github.com/artnet-panel/artnet-panel/internal/web/webtest"
 )
 
@@ -624,26 +620,8 @@ func addServersCustomer(t *testing.T, a *webtest.Artnetd) {
 	   "details": {` + network("198.51.100.5") + `, "features": {"power_management": true, "firewall_management": false}, "active": true},
 	   "power_management": {"driver": "pdu"}}
 	 ]}]}`
-	var v inventory.Inventory
-	if err := json.Unmarshal([]byte(inv), &v); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, strings.TrimPrefix(a.DB, "sqlite:"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := inventory.Import(ctx, db, v); err != nil {
-		t.Fatal(err)
-	}
-	hash, err := passwd.Hash(srvOtherPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.WebPasswordSet(ctx, srvOtherID, hash); err != nil {
-		t.Fatal(err)
-	}
+	a.Import(t, inv)
+	a.SetWebPassword(t, srvOtherID, srvOtherPassword)
 }
 
 // srvOtherAPI calls the JSON API as the other customer; it fails t unless

@@ -7,11 +7,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"fmt"
 	"image"
 	"image/draw"
 	"image/png"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +17,7 @@ import (
 	"time"
 
 	"github.com/artnet-panel/artnet-panel/internal/driver/qemu"
+	"github.com/artnet-panel/artnet-panel/internal/testpeer"
 )
 
 // Admin runs the built artnetd with args and stdin, as Artnetd.Admin,
@@ -58,30 +57,11 @@ func QEMUScreen(t testing.TB, stateDir, machine string) *image.RGBA {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := decodePPM(b)
+	img, err := testpeer.DecodePPM(b)
 	if err != nil {
 		t.Fatalf("screendump of %s: %v", machine, err)
 	}
 	return img
-}
-
-// decodePPM decodes a binary PPM (P6, maxval 255) as QEMU writes it.
-func decodePPM(b []byte) (*image.RGBA, error) {
-	var w, h, maxval int
-	r := bytes.NewReader(b)
-	if _, err := fmt.Fscanf(r, "P6\n%d %d\n%d", &w, &h, &maxval); err != nil || maxval != 255 {
-		return nil, fmt.Errorf("not a P6 PPM with maxval 255 (%v)", err)
-	}
-	r.ReadByte() // the whitespace after maxval
-	px := make([]byte, w*h*3)
-	if _, err := io.ReadFull(r, px); err != nil {
-		return nil, err
-	}
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for i := range w * h {
-		img.Pix[i*4], img.Pix[i*4+1], img.Pix[i*4+2], img.Pix[i*4+3] = px[i*3], px[i*3+1], px[i*3+2], 255
-	}
-	return img, nil
 }
 
 // DataURLImage decodes a PNG data URL (canvas.toDataURL()) as RGBA.

@@ -2,9 +2,15 @@ package webtest
 
 import (
 	"context"
+	"encoding/json"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/artnet-panel/artnet-panel/internal/demo"
+	"github.com/artnet-panel/artnet-panel/internal/inventory"
+	"github.com/artnet-panel/artnet-panel/internal/store/sqlite"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -55,4 +61,33 @@ func Void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 func (b *Browser) Eval(js string) {
 	b.T.Helper()
 	b.Do(Void(chromedp.Evaluate[any](js)))
+}
+
+// Import adds the customers of inventory (the JSON of artnetd admin
+// import) to a's SQLite database while artnetd runs: the other customers
+// of isolation tests. Cloud instances' console passwords are sealed with
+// the demo's cloud secret key, the one serve --demo opens them with.
+func (a *Artnetd) Import(t testing.TB, inventoryJSON string) {
+	t.Helper()
+	var v inventory.Inventory
+	if err := json.Unmarshal([]byte(inventoryJSON), &v); err != nil {
+		t.Fatalf("inventory: %v", err)
+	}
+	v.CloudSecretKey = demo.CloudSecretKey
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, strings.TrimPrefix(a.DB, "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := inventory.Import(ctx, db, v); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+}
+
+// SetWebPassword sets customer id's web panel password through the built
+// artnetd (admin customer set-password, the operator's way).
+func (a *Artnetd) SetWebPassword(t testing.TB, id int64, password string) {
+	t.Helper()
+	a.Admin(t, password+"\n", "admin", "customer", "set-password", "--db", a.DB, "--id", strconv.FormatInt(id, 10))
 }
