@@ -229,6 +229,24 @@ func TestConsoleQEMU(t *testing.T) {
 		t.Errorf("the proxy ran for another customer:\n%s", a.Log())
 	}
 
+	// Signing out (from another tab, or a revocation on any node) ends the
+	// open consoles of that session.
+	b3 := webtest.NewBrowser(t, a)
+	b3.SignIn("500", consoleOwnerPW)
+	b3.Go("/cloud/7/console")
+	consoleState(b3, "connected")
+	req, _ = http.NewRequest("POST", a.URL+"/signout", nil)
+	req.Header.Set("Cookie", "artnet_session="+b3.Cookie("artnet_session").Value)
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	consoleState(b3, "disconnected")
+	if !strings.Contains(a.Log(), "console: the session ended") {
+		t.Error("no log line for the console closed with its session")
+	}
+
 	// The machine powered off under an open console: QEMU closes the VNC
 	// connection, the proxy closes the WebSocket cleanly and the page says
 	// it is disconnected (and offers to connect again); reloaded, it says

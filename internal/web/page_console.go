@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/artnet-panel/artnet-panel/artnet"
 	"github.com/artnet-panel/artnet-panel/internal/apperr"
@@ -141,8 +142,40 @@ func consoleSocket(q *Req) {
 		return
 	}
 	defer cs.wg.Done()
-	vncproxy.Serve(cs.ctx, q.W, q.R, vncproxy.Target{Addr: target.Addr, Password: target.Password}, q.S.Logger,
+	ctx, stop := context.WithCancel(cs.ctx)
+	defer stop()
+	go q.S.watchConsoleSession(ctx, stop, q)
+	vncproxy.Serve(ctx, q.W, q.R, vncproxy.Target{Addr: target.Addr, Password: target.Password}, q.S.Logger,
 		"customer_id", q.CustomerID, "instance_id", d.ID, "machine", target.Machine, "request_id", q.RequestID, "client", q.Remote)
+}
+
+// ConsoleSessionCheck is how often an open console checks the session
+// that opened it.
+var ConsoleSessionCheck = 10 * time.Second
+
+// watchConsoleSession keeps the session of an open console alive (a
+// person at the console is using the panel) and ends the console (stop)
+// once the session is gone: signed out, revoked on any node, or past its
+// absolute end. It returns when ctx ends.
+func (s *Server) watchConsoleSession(ctx context.Context, stop context.CancelFunc, q *Req) {
+	tick := time.NewTicker(ConsoleSessionCheck)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		sess, err := s.session(q.R)
+		if errors.Is(err, errNoSession) || err == nil && sess.ID != q.Session.ID {
+			s.Logger.Info("console: the session ended; closing the console", "customer_id", q.CustomerID, "request_id", q.RequestID)
+			stop()
+			return
+		}
+		if err == nil {
+			s.Store.WebSessionTouch(ctx, sess.CustomerID, sess.ID, s.now().UnixMilli())
+		}
+	}
 }
 
 // consoleSet is a server's open consoles: CloseConsoles ends them.
