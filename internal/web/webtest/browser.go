@@ -54,28 +54,43 @@ type Browser struct {
 // (see AllowConsole). The browser is closed at cleanup.
 func NewBrowser(t testing.TB, a *Artnetd) *Browser {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(Chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	b := &Browser{T: t, Ctx: ctx, Base: a.URL, Artnetd: a, Timeout: 30 * time.Second}
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: reportViolations}); err != nil {
+	// Chromium now and then exits at start on a loaded machine (chromedp:
+	// "chrome failed to start", with nothing of its own on stderr); a
+	// fresh one with a fresh profile is tried up to three times.
+	var (
+		ctx, actx           context.Context
+		cancel, cancelAlloc context.CancelFunc
+		err                 error
+	)
+	for attempt := 1; ; attempt++ {
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(Chromium),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.UserDataDir(t.TempDir()),
+			chromedp.WindowSize(1280, 900),
+		}
+		actx, cancelAlloc = chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel = chromedp.NewContext(actx)
+		_, err = chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: reportViolations})
+		if err == nil {
+			break
+		}
 		cancel()
 		cancelAlloc()
-		t.Fatalf("start chromium: %v", err)
+		if attempt == 3 || !strings.Contains(err.Error(), "chrome failed to start") {
+			t.Fatalf("start chromium: %v", err)
+		}
+		t.Logf("start chromium (attempt %d): %v; trying again", attempt, err)
 	}
+	b := &Browser{T: t, Ctx: ctx, Base: a.URL, Artnetd: a, Timeout: 30 * time.Second}
 	messages := chromedp.Console(ctx)
 	done := make(chan struct{})
 	go func() {
