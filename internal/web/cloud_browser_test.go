@@ -363,6 +363,17 @@ func TestCloudWithoutJavaScript(t *testing.T) {
 			t.Errorf("price on the confirmation page %q, want %q", got, want)
 		}
 		cloudShotNoJS(b, "negotiate-confirm")
+		// A wrong password: the error on the confirmation page, which
+		// carries a new key, so the right password then negotiates (the
+		// failed key's answer is not replayed).
+		submit(b, map[string]string{"#confirm-password": "wrong-pw"}, "#confirm-yes", "#e-confirm-password")
+		if got := b.Text("#confirm-price"); got != want {
+			t.Errorf("price on the confirmation page after a wrong password %q, want %q", got, want)
+		}
+		if d := cloudDetails(t, a); fmt.Sprint(cloudRes(d, "cpu_cores")) == res["cpu"] {
+			t.Fatalf("negotiated with a wrong password: %v", d["resources"])
+		}
+		cloudShotNoJS(b, "negotiate-confirm-wrong-password")
 		submit(b, map[string]string{"#confirm-password": cloudPW}, "#confirm-yes", ".done")
 		if d := cloudDetails(t, a); fmt.Sprint(cloudRes(d, "cpu_cores")) != res["cpu"] || fmt.Sprint(cloudRes(d, "hdd")) != res["hdd"] {
 			t.Fatalf("after negotiate: %v", d["resources"])

@@ -430,6 +430,33 @@ func cloudConfirmed(q *Req) bool { return q.R.PostFormValue("confirmed") == "1" 
 // confirmation page (a failure shows that page again).
 func cloudFromConfirm(q *Req) bool { return q.R.PostFormValue("from") == "confirm" }
 
+// cloudConfirmPage is the confirmation page of one form (renderConfirm's
+// arguments).
+type cloudConfirmPage struct {
+	title, question, action, button string
+	hidden                          [][2]string
+}
+
+// render renders the page for instance id with status and error pe.
+func (c *cloudConfirmPage) render(q *Req, status int, id string, pe *PageError) {
+	q.renderConfirm(status, id, c.title, c.question, c.action, c.button, c.hidden, pe)
+}
+
+// cloudFailed answers a form whose command failed: 404 for an instance
+// that is not the customer's; else the error on the page the form was
+// sent from: its confirmation page (confirm, nil for a form without one)
+// or the details page with posted (the form's values, never a password).
+func (q *Req) cloudFailed(id string, err error, confirm *cloudConfirmPage, posted url.Values) {
+	switch {
+	case cloudNotFound(err):
+		q.NotFound()
+	case confirm != nil && cloudFromConfirm(q):
+		confirm.render(q, http.StatusUnprocessableEntity, id, q.cloudError(err))
+	default:
+		q.renderCloud(http.StatusUnprocessableEntity, id, q.cloudError(err), posted, "")
+	}
+}
+
 func cloudPower(q *Req) {
 	id, ok := cloudID(q)
 	action := q.R.PostFormValue("action")
@@ -439,22 +466,14 @@ func cloudPower(q *Req) {
 		return
 	}
 	ask := cloudAsk(action)
-	hidden := [][2]string{{"action", action}}
+	confirm := &cloudConfirmPage{"cloud.confirm.title", ask, "/cloud/" + id + "/power", "cloud." + action, [][2]string{{"action", action}}}
 	if ask != "" && !cloudConfirmed(q) {
-		q.renderConfirm(http.StatusOK, id, "cloud.confirm.title", ask, "/cloud/"+id+"/power", "cloud."+action, hidden, nil)
+		confirm.render(q, http.StatusOK, id, nil)
 		return
 	}
 	err := q.cloudInvoke(command, url.Values{"instance_id": {id}, "instance_password": {q.R.PostFormValue("instance_password")}})
 	if err != nil {
-		if cloudNotFound(err) {
-			q.NotFound()
-			return
-		}
-		if cloudFromConfirm(q) {
-			q.renderConfirm(http.StatusUnprocessableEntity, id, "cloud.confirm.title", ask, "/cloud/"+id+"/power", "cloud."+action, hidden, q.cloudError(err))
-			return
-		}
-		q.renderCloud(http.StatusUnprocessableEntity, id, q.cloudError(err), url.Values{"form": {"power"}}, "")
+		q.cloudFailed(id, err, confirm, url.Values{"form": {"power"}})
 		return
 	}
 	q.Redirect("/cloud/" + id + "?done=cloud.done." + action)
@@ -472,9 +491,10 @@ func cloudBoot(q *Req) {
 	if q.R.PostFormValue("shutdown") == "true" {
 		shutdown = "true"
 	}
-	hidden := [][2]string{{"mode", mode}, {"installation_image", image}, {"shutdown", shutdown}}
+	confirm := &cloudConfirmPage{"cloud.confirm.title", "cloud.ask.boot", "/cloud/" + id + "/boot", "cloud.boot.set",
+		[][2]string{{"mode", mode}, {"installation_image", image}, {"shutdown", shutdown}}}
 	if !cloudConfirmed(q) {
-		q.renderConfirm(http.StatusOK, id, "cloud.confirm.title", "cloud.ask.boot", "/cloud/"+id+"/boot", "cloud.boot.set", hidden, nil)
+		confirm.render(q, http.StatusOK, id, nil)
 		return
 	}
 	params := url.Values{"instance_id": {id}, "instance_password": {q.R.PostFormValue("instance_password")}, "shutdown": {shutdown}}
@@ -484,16 +504,7 @@ func cloudBoot(q *Req) {
 		params.Set("installation_image", image)
 	}
 	if err := q.cloudInvoke(command, params); err != nil {
-		if cloudNotFound(err) {
-			q.NotFound()
-			return
-		}
-		if cloudFromConfirm(q) {
-			q.renderConfirm(http.StatusUnprocessableEntity, id, "cloud.confirm.title", "cloud.ask.boot", "/cloud/"+id+"/boot", "cloud.boot.set", hidden, q.cloudError(err))
-			return
-		}
-		q.renderCloud(http.StatusUnprocessableEntity, id, q.cloudError(err),
-			url.Values{"form": {"boot"}, "mode": {mode}, "installation_image": {image}, "shutdown": {shutdown}}, "")
+		q.cloudFailed(id, err, confirm, url.Values{"form": {"boot"}, "mode": {mode}, "installation_image": {image}, "shutdown": {shutdown}})
 		return
 	}
 	q.Redirect("/cloud/" + id + "?done=" + done)
@@ -509,12 +520,8 @@ func cloudProperties(q *Req) {
 	_, err := q.Invoke("cloud-instance/custom-properties-edit", url.Values{"instance_id": {id},
 		"custom_properties[display_name]": {name}, "custom_properties[notes]": {notes}})
 	if err != nil {
-		if cloudNotFound(err) {
-			q.NotFound()
-			return
-		}
-		q.renderCloud(http.StatusUnprocessableEntity, id, q.cloudError(err), url.Values{"form": {"props"},
-			"custom_properties[display_name]": {name}, "custom_properties[notes]": {notes}}, "")
+		q.cloudFailed(id, err, nil, url.Values{"form": {"props"},
+			"custom_properties[display_name]": {name}, "custom_properties[notes]": {notes}})
 		return
 	}
 	q.Redirect("/cloud/" + id + "?done=cloud.done.props")
@@ -540,11 +547,7 @@ func cloudPassword(q *Req) {
 			"instance_password": {q.R.PostFormValue("instance_password")}, "instance_new_password": {newPW}})
 	}
 	if err != nil {
-		if cloudNotFound(err) {
-			q.NotFound()
-			return
-		}
-		q.renderCloud(http.StatusUnprocessableEntity, id, q.cloudError(err), url.Values{"form": {"password"}}, "")
+		q.cloudFailed(id, err, nil, url.Values{"form": {"password"}})
 		return
 	}
 	q.Redirect("/cloud/" + id + "?done=cloud.done.password")
@@ -556,7 +559,13 @@ func cloudDeleteConfirm(q *Req) {
 		q.NotFound()
 		return
 	}
-	q.renderConfirm(http.StatusOK, id, "cloud.delete.title", "cloud.ask.delete", "/cloud/"+id+"/delete", "cloud.delete.yes", nil, nil)
+	cloudDeletePage(id).render(q, http.StatusOK, id, nil)
+}
+
+// cloudDeletePage is the confirmation page of deleting instance id (the
+// only way to delete: its errors are shown there too).
+func cloudDeletePage(id string) *cloudConfirmPage {
+	return &cloudConfirmPage{"cloud.delete.title", "cloud.ask.delete", "/cloud/" + id + "/delete", "cloud.delete.yes", nil}
 }
 
 func cloudDelete(q *Req) {
@@ -571,7 +580,7 @@ func cloudDelete(q *Req) {
 			q.NotFound()
 			return
 		}
-		q.renderConfirm(http.StatusUnprocessableEntity, id, "cloud.delete.title", "cloud.ask.delete", "/cloud/"+id+"/delete", "cloud.delete.yes", nil, q.cloudError(err))
+		cloudDeletePage(id).render(q, http.StatusUnprocessableEntity, id, q.cloudError(err))
 		return
 	}
 	q.Redirect("/cloud?done=cloud.done.deleted")
@@ -727,12 +736,15 @@ func cloudResourcesPost(q *Req) {
 		return
 	}
 	key := q.R.PostFormValue("idempotency_key")
-	if !cloudConfirmed(q) {
+	confirmPage := func(key string) *cloudConfirmPage {
 		hidden := [][2]string{{"idempotency_key", key}, {"shutdown", strconv.FormatBool(shutdown)}}
 		for _, n := range cloudResourceNames {
 			hidden = append(hidden, [2]string{"resources[" + n + "]", res.Get("resources[" + n + "]")})
 		}
-		q.renderConfirm(http.StatusOK, id, "cloud.confirm.title", "cloud.ask.negotiate", "/cloud/"+id+"/resources", "cloud.res.negotiate", hidden, nil)
+		return &cloudConfirmPage{"cloud.confirm.title", "cloud.ask.negotiate", "/cloud/" + id + "/resources", "cloud.res.negotiate", hidden}
+	}
+	if !cloudConfirmed(q) {
+		confirmPage(key).render(q, http.StatusOK, id, nil)
 		return
 	}
 	params := url.Values{"instance_id": {id}, "instance_password": {q.R.PostFormValue("instance_password")},
@@ -744,11 +756,17 @@ func cloudResourcesPost(q *Req) {
 	if err == nil {
 		err = q.invokeOrder("cloud-instance/resources-negotiate", params, key, nil)
 	}
-	if err != nil {
-		if cloudNotFound(err) {
-			q.NotFound()
-			return
-		}
+	switch {
+	case err == nil:
+	case cloudNotFound(err):
+		q.NotFound()
+		return
+	case cloudFromConfirm(q):
+		// Sent from the confirmation page: the error is shown there. The
+		// next try is a new request: the page gets a new key.
+		confirmPage(newToken()).render(q, http.StatusUnprocessableEntity, id, q.cloudError(err))
+		return
+	default:
 		// The next try is a new request: the form gets a new key.
 		render(http.StatusUnprocessableEntity, q.cloudError(err), "")
 		return
