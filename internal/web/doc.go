@@ -70,8 +70,10 @@
 //     request that is not a boosted navigation, e.g. hx-get/hx-post with
 //     hx-target="#main" or a smaller target of your own), the whole page
 //     otherwise. No inline script, style or on* attribute (CSP); a form
-//     that needs confirmation with JavaScript on takes data-confirm="..."
-//     (static/app.js), and without JavaScript goes to a confirmation page.
+//     (or one submit button) that needs confirmation with JavaScript on
+//     takes data-confirm="..." (static/app.js): once answered yes, the
+//     form's field confirmed is set to 1 (added for a button), so the
+//     handler skips the confirmation page it shows without JavaScript.
 //
 // # Tests
 //

@@ -328,8 +328,7 @@ func fwNumber(v *fwView) {
 // answer was written (not found, or an error page).
 func (q *Req) fwLoad() (*fwView, bool) {
 	id := q.R.PathValue("id")
-	resp, err := q.Invoke("firewall/details", url.Values{"ruleset_id": {id}})
-	if err != nil {
+	fail := func(err error) (*fwView, bool) {
 		if NotFoundCode(err) {
 			q.NotFound()
 		} else {
@@ -337,18 +336,17 @@ func (q *Req) fwLoad() (*fwView, bool) {
 		}
 		return nil, false
 	}
+	resp, err := q.Invoke("firewall/details", url.Values{"ruleset_id": {id}})
+	if err != nil {
+		return fail(err)
+	}
 	d := resp.(artnet.FirewallRulesetDetailsResponse).RulesetDetails
 	v := &fwView{ID: d.ID, Enabled: d.Enabled, Max: d.MaximumRulesNumber, Choices: fwConfirmChoices, Errs: map[string]string{},
 		Dirs:  []fwDir{{Dir: "in", Rows: fwRowsFrom("in", d.Rules.In)}, {Dir: "out", Rows: fwRowsFrom("out", d.Rules.Out)}},
 		Rules: fwFingerprint(d.Rules)}
 	deadline, err := q.S.API.Panel.FirewallPending(q.R.Context(), q.CustomerID, d.ID)
 	if err != nil {
-		if NotFoundCode(err) {
-			q.NotFound()
-		} else {
-			q.Render(http.StatusInternalServerError, "firewall_ruleset.html", &View{Title: "fw.ruleset.title", Nav: "firewall", Err: q.Error(err)})
-		}
-		return nil, false
+		return fail(err)
 	}
 	if deadline > 0 {
 		v.Deadline = deadline

@@ -47,8 +47,8 @@ func init() {
 	handle("GET /services/{id}/power/{op}", serverPowerConfirm)
 	handle("POST /services/{id}/power/{op}", serverPowerSwitch)
 	handle("GET /services/{id}/power-state", serverPowerState)
-	handle("POST /services/{id}/ilo/enable", serverILOEnable)
-	handle("POST /services/{id}/ilo/disable", serverILODisable)
+	handle("POST /services/{id}/ilo/enable", serverILO(true))
+	handle("POST /services/{id}/ilo/disable", serverILO(false))
 }
 
 // powerPollFor bounds the polling of the power state after an action.
@@ -297,39 +297,30 @@ func serverPowerState(q *Req) {
 	q.Render(http.StatusOK, "servers_power.html", &View{Title: "srv.power", Nav: "servers", Data: &serviceView{Service: svc, Power: p}})
 }
 
-func serverILOEnable(q *Req) {
-	svc, module, ok := q.serverTarget()
-	if !ok {
-		return
+// serverILO is the iLO access form: enable (the posted remote_ip) or
+// disable, on dedicated servers only.
+func serverILO(enable bool) func(*Req) {
+	return func(q *Req) {
+		svc, module, ok := q.serverTarget()
+		if !ok {
+			return
+		}
+		if module != "dedicated" {
+			q.NotFound()
+			return
+		}
+		id := strconv.FormatInt(svc.ID, 10)
+		command, params, done := "dedicated/ilo-access-disable", url.Values{"service_id": {id}}, "srv.ilo.disabled"
+		if enable {
+			command, done = "dedicated/ilo-access-enable", "srv.ilo.enabled"
+			params.Set("remote_ip", strings.TrimSpace(q.R.PostFormValue("remote_ip")))
+		}
+		if _, err := q.Invoke(command, params); err != nil {
+			q.serviceAgain(err)
+			return
+		}
+		q.Redirect("/services/" + id + "?done=" + done + "#ilo")
 	}
-	if module != "dedicated" {
-		q.NotFound()
-		return
-	}
-	id := strconv.FormatInt(svc.ID, 10)
-	remote := strings.TrimSpace(q.R.PostFormValue("remote_ip"))
-	if _, err := q.Invoke("dedicated/ilo-access-enable", url.Values{"service_id": {id}, "remote_ip": {remote}}); err != nil {
-		q.serviceAgain(err)
-		return
-	}
-	q.Redirect("/services/" + id + "?done=srv.ilo.enabled#ilo")
-}
-
-func serverILODisable(q *Req) {
-	svc, module, ok := q.serverTarget()
-	if !ok {
-		return
-	}
-	if module != "dedicated" {
-		q.NotFound()
-		return
-	}
-	id := strconv.FormatInt(svc.ID, 10)
-	if _, err := q.Invoke("dedicated/ilo-access-disable", url.Values{"service_id": {id}}); err != nil {
-		q.serviceAgain(err)
-		return
-	}
-	q.Redirect("/services/" + id + "?done=srv.ilo.disabled#ilo")
 }
 
 // serviceAgain shows the details page again after a failed form (422,

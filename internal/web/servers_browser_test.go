@@ -628,23 +628,7 @@ func addServersCustomer(t *testing.T, a *webtest.Artnetd) {
 // the answer is a success.
 func srvOtherAPI(t *testing.T, a *webtest.Artnetd, command string, params url.Values) map[string]any {
 	t.Helper()
-	v := url.Values{"id": {strconv.Itoa(srvOtherID)}, "api_key": {srvOtherKey}}
-	for k, vs := range params {
-		v[k] = vs
-	}
-	resp, err := http.PostForm(a.URL+"/api/"+command, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatal(err)
-	}
-	if body["success"] != true {
-		t.Fatalf("%s as the other customer: %v", command, body)
-	}
-	return body
+	return a.APIAs(t, srvOtherID, srvOtherKey, command, params)
 }
 
 // srvOtherPower returns the power state of the other customer's server.

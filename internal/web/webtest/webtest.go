@@ -197,7 +197,14 @@ func (a *Artnetd) Log() string { return a.stderr.String() }
 // the answer is a success.
 func (a *Artnetd) API(t testing.TB, command string, params url.Values) map[string]any {
 	t.Helper()
-	v := url.Values{"id": {strconv.FormatInt(a.CustomerID, 10)}, "api_key": {a.APIKey}}
+	return a.APIAs(t, a.CustomerID, a.APIKey, command, params)
+}
+
+// APIAs is API as customer id with its API key (another customer of an
+// isolation test).
+func (a *Artnetd) APIAs(t testing.TB, id int64, key, command string, params url.Values) map[string]any {
+	t.Helper()
+	v := url.Values{"id": {strconv.FormatInt(id, 10)}, "api_key": {key}}
 	for k, vs := range params {
 		v[k] = vs
 	}
@@ -211,7 +218,7 @@ func (a *Artnetd) API(t testing.TB, command string, params url.Values) map[strin
 		t.Fatalf("%s: %v", command, err)
 	}
 	if body["success"] != true {
-		t.Fatalf("%s: %v", command, body)
+		t.Fatalf("%s as customer %d: %v", command, id, body)
 	}
 	return body
 }
