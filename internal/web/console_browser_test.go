@@ -191,14 +191,17 @@ func TestConsoleQEMU(t *testing.T) {
 		}
 	}
 	noScript(true)
-	b.Go("/cloud/7/console")
-	if got := b.Text("#console-nojs"); got != text("en", "console.nojs") {
-		t.Errorf("without JavaScript: %q", got)
+	for _, lang := range []string{"pl", "en"} {
+		a.SetLanguage(t, lang)
+		b.Go("/cloud/7/console")
+		if got := b.Text("#console-nojs"); got != text(lang, "console.nojs") {
+			t.Errorf("%s without JavaScript: %q", lang, got)
+		}
+		if b.Exists("#console:not([hidden])") {
+			t.Errorf("%s: without JavaScript the console's controls are shown", lang)
+		}
+		b.Screenshot("console-nojs")
 	}
-	if b.Exists("#console:not([hidden])") {
-		t.Error("without JavaScript the console's controls are shown")
-	}
-	b.Screenshot("console-nojs")
 	noScript(false)
 
 	// Another customer: 404 on the page, as for a missing instance, and on
@@ -231,6 +234,7 @@ func TestConsoleQEMU(t *testing.T) {
 
 	// Signing out (from another tab, or a revocation on any node) ends the
 	// open consoles of that session.
+	a.SetLanguage(t, "pl")
 	b3 := webtest.NewBrowser(t, a)
 	b3.SignIn("500", consoleOwnerPW)
 	b3.Go("/cloud/7/console")
@@ -243,9 +247,14 @@ func TestConsoleQEMU(t *testing.T) {
 		resp.Body.Close()
 	}
 	consoleState(b3, "disconnected")
+	if got := b3.Text("#console-status"); got != text("pl", "console.disconnected") {
+		t.Errorf("status after the session ended %q", got)
+	}
+	b3.Screenshot("console-disconnected")
 	if !strings.Contains(a.Log(), "console: the session ended") {
 		t.Error("no log line for the console closed with its session")
 	}
+	a.SetLanguage(t, "en")
 
 	// The machine powered off under an open console: QEMU closes the VNC
 	// connection, the proxy closes the WebSocket cleanly and the page says
@@ -262,12 +271,15 @@ func TestConsoleQEMU(t *testing.T) {
 		t.Error("after a disconnect: no reconnect button, or Ctrl+Alt+Del still enabled")
 	}
 	b.Screenshot("console-disconnected")
-	b.Go("/cloud/7/console")
-	if got, want := b.Text("#console-stopped"), text("en", "console.stopped"); got != want {
-		t.Errorf("stopped instance: %q, want %q", got, want)
+	for _, lang := range []string{"pl", "en"} {
+		a.SetLanguage(t, lang)
+		b.Go("/cloud/7/console")
+		if got, want := b.Text("#console-stopped"), text(lang, "console.stopped"); got != want {
+			t.Errorf("%s stopped instance: %q, want %q", lang, got, want)
+		}
+		b.Axe()
+		b.Screenshot("console-stopped")
 	}
-	b.Axe()
-	b.Screenshot("console-stopped")
 	if !strings.Contains(a.Log(), `"msg":"console disconnected"`) {
 		t.Errorf("no disconnect in the log:\n%s", a.Log())
 	}
@@ -289,12 +301,15 @@ func TestConsoleQEMU(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.AllowConsole(`Security negotiation failed`)
-	b.Go("/cloud/7/console")
-	consoleState(b, "refused")
-	if got := b.Text("#console-status"); got != text("en", "console.refused") {
-		t.Errorf("status with a refused password %q", got)
+	for _, lang := range []string{"pl", "en"} {
+		a.SetLanguage(t, lang)
+		b.Go("/cloud/7/console")
+		consoleState(b, "refused")
+		if got := b.Text("#console-status"); got != text(lang, "console.refused") {
+			t.Errorf("%s status with a refused password %q", lang, got)
+		}
+		b.Screenshot("console-refused")
 	}
-	b.Screenshot("console-refused")
 	if !strings.Contains(a.Log(), "refused the console password") {
 		t.Errorf("no authentication failure in the log:\n%s", a.Log())
 	}
