@@ -366,6 +366,9 @@ func TestNetworkAdditionalIPs(t *testing.T) {
 	if got := b.Text("#ordered-count"); got != "2" {
 		t.Errorf("ordered count %q", got)
 	}
+	if got := b.Text(`main a[href="/services/12345"]`); got != "HP DL120 G7 123.123.123.123 #12345" {
+		t.Errorf("the server of the order: %q", got)
+	}
 	shot(b, "ordered")
 	a.SetLanguage(t, "pl")
 	b.Go("/network/additional-ips/" + newID + "?done=net.aip.ordered")

@@ -150,7 +150,8 @@ func netAIPList(q *Req) {
 // netAIPView is an additional IP service's page.
 type netAIPView struct {
 	netAIPItem
-	Ordered bool // just ordered: the order's result
+	Ordered    bool   // just ordered: the order's result
+	ParentName string // the server's name ("": not known)
 }
 
 func netAIP(q *Req) {
@@ -170,6 +171,13 @@ func netAIP(q *Req) {
 		v.Err = q.Error(err)
 		q.Render(http.StatusInternalServerError, "network_aip.html", v)
 		return
+	}
+	if p := d.Service.ParentServiceID; p != 0 {
+		// The server's name, as the list shows it (its number alone when
+		// it cannot be read).
+		if resp, err := q.Invoke("services/details", url.Values{"service_id": {strconv.FormatInt(p, 10)}}); err == nil {
+			d.ParentName = resp.(artnet.ServiceDetailsResponse).Service.Name
+		}
 	}
 	if d.Ordered {
 		v.Done = "net.aip.ordered"
