@@ -3,10 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -74,22 +71,9 @@ func TestDNSSECEndToEnd(t *testing.T) {
 	t.Setenv("ARTNETD_EPP_PASSWORD", reg.Password)
 	t.Setenv("ARTNETD_DNSSEC_SECRET_KEY", strings.Repeat("5a", 32))
 
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	m, finish := serveFlags(fs, io.Discard)
-	args := append([]string{"--db", dsn, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--epp-timeout", "5s",
+	m, logBuf := serveArgs(t, append([]string{"--db", dsn, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--epp-timeout", "5s",
 		"--dnssec-propagation", "1s", "--dnssec-ds-ttl", "1s", "--dnssec-ksk-lifetime", "4s", "--dnssec-tick", "100ms",
-		"--access-log", filepath.Join(t.TempDir(), "access.log")}, eppArgs(reg)...)
-	if err := fs.Parse(args); err != nil {
-		t.Fatal(err)
-	}
-	if err := finish(); err != nil {
-		t.Fatal(err)
-	}
-	var logBuf testpeer.Buffer
-	m.Logger = slog.New(slog.NewTextHandler(&logBuf, nil))
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+		"--access-log", filepath.Join(t.TempDir(), "access.log")}, eppArgs(reg)...)...)
 	defer m.Close()
 	addr, dnsAddr := m.Addr(), m.DNSAddress()
 

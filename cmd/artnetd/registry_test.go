@@ -121,21 +121,8 @@ func TestRegistryEPPEndToEnd(t *testing.T) {
 	registryInventory(t, dsn)
 	t.Setenv("ARTNETD_EPP_PASSWORD", reg.Password)
 
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	m, finish := serveFlags(fs, io.Discard)
-	args := append([]string{"--db", dsn, "--http", "127.0.0.1:0", "--epp-sessions", "2", "--epp-timeout", "5s",
-		"--access-log", filepath.Join(t.TempDir(), "access.log")}, eppArgs(reg)...)
-	if err := fs.Parse(args); err != nil {
-		t.Fatal(err)
-	}
-	if err := finish(); err != nil {
-		t.Fatal(err)
-	}
-	var logBuf testpeer.Buffer
-	m.Logger = slog.New(slog.NewTextHandler(&logBuf, nil))
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	m, logBuf := serveArgs(t, append([]string{"--db", dsn, "--http", "127.0.0.1:0", "--epp-sessions", "2", "--epp-timeout", "5s",
+		"--access-log", filepath.Join(t.TempDir(), "access.log")}, eppArgs(reg)...)...)
 	defer m.Close()
 	addr := m.Addr()
 	// The start-up reconcile (nothing to change) is over before the test
@@ -455,4 +442,24 @@ func registryErrors() float64 {
 		}
 	}
 	return 0
+}
+
+// serveArgs runs a Main made from serve's own flags (args) in the test's
+// process, logging into the returned buffer; the caller closes it.
+func serveArgs(t *testing.T, args ...string) (*Main, *testpeer.Buffer) {
+	t.Helper()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	m, finish := serveFlags(fs, io.Discard)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	if err := finish(); err != nil {
+		t.Fatal(err)
+	}
+	logBuf := &testpeer.Buffer{}
+	m.Logger = slog.New(slog.NewTextHandler(logBuf, nil))
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return m, logBuf
 }
